@@ -1,0 +1,23 @@
+# StationMap API + built web client in one image. Used by docker-compose.yml.
+FROM node:20-bookworm-slim AS client
+WORKDIR /src/web-client
+COPY web-client/package.json web-client/package-lock.json web-client/.npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY web-client/ ./
+RUN npm run build
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS api
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props ./
+COPY db-migrations/ db-migrations/
+COPY api/ api/
+RUN dotnet publish api/StationMap.Api/StationMap.Api.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=api /app ./
+COPY --from=client /src/web-client/dist ./wwwroot-client
+ENV Spa__RootPath=/app/wwwroot-client ASPNETCORE_URLS=http://0.0.0.0:8080
+EXPOSE 8080
+# Migrate, load demo data into an empty database, then serve.
+ENTRYPOINT ["sh", "-c", "dotnet StationMap.Api.dll migrate && dotnet StationMap.Api.dll seed-demo --if-empty && exec dotnet StationMap.Api.dll"]

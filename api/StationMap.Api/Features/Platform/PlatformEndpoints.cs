@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
+using StationMap.Migrations;
+
+namespace StationMap.Api.Features.Platform;
+
+public sealed record ReadyView(string Status, bool Database, IReadOnlyList<string> PendingMigrations);
+
+public sealed record ClientConfig(
+    string? BasemapStyleUrl, IReadOnlyList<string> Attribution, double[] DefaultCenter, double DefaultZoom,
+    IReadOnlyList<string> Amenities, IReadOnlyList<string> Tiers, bool DemoData);
+
+/// <summary>Liveness, readiness and the client's configuration.</summary>
+public static class PlatformEndpoints
+{
+    public static IEndpointRouteBuilder MapPlatform(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }))
+            .WithTags("Platform").WithName("Health").WithSummary("The process is up");
+        app.MapGet("/readyz", Ready)
+            .WithTags("Platform").WithName("Ready").WithSummary("The database answers and its migrations are current (503 otherwise)");
+        app.MapGet("/api/v1/config", Config).AllowOnlyQuery()
+            .WithTags("Platform").WithName("ClientConfig").WithSummary("Basemap, attribution and vocabularies for map clients");
+        return app;
+    }
+
+    static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(StationsDb db, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var applied = await db.Database.SqlQueryRaw<string>("SELECT scriptname AS \"Value\" FROM public.schemaversions")
+                .ToListAsync(timeout.Token);
+            var pending = MigrationRunner.ScriptNames().Except(applied).ToList();
+            var view = new ReadyView(pending.Count == 0 ? "ready" : "migrations pending", true, pending);
+            return pending.Count == 0 ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: 503);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException)
+        {
+            return TypedResults.Json(new ReadyView("database unavailable", false, []), statusCode: 503);
+        }
+    }
+
+    static async Task<Ok<ClientConfig>> Config(StationsDb db, IOptions<StationMapOptions> options, CancellationToken ct)
+    {
+        var demo = await db.Stations.AnyAsync(s => s.IsDemo && s.DeletedAt == null, ct);
+        var o = options.Value;
+        var style = string.IsNullOrWhiteSpace(o.BasemapStyleUrl) ? null : o.BasemapStyleUrl;
+        return TypedResults.Ok(new ClientConfig(
+            style, style is null ? [] : o.BasemapAttribution ?? [],
+            [o.DefaultCenterLon, o.DefaultCenterLat], o.DefaultZoom,
+            StationVocabulary.Amenities, StationVocabulary.Tiers, demo));
+    }
+}

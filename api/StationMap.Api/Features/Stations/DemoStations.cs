@@ -1,0 +1,142 @@
+using System.Text.Json;
+
+namespace StationMap.Api.Features.Stations;
+
+/// <summary>
+/// Seeded generator of DEMO stations around central Hangzhou (every row has is_demo = true and the
+/// client labels them as demo data). Realistic mixes of tiers, amenities, hours (24/7, day-only,
+/// weekday-only, split shifts, unknown) and a few temporarily closed stations.
+/// </summary>
+public static class DemoStations
+{
+    sealed record District(string Name, double Lon, double Lat, double Weight);
+    sealed record Road(string Zh, string En);
+
+    static readonly District[] Districts =
+    [
+        new("上城区", 120.180, 30.255, 0.26), new("拱墅区", 120.150, 30.310, 0.22), new("西湖区", 120.120, 30.275, 0.26),
+        new("滨江区", 120.205, 30.205, 0.16), new("萧山区", 120.265, 30.180, 0.10),
+    ];
+
+    static readonly Road[] Roads =
+    [
+        new("文三路", "Wensan Road"), new("文二路", "Wen'er Road"), new("学院路", "Xueyuan Road"), new("教工路", "Jiaogong Road"),
+        new("莫干山路", "Moganshan Road"), new("湖墅南路", "Hushu South Road"), new("延安路", "Yan'an Road"), new("中山路", "Zhongshan Road"),
+        new("解放路", "Jiefang Road"), new("庆春路", "Qingchun Road"), new("凤起路", "Fengqi Road"), new("体育场路", "Tiyuchang Road"),
+        new("环城北路", "Huancheng North Road"), new("天目山路", "Tianmushan Road"), new("古墩路", "Gudun Road"), new("紫荆花路", "Zijinghua Road"),
+        new("文一西路", "Wenyi West Road"), new("西溪路", "Xixi Road"), new("杭海路", "Hanghai Road"), new("秋涛路", "Qiutao Road"),
+        new("江南大道", "Jiangnan Avenue"), new("滨盛路", "Binsheng Road"), new("江陵路", "Jiangling Road"), new("建国路", "Jianguo Road"),
+        new("清泰街", "Qingtai Street"), new("望江路", "Wangjiang Road"), new("钱江路", "Qianjiang Road"), new("新塘路", "Xintang Road"),
+        new("德胜路", "Desheng Road"), new("石祥路", "Shixiang Road"), new("登云路", "Dengyun Road"), new("丰潭路", "Fengtan Road"),
+        new("之江路", "Zhijiang Road"), new("曙光路", "Shuguang Road"), new("东新路", "Dongxin Road"), new("市心路", "Shixin Road"),
+        new("金城路", "Jincheng Road"), new("长河路", "Changhe Road"), new("星民路", "Xingmin Road"), new("秋石路", "Qiushi Road"),
+    ];
+
+    static readonly (string Tier, double Weight, string Zh, string En)[] Tiers =
+    [
+        ("flagship", 0.05, "户外劳动者服务旗舰站", "Outdoor Workers Flagship Station"),
+        ("standard", 0.42, "暖心驿站", "Warm Station"),
+        ("smart_24h", 0.10, "24小时智能驿站", "24h Smart Station"),
+        ("convenience", 0.23, "爱心驿站", "Caring Station"),
+        ("partner", 0.20, "共享驿站", "Partner Station"),
+    ];
+
+    static readonly string[] UnionOperators = ["杭州市总工会", "区总工会", "街道总工会", "社区居委会", "环境卫生管理处"];
+    static readonly string[] PartnerOperators = ["顺丰速运", "美团", "饿了么", "中国邮政", "中国石化加油站", "浙江移动营业厅", "工商银行网点", "联华华商超市"];
+
+    static readonly (string? Hours, double Weight)[] Hours =
+    [
+        ("24/7", 0.16), ("Mo-Su 07:00-21:00", 0.28), ("Mo-Fr 08:30-17:30", 0.14), ("Mo-Sa 07:00-19:00; Su off", 0.11),
+        ("Mo-Su 06:00-10:00,11:00-14:00,17:00-20:00", 0.10), ("Mo-Fr 09:00-18:00; Sa,Su 10:00-16:00", 0.09), (null, 0.12),
+    ];
+
+    /// <summary>Chance of "yes" per amenity at a standard station; tiers scale it (flagship more, partner less).</summary>
+    static readonly Dictionary<string, double> AmenityYes = new()
+    {
+        ["drinking_water"] = 0.97, ["microwave"] = 0.8, ["phone_charging"] = 0.92, ["ebike_charging"] = 0.45, ["battery_swap"] = 0.15,
+        ["toilet"] = 0.6, ["air_conditioning"] = 0.85, ["heating"] = 0.6, ["seating"] = 0.95, ["first_aid"] = 0.75, ["wifi"] = 0.7,
+        ["fridge"] = 0.45, ["lockers"] = 0.25, ["umbrella"] = 0.55, ["repair_tools"] = 0.35, ["canteen"] = 0.08, ["legal_aid"] = 0.12,
+        ["medical_service"] = 0.08,
+    };
+
+    static readonly string[] ClosedReasons = ["设备检修中", "场地装修升级", "所在网点临时停业"];
+
+    /// <summary>Generates <paramref name="count"/> demo stations; the same seed gives the same stations.</summary>
+    public static IEnumerable<Station> Generate(int count, int seed, DateTimeOffset now)
+    {
+        var rng = new Random(seed);
+        // 300 stations cover central Hangzhou (~3 km spread per district); larger sets spread wider at the same density.
+        var spreadKm = 2.6 * Math.Sqrt(Math.Max(count, 300) / 300.0);
+        var names = new HashSet<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var district = Pick(rng, Districts, d => d.Weight);
+            var (dx, dy) = (Gaussian(rng) * spreadKm, Gaussian(rng) * spreadKm);
+            var lon = Math.Clamp(district.Lon + dx / (111.32 * Math.Cos(district.Lat * Math.PI / 180)), -179.9, 179.9);
+            var lat = Math.Clamp(district.Lat + dy / 110.57, -89.9, 89.9);
+            var tier = Pick(rng, Tiers, t => t.Weight);
+            var road = Roads[rng.Next(Roads.Length)];
+            var partner = tier.Tier == "partner" ? PartnerOperators[rng.Next(PartnerOperators.Length)] : null;
+            var name = partner is null ? road.Zh + tier.Zh : road.Zh + partner + tier.Zh;
+            var nameEn = $"{road.En} {tier.En}";
+            for (var n = 2; !names.Add(name); n++) { name = $"{road.Zh}{tier.Zh}({n}号)"; nameEn = $"{road.En} {tier.En} No. {n}"; }
+            var hours = tier.Tier == "smart_24h" ? "24/7" : Pick(rng, Hours, h => h.Weight).Hours;
+            var closed = rng.NextDouble() < 0.03;
+            yield return new Station
+            {
+                Name = name,
+                NameEn = nameEn,
+                Address = $"杭州市{district.Name}{road.Zh}{rng.Next(1, 600)}号",
+                District = district.Name,
+                Location = new NetTopologySuite.Geometries.Point(Math.Round(lon, 6), Math.Round(lat, 6)) { SRID = 4326 },
+                Tier = tier.Tier,
+                Operator = partner ?? UnionOperators[rng.Next(UnionOperators.Length)],
+                Phone = rng.NextDouble() < 0.85 ? $"0571-8{rng.Next(1_000_000, 9_999_999)}" : null,
+                OpeningHours = hours,
+                Status = closed ? "temporarily_closed" : "open",
+                StatusReason = closed ? ClosedReasons[rng.Next(ClosedReasons.Length)] : null,
+                Capacity = rng.NextDouble() < 0.05 ? null : tier.Tier switch
+                {
+                    "flagship" => rng.Next(20, 41), "standard" => rng.Next(8, 21), "partner" => rng.Next(2, 9), _ => rng.Next(4, 11),
+                },
+                Amenities = JsonSerializer.Serialize(Amenities(rng, tier.Tier)),
+                Access = Access(rng, tier.Tier),
+                VerifiedAt = rng.NextDouble() < 0.06 ? null : now.AddDays(-rng.Next(0, 365)).AddMinutes(-rng.Next(0, 1440)),
+                IsDemo = true,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+        }
+    }
+
+    static Dictionary<string, string> Amenities(Random rng, string tier)
+    {
+        var scale = tier switch { "flagship" => 1.5, "smart_24h" => 0.9, "convenience" => 0.8, "partner" => 0.6, _ => 1.0 };
+        var unknown = tier == "partner" ? 0.25 : 0.08;
+        var result = new Dictionary<string, string>();
+        foreach (var (amenity, p) in AmenityYes)
+        {
+            if (rng.NextDouble() < unknown) continue; // not surveyed: unknown
+            result[amenity] = rng.NextDouble() < Math.Min(0.99, p * scale) ? "yes" : "no";
+        }
+        return result;
+    }
+
+    static string[] Access(Random rng, string tier)
+    {
+        var audience = rng.NextDouble() < 0.1 ? "union_members" : "all_outdoor_workers";
+        var entry = tier == "smart_24h" ? "qr_door" : rng.NextDouble() < 0.8 ? "staffed" : null;
+        return entry is null ? [audience] : [audience, entry];
+    }
+
+    static T Pick<T>(Random rng, IReadOnlyList<T> items, Func<T, double> weight)
+    {
+        var x = rng.NextDouble() * items.Sum(weight);
+        foreach (var item in items) if ((x -= weight(item)) <= 0) return item;
+        return items[^1];
+    }
+
+    /// <summary>Standard normal (Box–Muller), clipped to ±3σ so no station lands far out.</summary>
+    static double Gaussian(Random rng) =>
+        Math.Clamp(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()), -3, 3);
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Geo;
+
+namespace StationMap.Api.Features.Stations;
+
+public sealed record NearestQuery(
+    [FromQuery(Name = "lon")] double? Lon,
+    [FromQuery(Name = "lat")] double? Lat,
+    [FromQuery(Name = "limit")] int? Limit,
+    [FromQuery(Name = "amenities")] string? Amenities,
+    [FromQuery(Name = "openNow")] bool? OpenNow,
+    [FromQuery(Name = "tier")] string? Tier,
+    [FromQuery(Name = "maxDistance")] double? MaxDistance,
+    [FromQuery(Name = "crs")] string? Crs);
+
+public sealed record PointView(double Lon, double Lat);
+
+public sealed record NearestResponse(PointView Origin, string Crs, IReadOnlyList<StationView> Items);
+
+/// <summary>
+/// Nearest stations by distance. Candidates come in KNN order from the GiST index on
+/// <c>station.location</c> (<c>&lt;-&gt;</c>, sphere distance); the answer is ranked by PostGIS's
+/// ellipsoidal <c>ST_Distance</c>, reading on until no further candidate can still beat the last one.
+/// "Open now" needs the opening_hours evaluator, so it filters candidates in memory.
+/// </summary>
+public static class NearestEndpoint
+{
+    public const int MaxLimit = 100;
+    public const double MaxDistanceLimit = 100_000;
+    /// <summary>Sphere vs. WGS-84 ellipsoid distances differ by well under 0.6 %.</summary>
+    const double SphereSlack = 1.006;
+
+    public static async Task<Results<Ok<NearestResponse>, ValidationProblem>> Handle(
+        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.Coordinates(query.Lon, query.Lat);
+        v.Range(query.Limit, "limit", 1, MaxLimit);
+        v.Range(query.MaxDistance, "maxDistance", 1, MaxDistanceLimit, "metres");
+        var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
+        var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
+        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        if (!v.IsValid) return v.Problem();
+
+        var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);
+        var origin = new Point(lon, lat) { SRID = 4326 };
+        var limit = query.Limit ?? 10;
+        var now = clock.GetUtcNow();
+
+        var q = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null).WithAmenities(amenities).WithTiers(tiers);
+        if (query.MaxDistance is { } max) q = q.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, max, true));
+        if (query.OpenNow == true) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
+        var ordered = Candidates(q, origin);
+
+        var found = new List<(Station Station, double Distance)>();
+        var batch = Math.Max(limit * 2, 20);
+        for (var offset = 0; ; offset += batch, batch = Math.Min(batch * 2, 2000))
+        {
+            var rows = await ordered.Skip(offset).Take(batch).ToListAsync(ct);
+            var done = rows.Count < batch;
+            foreach (var row in rows)
+            {
+                if (found.Count >= limit && row.Knn > found[limit - 1].Distance * SphereSlack + 1) { done = true; break; }
+                if (query.OpenNow == true && StationView.From(row.Station, crs, now).OpenState.State != "open") continue;
+                found.Add((row.Station, row.Distance));
+                found.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Station.Id.CompareTo(b.Station.Id));
+            }
+            if (done) break;
+        }
+
+        var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
+        var items = found.Take(limit).Select(f => StationView.From(f.Station, crs, now, f.Distance)).ToList();
+        return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), items));
+    }
+
+    /// <summary>The KNN-ordered candidate query; its SQL is pinned by a test to contain <c>&lt;-&gt;</c>.</summary>
+    internal static IQueryable<Candidate> Candidates(IQueryable<Station> q, Point origin) =>
+        q.OrderBy(s => EF.Functions.DistanceKnn(s.Location, origin)).ThenBy(s => s.Id)
+         .Select(s => new Candidate(s, EF.Functions.DistanceKnn(s.Location, origin), s.Location.Distance(origin)));
+
+    internal sealed record Candidate(Station Station, double Knn, double Distance);
+}

@@ -1,0 +1,167 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Geo;
+
+namespace StationMap.Api.Features.Stations;
+
+public sealed record WriteQuery([FromQuery(Name = "crs")] string? Crs);
+
+/// <summary>
+/// Create, replace, merge-patch and soft-delete stations. Every write runs in one transaction that
+/// names the API key as the audit actor (the station_audit trigger records the field diff), and
+/// PUT/PATCH/DELETE check the station's version (If-Match or body "version") → 412 when stale.
+/// </summary>
+public static class StationWriteEndpoints
+{
+    public static async Task<Results<Created<StationView>, ValidationProblem>> Create(
+        [AsParameters] WriteQuery query, StationInput body, StationsDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var v = new Validation();
+        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        body.Validate(v, now);
+        if (!v.IsValid) return v.Problem();
+
+        var station = new Station { CreatedAt = now, UpdatedAt = now };
+        var (lon, lat) = CoordinateSystems.ToWgs84(crs, body.Lon!.Value, body.Lat!.Value);
+        body.ApplyTo(station, lon, lat);
+        db.Stations.Add(station);
+        await SaveAudited(db, user, ct);
+        return TypedResults.Created($"/api/v1/stations/{station.Id}", StationView.From(station, crs, now, withWeek: true));
+    }
+
+    public static async Task<Results<Ok<StationView>, ValidationProblem, ProblemHttpResult>> Replace(
+        long id, [AsParameters] WriteQuery query, StationInput body, HttpContext http, StationsDb db, ClaimsPrincipal user,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var v = new Validation();
+        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        body.Validate(v, now);
+        if (!v.IsValid) return v.Problem();
+        var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
+        if (station is null) return NotFound(id);
+        if (Precondition(http, body.Version, station, required: true) is { } failed) return failed;
+
+        var (lon, lat) = CoordinateSystems.ToWgs84(crs, body.Lon!.Value, body.Lat!.Value);
+        body.ApplyTo(station, lon, lat);
+        return await Commit(station, db, user, http, crs, now, ct);
+    }
+
+    public static async Task<Results<Ok<StationView>, ValidationProblem, ProblemHttpResult>> Patch(
+        long id, [AsParameters] WriteQuery query, JsonObject patch, HttpContext http, StationsDb db, ClaimsPrincipal user,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var v = new Validation();
+        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        if (!v.IsValid) return v.Problem();
+        var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
+        if (station is null) return NotFound(id);
+
+        // RFC 7396 JSON merge patch over the station's current writable fields.
+        var document = JsonSerializer.SerializeToNode(StationInput.From(StationView.From(station, crs, now)), ApiJson.Options)!.AsObject();
+        MergePatch(document, patch);
+        StationInput merged;
+        try { merged = document.Deserialize<StationInput>(ApiJson.Options)!; }
+        catch (JsonException e) { v.Add(e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : "body", e.Message); return v.Problem(); }
+        merged.Validate(v, now);
+        if (!v.IsValid) return v.Problem();
+        if (Precondition(http, merged.Version, station, required: true) is { } failed) return failed;
+
+        var keepLocation = !patch.ContainsKey("lon") && !patch.ContainsKey("lat");
+        var location = station.Location;
+        var (lon, lat) = CoordinateSystems.ToWgs84(crs, merged.Lon!.Value, merged.Lat!.Value);
+        merged.ApplyTo(station, lon, lat);
+        if (keepLocation) station.Location = location;
+        return await Commit(station, db, user, http, crs, now, ct);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long id, HttpContext http, StationsDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
+        if (station is null) return NotFound(id);
+        if (Precondition(http, null, station, required: false) is { } failed) return failed;
+        var now = clock.GetUtcNow();
+        station.DeletedAt = now;
+        station.UpdatedAt = now;
+        station.Version++;
+        try { await SaveAudited(db, user, ct); }
+        catch (DbUpdateConcurrencyException) { return Stale(station.Version - 1); }
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<Ok<StationView>, ValidationProblem, ProblemHttpResult>> Commit(
+        Station station, StationsDb db, ClaimsPrincipal user, HttpContext http, Crs crs, DateTimeOffset now, CancellationToken ct)
+    {
+        station.UpdatedAt = now;
+        station.Version++;
+        try { await SaveAudited(db, user, ct); }
+        catch (DbUpdateConcurrencyException) { return Stale(station.Version - 1); }
+        http.Response.Headers.ETag = ETag(station.Version);
+        return TypedResults.Ok(StationView.From(station, crs, now, withWeek: true));
+    }
+
+    /// <summary>Saves inside a transaction whose <c>stationmap.actor</c> setting names the API key for the audit trigger.</summary>
+    internal static async Task SaveAudited(StationsDb db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('stationmap.actor', {ApiKeyAuth.Actor(user)}, true)", ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public static string ETag(int version) => $"\"{version}\"";
+
+    /// <summary>If-Match (or the body's version) must name the current version; PUT/PATCH need one of them (428).</summary>
+    static ProblemHttpResult? Precondition(HttpContext http, int? bodyVersion, Station station, bool required)
+    {
+        var header = http.Request.Headers.IfMatch.ToString();
+        int? expected = bodyVersion;
+        if (header.Length > 0)
+        {
+            if (header.Trim() == "*") return null;
+            var raw = header.Trim().Replace("W/", "").Trim('"');
+            if (!int.TryParse(raw, out var parsed))
+                return TypedResults.Problem(statusCode: 400, title: "Invalid If-Match header.",
+                    detail: "If-Match: must be the station's ETag, e.g. \"3\".", extensions: Errors("If-Match", "must be an ETag such as \"3\"."));
+            expected = parsed;
+        }
+        if (expected is null)
+        {
+            return required
+                ? TypedResults.Problem(statusCode: 428, title: "A version is required.",
+                    detail: "Send If-Match with the station's ETag (or \"version\" in the body) so a concurrent change is not overwritten.")
+                : null;
+        }
+        // The UPDATE itself also checks "WHERE version = <loaded version>" (EF concurrency token),
+        // which catches a change that lands between this check and the save.
+        return expected == station.Version ? null : Stale(expected.Value, station.Version);
+    }
+
+    static ProblemHttpResult Stale(int sent, int? current = null) => TypedResults.Problem(statusCode: 412,
+        title: "The station was changed by someone else.",
+        detail: $"Version {sent} is not the current version{(current is null ? "" : $" ({current})")}. Reload the station and apply your change again.");
+
+    internal static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: 404, title: "Station not found.", detail: $"There is no station with id {id}.");
+
+    static Dictionary<string, object?> Errors(string key, string message) =>
+        new() { ["errors"] = new Dictionary<string, string[]> { [key] = [message] } };
+
+    static void MergePatch(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch.ToList())
+        {
+            if (value is null) target[key] = null;
+            else if (value is JsonObject po && target[key] is JsonObject to) MergePatch(to, po);
+            else target[key] = value.DeepClone();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Geo;
+
+namespace StationMap.Api.Features.Stations;
+
+public sealed record GetQuery([FromQuery(Name = "crs")] string? Crs);
+
+public static class StationsEndpoints
+{
+    public static IEndpointRouteBuilder MapStations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/stations").WithTags("Stations");
+
+        group.MapGet("/nearest", NearestEndpoint.Handle).AllowOnlyQueryOf<NearestQuery, RouteHandlerBuilder>()
+            .WithName("NearestStations")
+            .WithSummary("Nearest stations to a point, by distance, with open-now state")
+            .WithDescription("KNN on the station GiST index, ranked by ellipsoidal distance (distance_m, metres). " +
+                             "amenities is all-of (unknown does not count as yes); tier is any-of; openNow keeps stations open at this moment " +
+                             "in their own time zone; maxDistance in metres (≤ 100000); limit ≤ 100 (default 10); crs = wgs84 | gcj02 | bd09 for input and output.");
+
+        group.MapGet("/", ListEndpoint.Handle).AllowOnlyQueryOf<ListQuery, RouteHandlerBuilder>()
+            .WithName("ListStations")
+            .WithSummary("Stations in a bbox or radius, by text, paged; JSON, GeoJSON or CSV; change feed with updated_since")
+            .WithDescription("bbox=minLon,minLat,maxLon,maxLat or lon&lat&radius (metres, ≤ 50000); q searches name, English name, address, district; " +
+                             "page (from 1) and limit (≤ 1000, default 50) with has_more; format=json|geojson|csv; updated_since (ISO 8601) returns changes " +
+                             "in (updated_at, id) order including deleted stations (deleted_at set).")
+            .Produces<StationPage>(200)
+            .Produces(200, contentType: StationFormats.GeoJsonType)
+            .Produces(200, contentType: "text/csv")
+            .ProducesValidationProblem();
+
+        group.MapGet("/{id:long}", Get).AllowOnlyQueryOf<GetQuery, RouteHandlerBuilder>()
+            .WithName("GetStation").WithSummary("One station with its next seven days of opening hours");
+
+        group.MapPost("/", StationWriteEndpoints.Create).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
+            .RequireAuthorization(ApiKeyAuth.Editor)
+            .WithName("CreateStation").WithSummary("Create a station (editor key)")
+            .ProducesProblem(401).ProducesProblem(403);
+
+        group.MapPut("/{id:long}", StationWriteEndpoints.Replace).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
+            .RequireAuthorization(ApiKeyAuth.Editor)
+            .WithName("ReplaceStation").WithSummary("Replace a station (editor key; If-Match required)")
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(412).ProducesProblem(428);
+
+        group.MapPatch("/{id:long}", StationWriteEndpoints.Patch).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
+            .RequireAuthorization(ApiKeyAuth.Editor)
+            .Accepts<StationInput>("application/merge-patch+json", "application/json")
+            .WithName("PatchStation").WithSummary("Change some fields of a station (JSON merge patch; editor key; If-Match required)")
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(412).ProducesProblem(428);
+
+        group.MapDelete("/{id:long}", StationWriteEndpoints.Delete).AllowOnlyQuery()
+            .RequireAuthorization(ApiKeyAuth.Admin)
+            .WithName("DeleteStation").WithSummary("Delete a station (admin key; soft delete, reported by the change feed)")
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(412);
+
+        group.MapPost("/import", ImportEndpoint.Handle).AllowOnlyQueryOf<ImportQuery, RouteHandlerBuilder>()
+            .RequireAuthorization(ApiKeyAuth.Admin)
+            .Accepts<string>("text/csv", StationFormats.GeoJsonType, "application/json")
+            .WithName("ImportStations")
+            .WithSummary("Bulk import stations from CSV or GeoJSON (admin key) with a per-row error report")
+            .WithDescription("format=csv|geojson (default from Content-Type); atomic=true (default) writes nothing when any row is invalid; " +
+                             "atomic=false writes the valid rows and reports the others. CSV columns are those of format=csv exports.")
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(413);
+
+        return app;
+    }
+
+    static async Task<Results<Ok<StationView>, ProblemHttpResult, ValidationProblem>> Get(
+        long id, [AsParameters] GetQuery query, HttpContext http, StationsDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!CoordinateSystems.TryParse(query.Crs, out var crs))
+        {
+            var v = new Validation();
+            v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+            return v.Problem();
+        }
+        var station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
+        if (station is null)
+            return StationWriteEndpoints.NotFound(id);
+        http.Response.Headers.ETag = StationWriteEndpoints.ETag(station.Version);
+        return TypedResults.Ok(StationView.From(station, crs, clock.GetUtcNow(), withWeek: true));
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using StationMap.Api.Features.Stations;
+using StationMap.Migrations;
+
+namespace StationMap.Api.Infrastructure.Cli;
+
+/// <summary>
+/// Command-line verbs of the API binary, used by the <c>stationmap</c> script:
+/// <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
+/// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>.
+/// The database is <c>ConnectionStrings__Stations</c>.
+/// </summary>
+public static class CliCommands
+{
+    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var cs = Environment.GetEnvironmentVariable("ConnectionStrings__Stations");
+        if (string.IsNullOrEmpty(cs)) return Fail("ConnectionStrings__Stations is not set.");
+        try
+        {
+            return args[0] switch
+            {
+                "migrate" => Migrate(cs),
+                "seed-demo" => await SeedDemo(cs, args[1..]),
+                _ => await ApiKeys(cs, args[1..]),
+            };
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or FormatException)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    static int Migrate(string cs)
+    {
+        var applied = MigrationRunner.Migrate(cs);
+        Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"applied {applied.Count} migration(s): {string.Join(", ", applied)}");
+        return 0;
+    }
+
+    static async Task<int> SeedDemo(string cs, string[] args)
+    {
+        var count = int.Parse(Option(args, "--count") ?? "300");
+        var seed = int.Parse(Option(args, "--seed") ?? "20261122");
+        await using var data = DataSource(cs);
+        await using var conn = await data.OpenConnectionAsync();
+        if (args.Contains("--if-empty"))
+        {
+            await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
+            if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo data not loaded"); return 0; }
+        }
+        await using (var actor = new NpgsqlCommand("SELECT set_config('stationmap.actor', 'demo-generator', false)", conn))
+            await actor.ExecuteNonQueryAsync();
+        await StationCopy.WriteAsync(conn, DemoStations.Generate(count, seed, DateTimeOffset.UtcNow));
+        await using (var analyze = new NpgsqlCommand("ANALYZE station", conn)) await analyze.ExecuteNonQueryAsync();
+        Console.WriteLine($"loaded {count} DEMO stations (seed {seed})");
+        return 0;
+    }
+
+    static async Task<int> ApiKeys(string cs, string[] args)
+    {
+        await using var data = DataSource(cs);
+        await using var db = new StationsDb(new DbContextOptionsBuilder<StationsDb>()
+            .UseNpgsql(data, o => o.UseNetTopologySuite()).UseSnakeCaseNamingConvention().Options);
+        switch (args.FirstOrDefault())
+        {
+            case "create":
+                var role = Option(args, "--role") ?? "";
+                if (!ApiKeyAuth.Roles.Contains(role)) return Fail($"--role must be one of {string.Join(", ", ApiKeyAuth.Roles)}");
+                var key = ApiKeyAuth.NewKey();
+                var name = Option(args, "--name") ?? $"{role}-{DateTime.UtcNow:yyyyMMddHHmmss}";
+                db.ApiKeys.Add(new ApiKey { Name = name, Role = role, KeyHash = ApiKeyAuth.Hash(key), KeyPrefix = key[..7], CreatedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
+                Console.Error.WriteLine($"created {role} key '{name}'; it is shown only once:");
+                Console.WriteLine(key);
+                return 0;
+            case "list":
+                foreach (var k in await db.ApiKeys.OrderBy(k => k.Id).ToListAsync())
+                    Console.WriteLine($"{k.Id}\t{k.Role}\t{k.Name}\t{k.KeyPrefix}…\tcreated {k.CreatedAt:u}{(k.RevokedAt is null ? "" : $"\trevoked {k.RevokedAt:u}")}");
+                return 0;
+            case "revoke" when args.Length > 1 && long.TryParse(args[1], out var id):
+                var n = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, DateTimeOffset.UtcNow));
+                return n == 1 ? Ok($"revoked key {id}") : Fail($"no active key {id}");
+            default:
+                return Fail("usage: apikey create --role reader|editor|admin [--name NAME] | apikey list | apikey revoke ID");
+        }
+    }
+
+    static NpgsqlDataSource DataSource(string cs)
+    {
+        var b = new NpgsqlDataSourceBuilder(cs);
+        b.UseNetTopologySuite();
+        return b.Build();
+    }
+
+    static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    static int Ok(string message) { Console.WriteLine(message); return 0; }
+    static int Fail(string message) { Console.Error.WriteLine($"error: {message}"); return 1; }
+}

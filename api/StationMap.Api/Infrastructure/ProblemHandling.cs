@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace StationMap.Api.Infrastructure;
+
+/// <summary>
+/// Turns exceptions into RFC 9457 problem details: request-binding failures name the parameter
+/// (400, or 413 for an oversized body), an unreachable database is 503, anything else a 500 with
+/// no stack trace. Every problem carries a traceId (added by <see cref="AddProblemHandling"/>).
+/// </summary>
+public static partial class ProblemHandling
+{
+    public static IServiceCollection AddProblemHandling(this IServiceCollection services) =>
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // One trace id, under the name clients expect (the default would be renamed trace_id by the snake_case policy).
+            ctx.ProblemDetails.Extensions.Remove("traceId");
+            ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+        }).AddExceptionHandler<ExceptionToProblem>();
+
+    [GeneratedRegex("parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial Regex BindingFailure();
+
+    /// <summary>The query key the client sent for a bound parameter (binding is case-insensitive; names may use _).</summary>
+    static string PublicName(HttpContext http, string bound)
+    {
+        static string Normal(string s) => s.Replace("_", "").ToLowerInvariant();
+        return http.Request.Query.Keys.FirstOrDefault(k => Normal(k) == Normal(bound)) ?? bound;
+    }
+
+    static string Expected(string type) => type.Replace("Nullable<", "").TrimEnd('>') switch
+    {
+        "double" or "float" or "decimal" => "a number",
+        "int" or "long" or "Int32" or "Int64" => "a whole number",
+        "bool" or "Boolean" => "true or false",
+        "DateTimeOffset" or "DateTime" => "an ISO 8601 date-time such as 2026-11-01T08:00:00+08:00",
+        var other => $"a valid {other}",
+    };
+
+    sealed class ExceptionToProblem(IProblemDetailsService problems, ILogger<ExceptionToProblem> log) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+        {
+            var problem = exception switch
+            {
+                BadHttpRequestException bad => Binding(http, bad),
+                NpgsqlException { IsTransient: true } or TimeoutException => new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "The database is unavailable.",
+                    Detail = "The station database did not answer in time. Try again shortly.",
+                },
+                _ => null,
+            };
+            if (problem is null)
+            {
+                log.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "An unexpected error occurred.",
+                    Detail = "The server could not complete the request. The error has been logged.",
+                };
+            }
+            http.Response.StatusCode = problem.Status!.Value;
+            return await problems.TryWriteAsync(new() { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        }
+
+        static ProblemDetails Binding(HttpContext http, BadHttpRequestException bad)
+        {
+            if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return new ValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = ["The request body is too large."] })
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "The request body is too large.",
+                    Detail = "body: the request body exceeds the size limit for this endpoint.",
+                };
+            }
+            var match = BindingFailure().Match(bad.Message);
+            string name, message;
+            if (match.Success)
+            {
+                name = PublicName(http, match.Groups["name"].Value);
+                message = $"{name} must be {Expected(match.Groups["type"].Value)}; got '{match.Groups["value"].Value}'.";
+            }
+            else
+            {
+                name = "body";
+                message = bad.InnerException is System.Text.Json.JsonException json
+                    ? $"body: invalid JSON ({json.Message})"
+                    : $"body: {bad.Message}";
+            }
+            return new ValidationProblemDetails(new Dictionary<string, string[]> { [name] = [message] })
+            {
+                Status = bad.StatusCode,
+                Title = "One or more request parameters are invalid.",
+                Detail = message,
+            };
+        }
+    }
+}

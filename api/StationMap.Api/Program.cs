@@ -1,0 +1,20 @@
+using StationMap.Api.Features.Platform;
+using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Cli;
+
+if (CliCommands.IsCommand(args)) return await CliCommands.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddStationMap(builder.Configuration);
+
+var app = builder.Build();
+app.UseStationMapPipeline();
+app.MapPlatform();
+app.MapStations();
+app.MapApiFallback();
+app.UseStationMapClient();
+app.Run();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,3 @@
+-- 0001: extensions and the stationmap schema for heavier spatial SQL functions.
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE SCHEMA IF NOT EXISTS stationmap;

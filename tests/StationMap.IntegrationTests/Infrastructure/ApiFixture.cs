@@ -1,0 +1,97 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
+
+namespace StationMap.IntegrationTests.Infrastructure;
+
+/// <summary>A settable clock so "open now" can be tested at chosen instants.</summary>
+public sealed class TestClock : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = new(2026, 11, 18, 4, 0, 0, TimeSpan.Zero); // Wed 12:00 in Shanghai
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+/// <summary>
+/// The real API (<see cref="WebApplicationFactory{Program}"/>) over its own PostGIS database, copied
+/// from the migrated template; optionally seeded with the 300 generated demo stations.
+/// </summary>
+public class ApiFixture : IAsyncLifetime
+{
+    WebApplicationFactory<Program>? _factory;
+    public string Database { get; private set; } = "";
+    public TestClock Clock { get; } = new();
+    protected virtual int DemoStations => 0;
+
+    public string ConnectionString => PostgisDatabase.ConnectionString(Database);
+
+    public async Task InitializeAsync()
+    {
+        Database = await PostgisDatabase.CreateAsync();
+        if (DemoStations > 0)
+        {
+            await using var conn = await OpenAsync();
+            await StationCopy.WriteAsync(conn, Api.Features.Stations.DemoStations.Generate(DemoStations, 7, Clock.Now));
+        }
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Stations", ConnectionString);
+            b.UseSetting("Spa:RootPath", Path.Combine(Path.GetTempPath(), "stationmap-no-client"));
+            b.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        });
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = _factory!.CreateClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyAuth.HeaderName, apiKey);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var b = new NpgsqlDataSourceBuilder(ConnectionString);
+        b.UseNetTopologySuite();
+        await using var source = b.Build();
+        return await source.OpenConnectionAsync();
+    }
+
+    /// <summary>Creates an API key with the role directly in the database, as the CLI does.</summary>
+    public async Task<string> CreateKeyAsync(string role, string? name = null)
+    {
+        var key = ApiKeyAuth.NewKey();
+        await using var conn = await OpenAsync();
+        await using var cmd = new NpgsqlCommand("INSERT INTO api_key (name, role, key_hash, key_prefix) VALUES ($1, $2, $3, $4)", conn);
+        cmd.Parameters.AddWithValue(name ?? $"{role}-test");
+        cmd.Parameters.AddWithValue(role);
+        cmd.Parameters.AddWithValue(ApiKeyAuth.Hash(key));
+        cmd.Parameters.AddWithValue(key[..7]);
+        await cmd.ExecuteNonQueryAsync();
+        return key;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params object[] args)
+    {
+        await using var conn = await OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var a in args) cmd.Parameters.AddWithValue(a);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await PostgisDatabase.DropAsync(Database);
+    }
+}
+
+/// <summary>An API over the 300 generated demo stations.</summary>
+public sealed class DemoApiFixture : ApiFixture
+{
+    protected override int DemoStations => 300;
+}

@@ -1,0 +1,48 @@
+using StationMap.IntegrationTests.Infrastructure;
+
+namespace StationMap.IntegrationTests;
+
+public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Health_and_readiness_answer()
+    {
+        await api.Client().GetAsync("/healthz").Json(200);
+        var ready = await api.Client().GetAsync("/readyz").Json(200);
+        Assert.Equal("ready", (string?)ready["status"]);
+    }
+
+    [Fact]
+    public async Task Swagger_documents_every_endpoint_with_parameters_and_errors()
+    {
+        var doc = await api.Client().GetAsync("/swagger/v1/swagger.json").Json(200);
+        var paths = doc["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/stations/nearest", "get"), ("/api/v1/stations", "get"), ("/api/v1/stations", "post"),
+                     ("/api/v1/stations/{id}", "get"), ("/api/v1/stations/{id}", "put"), ("/api/v1/stations/{id}", "patch"),
+                     ("/api/v1/stations/{id}", "delete"), ("/api/v1/stations/import", "post"), ("/api/v1/config", "get"),
+                 })
+        {
+            var op = paths[path]?[method];
+            Assert.True(op is not null, $"{method.ToUpperInvariant()} {path} is not documented");
+            Assert.NotNull(op["summary"]);
+            Assert.NotNull(op["responses"]!["400"]);
+        }
+        var nearest = paths["/api/v1/stations/nearest"]!["get"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
+        Assert.Superset(new HashSet<string?> { "lon", "lat", "limit", "amenities", "openNow", "tier", "maxDistance", "crs" }, nearest.ToHashSet());
+        var post = paths["/api/v1/stations"]!["post"]!;
+        Assert.NotNull(post["responses"]!["401"]);
+        Assert.NotNull(post["responses"]!["403"]);
+        Assert.NotNull(post["security"]);
+        Assert.NotNull(paths["/api/v1/stations/{id}"]!["put"]!["responses"]!["412"]);
+    }
+
+    [Fact]
+    public async Task Config_tells_the_client_about_basemap_and_vocabularies()
+    {
+        var config = await api.Client().GetAsync("/api/v1/config").Json(200);
+        Assert.Equal(18, config["amenities"]!.AsArray().Count);
+        Assert.Equal(5, config["tiers"]!.AsArray().Count);
+    }
+}
