@@ -111,10 +111,8 @@ public sealed record DayHoursView(string Date, string Weekday, bool Today, strin
             if (schedule is null) return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, "unknown", [], null);
             var day = schedule.Days(date, 1)[0];
             return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, OpenStateView.Name(day.Status),
-                day.Ranges.Select(r => new TimeRangeView(r.From.ToString("HH:mm"), r.EndsNextDay || r.To == TimeOnly.MaxValue ? End(r) : r.To.ToString("HH:mm"))).ToList(),
+                day.Ranges.Select(r => new TimeRangeView(r.FromText, r.ToText)).ToList(),
                 day.Comment);
         }).ToList();
     }
-
-    static string End(TimeRange r) => r.To == TimeOnly.MaxValue ? "24:00" : r.To.ToString("HH:mm");
 }
