@@ -1,0 +1,375 @@
+// Browser tests against the real API with its demo data (~300 stations around central Hangzhou).
+// Each test opens its own phone-sized page; screenshots go to web-client/test-results/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  BASE, HERE, PHONE, api, assertNoErrors, launch, listedIds, openPage, requireApi, shot, waitForMapIdle,
+} from './helpers.mjs';
+
+const NEAREST = `/api/v1/stations/nearest?lon=${HERE.longitude}&lat=${HERE.latitude}&limit=20&crs=wgs84`;
+const T = { timeout: 90_000 };
+
+let browser;
+let config;
+
+before(async () => {
+  config = await requireApi();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function waitForList(page) {
+  await page.waitForSelector('[data-testid="station-list"] [data-station-id]', { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="station-list"]')?.getAttribute('aria-busy') === 'false');
+}
+
+/** A station marker (not a cluster) drawn where nothing covers the map, far enough from others to tap unambiguously. */
+async function tappableStation(page) {
+  return page.evaluate(() => {
+    const map = window.__map;
+    const features = map.queryRenderedFeatures({ layers: ['stations'] });
+    const points = features.map((f) => ({ id: f.properties.id, p: map.project(f.geometry.coordinates) }));
+    for (const { id, p } of points) {
+      const el = document.elementFromPoint(p.x, p.y);
+      if (!el?.classList.contains('maplibregl-canvas')) continue;
+      const crowded = points.some((o) => o.id !== id && Math.hypot(o.p.x - p.x, o.p.y - p.y) < 30);
+      const clusterNear = map.queryRenderedFeatures([[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]], { layers: ['station-clusters'] }).length > 0;
+      if (!crowded && !clusterNear) return { id, x: Math.round(p.x), y: Math.round(p.y) };
+    }
+    return null;
+  });
+}
+
+describe('StationMap on a phone', () => {
+  test('the page loads, draws stations and attribution, with no console errors', T, async () => {
+    const requests = [];
+    const { context, page, errors } = await openPage(browser, '/', { beforeGoto: (p) => p.on('request', (r) => requests.push(r.url())) });
+    try {
+      await waitForList(page);
+      await waitForMapIdle(page);
+      const rendered = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['stations'] }).length);
+      assert.ok(rendered > 0, 'no station markers rendered');
+      const colours = await page.evaluate(() => [...new Set(window.__map.queryRenderedFeatures({ layers: ['stations'] }).map((f) => f.properties.open_state))]);
+      assert.ok(colours.every((c) => ['open', 'closed', 'unknown'].includes(c)), `odd open_state values: ${colours}`);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+      assert.equal(await page.textContent('.list-title'), '附近驿站');
+      const attribution = await page.textContent('.maplibregl-ctrl-attrib');
+      for (const text of config.attribution ?? []) assert.ok(attribution.includes(text), `attribution "${text}" not shown: "${attribution}"`);
+      // The attribution must be visible above the bottom sheet, not hidden behind it.
+      const attribBox = await page.locator('.maplibregl-ctrl-attrib').boundingBox();
+      const sheetBox = await page.locator('#sheet').boundingBox();
+      if ((config.attribution ?? []).length) assert.ok(attribBox.y + attribBox.height <= sheetBox.y + 1, 'attribution is covered by the sheet');
+      await shot(page, 'home-zh');
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
+      if (!config.basemap_style_url) {
+        // The built-in offline style: nothing is fetched from anywhere but the app's own origin.
+        const foreign = requests.filter((u) => !u.startsWith(BASE) && !u.startsWith('data:') && !u.startsWith('blob:'));
+        assert.deepEqual(foreign, [], 'the offline style made external requests');
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the list shows the nearest stations in the order the API gives', T, async () => {
+    const expected = await api(NEAREST);
+    assert.ok(expected.items.length >= 5, 'demo data should have at least 5 stations near the centre');
+    const { context, page, errors } = await openPage(browser, '/');
+    try {
+      await waitForList(page);
+      const ids = await listedIds(page);
+      assert.deepEqual(ids.slice(0, 10), expected.items.slice(0, 10).map((s) => s.id));
+      const first = page.locator('[data-testid="station-list"] [data-station-id]').first();
+      assert.equal(await first.locator('.item-name').textContent(), expected.items[0].name);
+      const distances = expected.items.map((s) => s.distance_m);
+      assert.deepEqual(distances, [...distances].sort((a, b) => a - b), 'API items not ordered by distance');
+      const badge = await first.locator('[data-open-state]').getAttribute('data-open-state');
+      assert.equal(badge, expected.items[0].open_state.state);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an amenity chip changes the request and the list', T, async () => {
+    const unfiltered = await api(NEAREST);
+    let amenity = null;
+    let filtered = null;
+    for (const a of config.amenities) {
+      const body = await api(`/api/v1/stations/nearest?lon=${HERE.longitude}&lat=${HERE.latitude}&limit=20&amenities=${a}&crs=wgs84`);
+      if (body.items.length && body.items[0].id !== unfiltered.items[0].id) {
+        amenity = a;
+        filtered = body;
+        break;
+      }
+    }
+    assert.ok(amenity, 'no amenity changes the nearest list: demo data too uniform to test filters');
+
+    const { context, page, errors } = await openPage(browser, '/');
+    try {
+      await waitForList(page);
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/stations/nearest') && new URL(r.url()).searchParams.get('amenities') === amenity),
+        page.tap(`[data-filter="${amenity}"]`),
+      ]);
+      assert.ok(request, 'no filtered request');
+      await page.waitForFunction((id) => {
+        const first = document.querySelector('[data-testid="station-list"] [data-station-id]');
+        return first && Number(first.dataset.stationId) === id && document.querySelector('[data-testid="station-list"]').getAttribute('aria-busy') === 'false';
+      }, filtered.items[0].id);
+      assert.deepEqual(await listedIds(page), filtered.items.map((s) => s.id));
+      for (const s of filtered.items) assert.equal(s.amenities[amenity], 'yes', `station ${s.id} listed for ${amenity} without it`);
+      assert.equal(await page.getAttribute(`[data-filter="${amenity}"]`, 'aria-pressed'), 'true');
+      // The map shows only stations that match the filter too: every drawn station has it.
+      await waitForMapIdle(page);
+      const drawnIds = await page.evaluate(async () => (await window.__map.getSource('stations').getData()).features.map((f) => f.properties.id));
+      assert.ok(drawnIds.includes(filtered.items[0].id), 'the nearest matching station is not on the map');
+      const drawn = await api(`/api/v1/stations?bbox=119.9,30.0,120.5,30.5&limit=1000`);
+      const byId = new Map(drawn.items.map((s) => [s.id, s]));
+      for (const id of drawnIds) assert.equal(byId.get(id)?.amenities[amenity], 'yes', `station ${id} drawn for ${amenity} without it`);
+      await shot(page, 'filter-zh');
+
+      // "Open now" combines with the amenity.
+      const [openRequest] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/stations/nearest') && r.url().includes('openNow=true')),
+        page.tap('[data-filter="open_now"]'),
+      ]);
+      assert.equal(new URL(openRequest.url()).searchParams.get('amenities'), amenity);
+      await page.waitForFunction(() => document.querySelector('[data-testid="station-list"], [data-testid="list-empty"]') && !document.querySelector('[aria-busy="true"]'));
+      const openIds = await listedIds(page);
+      const expectedOpen = await api(new URL(openRequest.url()).pathname + new URL(openRequest.url()).search);
+      assert.deepEqual(openIds, expectedOpen.items.map((s) => s.id));
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('tapping a marker opens its detail sheet', T, async () => {
+    const { context, page, errors } = await openPage(browser, '/');
+    try {
+      await waitForList(page);
+      await waitForMapIdle(page);
+      const target = await tappableStation(page);
+      assert.ok(target, 'no station marker in the open part of the map to tap');
+      await page.touchscreen.tap(target.x, target.y);
+      await page.waitForSelector(`[data-testid="station-detail"][data-station-id="${target.id}"]`, { timeout: 15000 });
+
+      const station = await api(`/api/v1/stations/${target.id}`);
+      assert.equal(await page.textContent('.detail-title'), station.name);
+      assert.match(page.url(), new RegExp(`[?&]station=${target.id}\\b`));
+      // Hours: one line per day, today highlighted.
+      assert.equal(await page.locator('.hours-row').count(), station.hours_week.length);
+      const today = station.hours_week.find((d) => d.today);
+      assert.equal(await page.locator('.hours-row.today').count(), 1);
+      assert.equal(await page.getAttribute('.hours-row.today', 'data-date'), today.date);
+      // Amenities: tri-state, unknown shown as unknown.
+      const states = Object.values(station.amenities);
+      for (const state of ['yes', 'no', 'unknown']) {
+        assert.equal(await page.locator(`.amenity[data-state="${state}"]`).count(), states.filter((v) => v === state).length, `amenities ${state}`);
+      }
+      // Navigation links are the API's, untouched.
+      for (const app of ['amap', 'baidu', 'apple']) {
+        assert.equal(await page.getAttribute(`[data-nav="${app}"]`, 'href'), station.navigation[app]);
+      }
+      if (station.phone) assert.match(await page.getAttribute('a.phone-link', 'href'), /^tel:[+\d]+$/);
+      const selected = await page.evaluate(() => window.__map.getFilter('station-selected'));
+      assert.ok(JSON.stringify(selected).includes(String(target.id)), 'the tapped station is not highlighted');
+      await waitForMapIdle(page);
+      await shot(page, 'detail-zh');
+
+      // Expand the sheet to read everything.
+      await page.tap('[data-testid="sheet-handle"]');
+      await page.waitForFunction(() => document.querySelector('#sheet').dataset.size === 'full');
+      await page.waitForTimeout(400); // the sheet's 0.25 s height transition
+      await shot(page, 'detail-zh-full');
+      await page.locator('.view-body').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      await shot(page, 'detail-zh-full-bottom');
+
+      // Closing returns to the list and clears the link.
+      await page.tap('[data-testid="detail-close"]');
+      await page.waitForSelector('[data-testid="station-list"]');
+      assert.doesNotMatch(page.url(), /station=/);
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('switching to English changes the labels, and the choice is remembered', T, async () => {
+    const expected = await api(NEAREST);
+    const { context, page, errors } = await openPage(browser, '/');
+    try {
+      await waitForList(page);
+      assert.equal(await page.textContent('[data-filter="open_now"]'), '现在营业');
+      await page.tap('[data-testid="lang-toggle"]');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      assert.equal(await page.textContent('[data-filter="open_now"]'), 'Open now');
+      assert.equal(await page.textContent('.list-title'), 'Nearby stations');
+      assert.equal(await page.textContent('[data-filter="toilet"]'), 'Toilet');
+      const firstName = await page.locator('[data-testid="station-list"] .item-name').first().textContent();
+      assert.equal(firstName, expected.items[0].name_en ?? expected.items[0].name);
+      assert.equal(await page.evaluate(() => localStorage.getItem('stationmap.lang')), 'en');
+
+      await page.reload();
+      await page.waitForFunction(() => window.__mapState?.ready === true);
+      await waitForList(page);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+      assert.equal(await page.textContent('.list-title'), 'Nearby stations');
+      await waitForMapIdle(page);
+      await shot(page, 'home-en');
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a /?station=ID link opens that station and flies to it', T, async () => {
+    // The demo station farthest from the courier, so the map really has to move.
+    const all = await api('/api/v1/stations?bbox=119.9,30.0,120.5,30.5&limit=1000');
+    assert.ok(all.items.length > 0, 'no demo stations');
+    const far = all.items.reduce((best, s) => {
+      const d = Math.hypot(s.lon - HERE.longitude, s.lat - HERE.latitude);
+      return d > best.d ? { s, d } : best;
+    }, { s: null, d: -1 }).s;
+
+    const { context, page, errors } = await openPage(browser, `/?station=${far.id}`, { lang: 'en' });
+    try {
+      await page.waitForSelector(`[data-testid="station-detail"][data-station-id="${far.id}"]`, { timeout: 20000 });
+      assert.equal(await page.textContent('.detail-title'), far.name_en ?? far.name);
+      await waitForMapIdle(page);
+      const view = await page.evaluate(([lon, lat]) => {
+        const p = window.__map.project([lon, lat]);
+        const sheetTop = document.querySelector('#sheet').getBoundingClientRect().top;
+        const filtersBottom = document.querySelector('#filters').getBoundingClientRect().bottom;
+        return { x: p.x, y: p.y, sheetTop, filtersBottom, zoom: window.__map.getZoom() };
+      }, [far.lon, far.lat]);
+      assert.ok(view.x > 0 && view.x < PHONE.width, `station off screen horizontally: ${JSON.stringify(view)}`);
+      assert.ok(view.y > view.filtersBottom && view.y < view.sheetTop, `station not in the visible map: ${JSON.stringify(view)}`);
+      assert.ok(view.zoom >= 15, `map did not zoom in: ${view.zoom}`);
+      await shot(page, 'deeplink-en');
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an API error is shown in words from the problem details', T, async () => {
+    const missing = 2_000_000_000;
+    const response = await fetch(`${BASE}/api/v1/stations/${missing}`);
+    assert.equal(response.status, 404);
+    assert.match(response.headers.get('content-type'), /application\/problem\+json/);
+    const problem = await response.json();
+    const words = problem.detail || problem.title;
+    assert.ok(words, 'the 404 problem has neither detail nor title');
+
+    const { context, page } = await openPage(browser, `/?station=${missing}`);
+    try {
+      await page.waitForSelector('[data-testid="detail-error"]', { timeout: 15000 });
+      assert.ok((await page.textContent('[data-testid="detail-error"]')).includes(words));
+      await shot(page, 'error-404');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a network failure says so and Retry recovers', T, async () => {
+    const block = (route) => route.abort('internetdisconnected');
+    const { context, page } = await openPage(browser, '/', {
+      beforeGoto: (p) => p.route('**/api/v1/stations/nearest**', block),
+    });
+    try {
+      await page.waitForSelector('[data-testid="list-error"]', { timeout: 20000 });
+      assert.ok((await page.textContent('[data-testid="list-error"]')).includes('无法连接服务器'));
+      await shot(page, 'error-network');
+      await page.unroute('**/api/v1/stations/nearest**', block);
+      await page.tap('[data-testid="list-retry"]');
+      await waitForList(page);
+      assert.ok((await listedIds(page)).length > 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('without location permission, tapping the map sets my position', T, async () => {
+    const { context, page, errors } = await openPage(browser, '/', { geolocation: false });
+    try {
+      await page.waitForSelector('[data-testid="pick-hint"]', { timeout: 20000 });
+      await page.waitForSelector('[data-testid="locate-failed"]');
+      await waitForMapIdle(page);
+      // Tap an empty spot of the visible map, away from markers.
+      const spot = await page.evaluate(() => {
+        const map = window.__map;
+        const top = document.querySelector('#notices').getBoundingClientRect().bottom + 20;
+        const bottom = document.querySelector('#sheet').getBoundingClientRect().top - 20;
+        for (let y = top; y < bottom; y += 15) {
+          for (let x = 30; x < 330; x += 15) {
+            const el = document.elementFromPoint(x, y);
+            if (!el?.classList.contains('maplibregl-canvas')) continue;
+            const near = map.queryRenderedFeatures([[x - 25, y - 25], [x + 25, y + 25]], { layers: ['stations', 'station-clusters'] });
+            if (near.length === 0) return { x, y };
+          }
+        }
+        return null;
+      });
+      assert.ok(spot, 'no empty spot on the map to tap');
+      // Where the tap lands, read before tapping: the map may move to show the results after.
+      const tapped = await page.evaluate(({ x, y }) => window.__map.unproject([x, y]).toArray(), spot);
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/stations/nearest')),
+        page.touchscreen.tap(spot.x, spot.y),
+      ]);
+      await waitForList(page);
+      const url = new URL(request.url());
+      const expected = await api(url.pathname + url.search);
+      assert.deepEqual(await listedIds(page), expected.items.map((s) => s.id));
+      assert.ok(Math.abs(Number(url.searchParams.get('lon')) - tapped[0]) < 1e-4, 'request lon is not the tapped point');
+      assert.ok(Math.abs(Number(url.searchParams.get('lat')) - tapped[1]) < 1e-4, 'request lat is not the tapped point');
+      assert.ok((await page.textContent('.list-caption')).includes('地图选点'));
+      await shot(page, 'manual-position');
+      assert.deepEqual(errors.filter((e) => !/geolocation/i.test(e)), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on a wide screen the list is a side panel next to the map', T, async () => {
+    const { context, page, errors } = await openPage(browser, '/', { viewport: { width: 1280, height: 800 }, mobile: false });
+    try {
+      await waitForList(page);
+      const panel = await page.locator('#sheet').boundingBox();
+      const mapBox = await page.locator('#map').boundingBox();
+      assert.equal(panel.x, 0);
+      assert.ok(panel.width >= 320 && panel.width <= 480, `panel width ${panel.width}`);
+      assert.ok(mapBox.x >= panel.width - 1, 'the map is under the panel instead of beside it');
+      assert.ok(mapBox.width >= 700);
+      await page.click('[data-testid="station-list"] [data-station-id]');
+      await page.waitForSelector('[data-testid="station-detail"]');
+      await waitForMapIdle(page);
+      await shot(page, 'wide-detail-zh');
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an unreachable basemap is reported and the stations still show', T, async () => {
+    // Port 9 on loopback refuses connections: a style URL and a raster template that both fail.
+    for (const basemap of ['http://127.0.0.1:9/style.json', 'http://127.0.0.1:9/{z}/{x}/{y}.png']) {
+      const { context, page } = await openPage(browser, `/?basemap=${encodeURIComponent(basemap)}`);
+      try {
+        await page.waitForSelector('.notice-warning', { timeout: 20000 });
+        assert.ok((await page.textContent('.notice-warning')).includes('底图加载失败'), basemap);
+        await waitForList(page);
+        await waitForMapIdle(page);
+        const rendered = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['stations', 'station-clusters'] }).length);
+        assert.ok(rendered > 0, `no stations drawn with failing basemap ${basemap}`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});

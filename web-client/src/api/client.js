@@ -1,0 +1,93 @@
+// The one fetch wrapper. Every failure becomes an ApiError so the UI has one thing to show:
+// problem+json responses keep their title/detail/errors, network failures get kind 'network'.
+// Aborted requests are re-thrown untouched (callers drop them: a newer request replaced them).
+
+export class ApiError extends Error {
+  /**
+   * @param {object} p
+   * @param {'http'|'network'|'parse'} p.kind
+   * @param {number} p.status HTTP status, 0 for network failures
+   */
+  constructor({ kind, status = 0, title = '', detail = '', errors = {}, type = '', traceId = '', url = '' }) {
+    super(detail || title || `${kind} error${status ? ` ${status}` : ''}`);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.errors = errors ?? {};
+    this.type = type;
+    this.traceId = traceId;
+    this.url = url;
+  }
+}
+
+export function isAbortError(err) {
+  return err?.name === 'AbortError';
+}
+
+function isJson(contentType) {
+  return /\/(problem\+)?json|\+json/i.test(contentType ?? '');
+}
+
+async function problemFrom(response, url) {
+  const contentType = response.headers.get('content-type');
+  let body = null;
+  if (isJson(contentType)) {
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+  }
+  return new ApiError({
+    kind: 'http',
+    status: response.status,
+    title: typeof body?.title === 'string' ? body.title : response.statusText,
+    detail: typeof body?.detail === 'string' ? body.detail : '',
+    errors: body?.errors && typeof body.errors === 'object' ? body.errors : {},
+    type: body?.type ?? '',
+    traceId: body?.traceId ?? '',
+    url,
+  });
+}
+
+/**
+ * GETs url and returns its parsed JSON body.
+ * @param {string} url
+ * @param {{signal?: AbortSignal, fetchImpl?: typeof fetch}} [options]
+ */
+export async function fetchJson(url, { signal, fetchImpl = globalThis.fetch } = {}) {
+  let response;
+  try {
+    response = await fetchImpl(url, { signal, headers: { Accept: 'application/json, application/geo+json, application/problem+json' } });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError({ kind: 'network', detail: '', title: String(err?.message ?? err), url });
+  }
+  if (!response.ok) throw await problemFrom(response, url);
+  try {
+    return await response.json();
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError({ kind: 'parse', status: response.status, title: 'Invalid JSON from server', url });
+  }
+}
+
+/**
+ * Returns a fetcher that keeps only the latest request alive: starting a new one aborts the
+ * previous, so a slow stale response can never overwrite a newer one.
+ */
+export function latestOnly(fetchImpl) {
+  let controller = null;
+  const fetcher = (url) => {
+    controller?.abort();
+    controller = new AbortController();
+    return fetchJson(url, { signal: controller.signal, fetchImpl });
+  };
+  fetcher.abort = () => {
+    controller?.abort();
+    controller = null;
+  };
+  return fetcher;
+}

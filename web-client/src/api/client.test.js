@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, fetchJson, isAbortError, latestOnly } from './client.js';
+
+function respond(status, body, contentType = 'application/json') {
+  return async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': contentType },
+  });
+}
+
+describe('fetchJson', () => {
+  it('returns the parsed body of a 200', async () => {
+    await expect(fetchJson('/x', { fetchImpl: respond(200, { ok: 1 }) })).resolves.toEqual({ ok: 1 });
+  });
+
+  it('turns problem+json into an ApiError with status, title, detail and errors', async () => {
+    const problem = {
+      type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+      title: 'One or more validation errors occurred.',
+      status: 400,
+      detail: 'lat must be between -90 and 90',
+      traceId: '00-abc',
+      errors: { lat: ['The field lat must be between -90 and 90.'] },
+    };
+    const err = await fetchJson('/x', { fetchImpl: respond(400, problem, 'application/problem+json') }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.kind).toBe('http');
+    expect(err.status).toBe(400);
+    expect(err.title).toBe(problem.title);
+    expect(err.detail).toBe(problem.detail);
+    expect(err.errors).toEqual(problem.errors);
+    expect(err.traceId).toBe('00-abc');
+    expect(err.message).toBe(problem.detail);
+  });
+
+  it('keeps the status of a non-JSON error page', async () => {
+    const err = await fetchJson('/x', { fetchImpl: respond(502, '<html>bad gateway</html>', 'text/html') }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(502);
+    expect(err.detail).toBe('');
+  });
+
+  it('reports a network failure as kind network with status 0', async () => {
+    const failing = async () => { throw new TypeError('Failed to fetch'); };
+    const err = await fetchJson('/x', { fetchImpl: failing }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.kind).toBe('network');
+    expect(err.status).toBe(0);
+  });
+
+  it('reports a 200 that is not JSON as kind parse', async () => {
+    const err = await fetchJson('/x', { fetchImpl: respond(200, 'not json', 'text/plain') }).catch((e) => e);
+    expect(err.kind).toBe('parse');
+  });
+
+  it('re-throws aborts untouched so callers can drop them', async () => {
+    const aborting = async (_url, { signal }) => {
+      signal.throwIfAborted();
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const controller = new AbortController();
+    const pending = fetchJson('/x', { signal: controller.signal, fetchImpl: aborting });
+    controller.abort();
+    const err = await pending.catch((e) => e);
+    expect(isAbortError(err)).toBe(true);
+    expect(err).not.toBeInstanceOf(ApiError);
+  });
+});
+
+describe('latestOnly', () => {
+  it('aborts the previous request when a new one starts, so a stale answer is dropped', async () => {
+    const resolvers = [];
+    const slow = (url, { signal }) => new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason));
+      resolvers.push(() => resolve(new Response(JSON.stringify({ url }), { headers: { 'content-type': 'application/json' } })));
+    });
+    const get = latestOnly(slow);
+    const first = get('/first');
+    const second = get('/second');
+    resolvers[1]();
+    resolvers[0]();
+    await expect(second).resolves.toEqual({ url: '/second' });
+    const err = await first.catch((e) => e);
+    expect(isAbortError(err)).toBe(true);
+  });
+});

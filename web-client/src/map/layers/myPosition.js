@@ -1,0 +1,51 @@
+// "My position": the courier's located or hand-set point, drawn as a blue dot with a halo.
+
+const SOURCE = 'my-position';
+const HALO_LAYER = 'my-position-halo';
+const DOT_LAYER = 'my-position';
+
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+export function positionFeature(position) {
+  if (!position) return EMPTY;
+  return {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [position.lon, position.lat] }, properties: { source: position.source } }],
+  };
+}
+
+export function createMyPositionLayer(map) {
+  let data = EMPTY;
+
+  function ensure() {
+    if (map.getSource(SOURCE)) return;
+    map.addSource(SOURCE, { type: 'geojson', data });
+    map.addLayer({
+      id: HALO_LAYER,
+      type: 'circle',
+      source: SOURCE,
+      paint: { 'circle-color': '#2563eb', 'circle-opacity': 0.16, 'circle-radius': 20 },
+    });
+    map.addLayer({
+      id: DOT_LAYER,
+      type: 'circle',
+      source: SOURCE,
+      paint: {
+        // A position set by hand is drawn hollow-ish so it reads as "chosen", not "measured".
+        'circle-color': ['match', ['get', 'source'], 'manual', '#ffffff', '#2563eb'],
+        'circle-radius': 8,
+        'circle-stroke-width': ['match', ['get', 'source'], 'manual', 4, 3],
+        'circle-stroke-color': ['match', ['get', 'source'], 'manual', '#2563eb', '#ffffff'],
+      },
+    });
+  }
+
+  return {
+    ensure,
+    setPosition(position) {
+      data = positionFeature(position);
+      ensure();
+      map.getSource(SOURCE).setData(data);
+    },
+  };
+}

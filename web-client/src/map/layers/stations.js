@@ -1,0 +1,156 @@
+// Station markers: one clustered GeoJSON source and its layers, added once; later changes go
+// through setData / setFilter / setLayoutProperty. Colours follow open_state so a courier can
+// read the map at a glance: open green, closed grey, unknown amber.
+
+export const STATIONS_SOURCE = 'stations';
+export const STATIONS_LAYER = 'stations';
+export const CLUSTERS_LAYER = 'station-clusters';
+const CLUSTER_COUNT_LAYER = 'station-cluster-count';
+const SELECTED_LAYER = 'station-selected';
+const LABELS_LAYER = 'station-labels';
+
+export const OPEN_COLORS = { open: '#1f9d55', closed: '#8a9099', unknown: '#e3a008' };
+
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+/**
+ * API stations (GeoJSON features or JSON items) → slim point features. MapLibre stringifies
+ * nested properties, so open_state is flattened to its state string here.
+ */
+export function toFeatureCollection(stations) {
+  const features = [];
+  for (const s of stations) {
+    const props = s.properties ?? s;
+    const coords = s.geometry?.coordinates ?? [s.lon, s.lat];
+    const id = s.id ?? props.id;
+    if (!Number.isFinite(coords[0]) || !Number.isFinite(coords[1]) || id == null) continue;
+    const state = props.open_state?.state;
+    features.push({
+      type: 'Feature',
+      id,
+      geometry: { type: 'Point', coordinates: [coords[0], coords[1]] },
+      properties: {
+        id,
+        name: props.name ?? '',
+        name_en: props.name_en ?? null,
+        open_state: ['open', 'closed', 'unknown'].includes(state) ? state : 'unknown',
+      },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+function labelField(lang) {
+  return lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
+}
+
+export function createStationsLayer(map, { textFont = ['sans-serif'], lang = 'zh' } = {}) {
+  let data = EMPTY;
+  let selectedId = null;
+  let currentLang = lang;
+
+  function ensure() {
+    if (map.getSource(STATIONS_SOURCE)) return;
+    map.addSource(STATIONS_SOURCE, {
+      type: 'geojson',
+      data,
+      cluster: true,
+      clusterRadius: 48,
+      clusterMaxZoom: 14,
+      clusterProperties: { open_count: ['+', ['case', ['==', ['get', 'open_state'], 'open'], 1, 0]] },
+    });
+    map.addLayer({
+      id: CLUSTERS_LAYER,
+      type: 'circle',
+      source: STATIONS_SOURCE,
+      filter: ['has', 'point_count'],
+      paint: {
+        // Green when at least one station inside is open now, grey otherwise.
+        'circle-color': ['case', ['>', ['get', 'open_count'], 0], '#17734a', '#6b7280'],
+        'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 50, 25, 200, 30],
+        'circle-stroke-width': 3,
+        'circle-stroke-color': 'rgba(255,255,255,0.9)',
+      },
+    });
+    map.addLayer({
+      id: CLUSTER_COUNT_LAYER,
+      type: 'symbol',
+      source: STATIONS_SOURCE,
+      filter: ['has', 'point_count'],
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'],
+        'text-font': textFont,
+        'text-size': 14,
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#ffffff' },
+    });
+    map.addLayer({
+      id: STATIONS_LAYER,
+      type: 'circle',
+      source: STATIONS_SOURCE,
+      filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-color': ['match', ['get', 'open_state'], 'open', OPEN_COLORS.open, 'closed', OPEN_COLORS.closed, OPEN_COLORS.unknown],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 6, 15, 9, 18, 12],
+        'circle-stroke-width': 2.5,
+        'circle-stroke-color': '#ffffff',
+      },
+    });
+    map.addLayer({
+      id: SELECTED_LAYER,
+      type: 'circle',
+      source: STATIONS_SOURCE,
+      filter: selectedFilter(),
+      paint: {
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 11, 15, 15, 18, 18],
+        'circle-stroke-width': 3.5,
+        'circle-stroke-color': '#111827',
+      },
+    });
+    map.addLayer({
+      id: LABELS_LAYER,
+      type: 'symbol',
+      source: STATIONS_SOURCE,
+      minzoom: 14.5,
+      filter: ['!', ['has', 'point_count']],
+      layout: {
+        'text-field': labelField(currentLang),
+        'text-font': textFont,
+        'text-size': 12,
+        'text-anchor': 'top',
+        'text-offset': [0, 1.1],
+        'text-max-width': 9,
+        'text-optional': true,
+      },
+      paint: { 'text-color': '#1f2937', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
+    });
+  }
+
+  function selectedFilter() {
+    // -1 never matches: ids are positive integers.
+    return ['all', ['!', ['has', 'point_count']], ['==', ['get', 'id'], selectedId ?? -1]];
+  }
+
+  return {
+    ensure,
+    /** Replaces the drawn stations with featureCollection (see toFeatureCollection). */
+    setData(featureCollection) {
+      data = featureCollection;
+      ensure();
+      map.getSource(STATIONS_SOURCE).setData(data);
+    },
+    setSelected(id) {
+      selectedId = id == null ? null : Number(id);
+      ensure();
+      map.setFilter(SELECTED_LAYER, selectedFilter());
+    },
+    setLang(lang) {
+      currentLang = lang;
+      ensure();
+      map.setLayoutProperty(LABELS_LAYER, 'text-field', labelField(lang));
+    },
+  };
+}

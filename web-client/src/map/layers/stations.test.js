@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createStationsLayer, toFeatureCollection } from './stations.js';
+
+describe('toFeatureCollection', () => {
+  it('flattens open_state and keeps lon, lat order from GeoJSON features', () => {
+    const fc = toFeatureCollection([
+      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: { state: 'open', next_change: null }, amenities: { toilet: 'yes' } } },
+    ]);
+    expect(fc.features).toEqual([
+      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open' } },
+    ]);
+  });
+
+  it('accepts JSON items with lon/lat', () => {
+    const fc = toFeatureCollection([{ id: 4, name: '乙', lon: 120.2, lat: 30.3, open_state: { state: 'closed' } }]);
+    expect(fc.features[0].geometry.coordinates).toEqual([120.2, 30.3]);
+    expect(fc.features[0].properties.open_state).toBe('closed');
+  });
+
+  it('marks a missing or odd open_state as unknown and skips stations with no coordinates', () => {
+    const fc = toFeatureCollection([{ id: 5, name: 'x', lon: 120, lat: 30 }, { id: 6, name: 'y' }]);
+    expect(fc.features).toHaveLength(1);
+    expect(fc.features[0].properties.open_state).toBe('unknown');
+  });
+});
+
+function fakeMap() {
+  const sources = new Map();
+  const layers = [];
+  return {
+    layers,
+    getSource: (id) => sources.get(id),
+    addSource: (id, spec) => sources.set(id, { spec, data: spec.data, setData(d) { this.data = d; } }),
+    addLayer: (layer) => layers.push(layer),
+    setFilter: (id, filter) => { layers.find((l) => l.id === id).filter = filter; },
+    setLayoutProperty: (id, name, value) => { layers.find((l) => l.id === id).layout[name] = value; },
+  };
+}
+
+describe('createStationsLayer', () => {
+  it('adds its clustered source and layers once, then only sets data', () => {
+    const map = fakeMap();
+    const layer = createStationsLayer(map);
+    layer.setData({ type: 'FeatureCollection', features: [] });
+    const count = map.layers.length;
+    layer.setData({ type: 'FeatureCollection', features: [{ id: 1 }] });
+    layer.ensure();
+    expect(map.layers.length).toBe(count);
+    expect(map.getSource('stations').spec.cluster).toBe(true);
+    expect(map.getSource('stations').data.features).toHaveLength(1);
+    const stations = map.layers.find((l) => l.id === 'stations');
+    expect(stations.type).toBe('circle');
+    expect(JSON.stringify(stations.paint['circle-color'])).toContain('open_state');
+  });
+
+  it('switches label language and the selection ring', () => {
+    const map = fakeMap();
+    const layer = createStationsLayer(map);
+    layer.setLang('en');
+    expect(JSON.stringify(map.layers.find((l) => l.id === 'station-labels').layout['text-field'])).toContain('name_en');
+    layer.setSelected(42);
+    expect(JSON.stringify(map.layers.find((l) => l.id === 'station-selected').filter)).toContain('42');
+  });
+});

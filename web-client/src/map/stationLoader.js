@@ -1,0 +1,59 @@
+// Loads the stations of the visible map (plus a margin) from GET /stations?format=geojson after
+// the map stops moving. Stations already loaded are kept, so panning back never blinks markers,
+// and a view inside an area already loaded costs no request. A newer view aborts an older load.
+import { latestOnly, isAbortError } from '../api/client.js';
+import { MAX_STATIONS_LIMIT, stationsUrl } from '../api/requests.js';
+import { boundsToBox, containsBox, padBox } from './viewport.js';
+
+const MAX_PAGES = 10; // 10 × 1000 stations per view: more than a city has
+const DEBOUNCE_MS = 250;
+
+export function createStationLoader(map, { onStations, onError, fetchImpl } = {}) {
+  const fetchLatest = latestOnly(fetchImpl);
+  const byId = new Map();
+  const covered = [];
+  let timer = null;
+
+  async function loadBox(box) {
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const body = await fetchLatest(stationsUrl({ bbox: box, page, limit: MAX_STATIONS_LIMIT, format: 'geojson' }));
+      for (const feature of body.features ?? []) byId.set(feature.id ?? feature.properties?.id, feature);
+      onStations([...byId.values()]);
+      if (!body.has_more) return true;
+    }
+    return false; // more pages than we fetch: don't mark the box as covered
+  }
+
+  async function refresh() {
+    const view = boundsToBox(map.getBounds());
+    if (covered.some((box) => containsBox(box, view))) return;
+    const box = padBox(view, 0.5);
+    try {
+      const complete = await loadBox(box);
+      if (complete) covered.push(box);
+    } catch (err) {
+      if (!isAbortError(err)) onError?.(err);
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, DEBOUNCE_MS);
+  }
+
+  map.on('moveend', schedule);
+
+  return {
+    refresh,
+    /** Forgets what was loaded (e.g. to retry after an error) and loads the view again. */
+    reload() {
+      covered.length = 0;
+      return refresh();
+    },
+    /** Updates one station (from a fresher detail response) without a reload. */
+    upsert(feature) {
+      byId.set(feature.id, feature);
+      onStations([...byId.values()]);
+    },
+  };
+}

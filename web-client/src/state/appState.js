@@ -1,0 +1,31 @@
+// The shape of the app's one state object, with its starting values.
+import { EMPTY_FILTERS } from './filters.js';
+
+export function initialState({ lang, deepLinkId = null }) {
+  return {
+    lang,
+    /** GET /config: status loading|ok|error. */
+    config: null,
+    configStatus: 'loading',
+    configError: null,
+    /** {lon, lat, source: 'gps'|'manual', accuracy} in WGS-84, or null until known. */
+    position: null,
+    /** idle|locating|ok|failed, and why it failed: denied|unavailable|timeout|unsupported. */
+    locateStatus: 'idle',
+    locateError: null,
+    /** True while the next tap on the map sets "my position". */
+    picking: false,
+    filters: EMPTY_FILTERS,
+    /** GET /stations/nearest for position + filters. */
+    nearest: { status: 'idle', items: [], error: null },
+    /** Stations loaded for the map (GeoJSON features), before filtering. */
+    mapStations: [],
+    mapStationsError: null,
+    basemapFailed: false,
+    /** The station whose sheet is open, and its GET /stations/{id}. */
+    selectedId: deepLinkId,
+    detail: { status: 'idle', station: null, error: null },
+    /** Phone bottom sheet size: min|peek|full. */
+    sheet: 'peek',
+  };
+}

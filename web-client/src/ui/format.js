@@ -1,0 +1,105 @@
+// Pure display formatting: distances, open/closed badges, "last verified" dates.
+import { LOCALES, translate } from '../i18n/index.js';
+
+const EARTH_RADIUS_M = 6371008.8; // mean Earth radius (IUGG), metres
+
+/** Great-circle distance in metres between two [lon, lat] points in WGS-84 degrees. */
+export function haversineMeters([lon1, lat1], [lon2, lat2]) {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/**
+ * Metres → "350 米" / "1.2 km". Under 1 km rounds to 10 m (a phone fix is not better than that),
+ * 1–10 km keeps one decimal, beyond that whole kilometres.
+ */
+export function formatDistance(meters, lang) {
+  if (!Number.isFinite(meters) || meters < 0) return '';
+  if (meters < 10) return translate(lang, 'distance.m', { n: Math.round(meters) });
+  const rounded = Math.round(meters / 10) * 10;
+  if (rounded < 1000) return translate(lang, 'distance.m', { n: rounded });
+  const km = meters / 1000;
+  const text = km < 9.95 ? km.toFixed(1) : String(Math.round(km));
+  return translate(lang, 'distance.km', { n: text });
+}
+
+const WEEKDAY_CODES = { Mon: 'Mo', Tue: 'Tu', Wed: 'We', Thu: 'Th', Fri: 'Fr', Sat: 'Sa', Sun: 'Su' };
+
+/** The calendar day ('2026-11-22'), weekday code ('Su') and 'HH:mm' of an instant in timeZone. */
+export function localParts(date, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: WEEKDAY_CODES[parts.weekday],
+    time: `${parts.hour}:${parts.minute}`,
+  };
+}
+
+function daysBetween(dayA, dayB) {
+  return Math.round((Date.parse(`${dayB}T00:00:00Z`) - Date.parse(`${dayA}T00:00:00Z`)) / 86400000);
+}
+
+/**
+ * The badge for a station: state (open|closed|unknown), its label, and when it next changes
+ * ("20:00 关门", "明天 08:00 开门"), times shown in the station's own time zone.
+ */
+export function openBadge(station, lang, now = new Date()) {
+  const openState = station?.open_state ?? {};
+  const state = ['open', 'closed', 'unknown'].includes(openState.state) ? openState.state : 'unknown';
+  let label = translate(lang, `open.${state}`);
+  if (station?.status === 'temporarily_closed' || station?.status === 'closed_permanently') {
+    return { state: 'closed', label: translate(lang, `status.${station.status}`), detail: '' };
+  }
+  let detail = '';
+  const next = openState.next_change ? new Date(openState.next_change) : null;
+  if (next && !Number.isNaN(next.getTime()) && state !== 'unknown') {
+    const timeZone = station.time_zone || 'Asia/Shanghai';
+    const at = localParts(next, timeZone);
+    const today = localParts(now, timeZone);
+    const days = daysBetween(today.day, at.day);
+    const verb = state === 'open' ? 'closes' : 'opens';
+    if (days <= 0) {
+      detail = translate(lang, `open.${verb}At`, { time: at.time });
+    } else {
+      const day = days === 1 ? translate(lang, 'open.tomorrow') : translate(lang, `weekday.${at.weekday}`);
+      detail = translate(lang, `open.${verb}On`, { day, time: at.time });
+    }
+  }
+  return { state, label, detail };
+}
+
+/** "2026-11-20 · 2 天前" for verified_at; null when the station was never verified. */
+export function formatVerified(iso, lang, now = new Date(), timeZone = 'Asia/Shanghai') {
+  if (!iso) return null;
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return null;
+  const day = localParts(when, timeZone).day;
+  const days = daysBetween(day, localParts(now, timeZone).day);
+  let relative;
+  if (days <= 0) relative = translate(lang, 'time.today');
+  else if (days === 1) relative = translate(lang, 'time.yesterday');
+  else if (days < 60) relative = translate(lang, 'time.daysAgo', { n: days });
+  else relative = translate(lang, 'time.monthsAgo', { n: Math.floor(days / 30) });
+  return `${day} · ${relative}`;
+}
+
+/** A short calendar date for a 'YYYY-MM-DD' string: "11月22日" / "Nov 22". */
+export function formatShortDate(isoDay, lang) {
+  const date = new Date(`${isoDay}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDay ?? '';
+  return new Intl.DateTimeFormat(LOCALES[lang] ?? 'zh-CN', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
+}
