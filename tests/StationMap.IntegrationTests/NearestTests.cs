@@ -54,6 +54,30 @@ public sealed class NearestTests(DemoApiFixture api) : IClassFixture<DemoApiFixt
     }
 
     [Fact]
+    public async Task Nearest_query_plan_walks_the_GiST_index_without_sorting_the_table()
+    {
+        // The SQL EF sends, with its parameters written in, explained with sequential scans
+        // discouraged: only an ORDER BY the index can deliver yields an ordered index scan.
+        var options = new DbContextOptionsBuilder<StationsDb>()
+            .UseNpgsql(api.ConnectionString, o => o.UseNetTopologySuite()).UseSnakeCaseNamingConvention().Options;
+        await using var db = new StationsDb(options);
+        var sql = NearestEndpoint.Candidates(db.Stations.Where(s => s.DeletedAt == null), new Point(120.16, 30.27) { SRID = 4326 })
+            .Take(20).ToQueryString();
+        var body = string.Join('\n', sql.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)));
+        body = System.Text.RegularExpressions.Regex.Replace(body, @"@origin\b", "ST_SetSRID(ST_MakePoint(120.16, 30.27), 4326)::geography");
+        body = System.Text.RegularExpressions.Regex.Replace(body, @"@p\d*\b", "20");
+        await using var conn = await api.OpenAsync();
+        await using (var off = new NpgsqlCommand("ANALYZE station; SET enable_seqscan = off; SET enable_bitmapscan = off", conn)) await off.ExecuteNonQueryAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN " + body, conn);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        var text = string.Join('\n', plan);
+        Assert.True(text.Contains("Index Scan using station_location_gist", StringComparison.Ordinal), body + "\n" + text);
+        Assert.False(text.Contains("Sort", StringComparison.Ordinal), body + "\n" + text);
+    }
+
+    [Fact]
     public async Task Amenities_filter_is_all_of_and_unknown_is_not_yes()
     {
         var body = await api.Client().GetAsync("/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=20&amenities=toilet,ebike_charging").Json(200);

@@ -167,4 +167,16 @@ public sealed class WriteTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(1, (int)report["created"]!);
         Assert.Equal(2L, await api.ScalarAsync<long>("SELECT count(*) FROM station WHERE name = '往返测试驿站' AND deleted_at IS NULL"));
     }
+
+    [Fact]
+    public async Task An_import_larger_than_the_default_body_limit_is_accepted()
+    {
+        var admin = api.Client(await api.CreateKeyAsync("admin"));
+        var csv = new StringBuilder("name,address,lon,lat,tier,opening_hours,toilet\n");
+        for (var i = 0; i < 1500; i++)
+            csv.Append($"批量驿站{i},杭州市西湖区文三路{i}号附近的一个比较长的地址描述,{120.1 + i * 1e-5:F5},30.25,standard,Mo-Su 08:00-20:00,yes\n");
+        Assert.True(Encoding.UTF8.GetByteCount(csv.ToString()) > 64 * 1024);
+        var report = await (await admin.PostAsync("/api/v1/stations/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).Json(200);
+        Assert.Equal(1500, (int)report["created"]!);
+    }
 }

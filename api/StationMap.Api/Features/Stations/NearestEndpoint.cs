@@ -56,18 +56,20 @@ public static class NearestEndpoint
         if (query.OpenNow == true) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
         var ordered = Candidates(q, origin);
 
+        // Read KNN candidates in growing prefixes until no unread candidate can still beat the
+        // limit-th one. Each round re-reads its prefix from the start rather than paging with
+        // OFFSET: KNN order among equal distances is not stable between queries.
         var found = new List<(Station Station, double Distance)>();
-        var batch = Math.Max(limit * 2, 20);
-        for (var offset = 0; ; offset += batch, batch = Math.Min(batch * 2, 2000))
+        for (var take = Math.Max(limit * 2, 20); ; take *= 4)
         {
-            var rows = await ordered.Skip(offset).Take(batch).ToListAsync(ct);
-            var done = rows.Count < batch;
+            var rows = await ordered.Take(take).ToListAsync(ct);
+            found.Clear();
+            var done = rows.Count < take;
             foreach (var row in rows)
             {
                 if (found.Count >= limit && row.Knn > found[limit - 1].Distance * SphereSlack + 1) { done = true; break; }
                 if (query.OpenNow == true && StationView.From(row.Station, crs, now).OpenState.State != "open") continue;
-                found.Add((row.Station, row.Distance));
-                found.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Station.Id.CompareTo(b.Station.Id));
+                InsertRanked(found, (row.Station, row.Distance));
             }
             if (done) break;
         }
@@ -77,10 +79,23 @@ public static class NearestEndpoint
         return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), items));
     }
 
-    /// <summary>The KNN-ordered candidate query; its SQL is pinned by a test to contain <c>&lt;-&gt;</c>.</summary>
+    /// <summary>
+    /// The KNN-ordered candidate query; its SQL is pinned by a test to order by <c>&lt;-&gt;</c> alone
+    /// and its plan to be an index scan on the GiST index. A second sort key (even the id) makes
+    /// PostgreSQL sort every row instead of walking the index; ties are broken in memory.
+    /// </summary>
     internal static IQueryable<Candidate> Candidates(IQueryable<Station> q, Point origin) =>
-        q.OrderBy(s => EF.Functions.DistanceKnn(s.Location, origin)).ThenBy(s => s.Id)
+        q.OrderBy(s => EF.Functions.DistanceKnn(s.Location, origin))
          .Select(s => new Candidate(s, EF.Functions.DistanceKnn(s.Location, origin), s.Location.Distance(origin)));
+
+    /// <summary>Keeps <paramref name="ranked"/> ordered by distance, then id (the answer's tie-break).</summary>
+    static void InsertRanked(List<(Station Station, double Distance)> ranked, (Station Station, double Distance) item)
+    {
+        var i = ranked.Count;
+        while (i > 0 && (ranked[i - 1].Distance > item.Distance ||
+                         (ranked[i - 1].Distance == item.Distance && ranked[i - 1].Station.Id > item.Station.Id))) i--;
+        ranked.Insert(i, item);
+    }
 
     internal sealed record Candidate(Station Station, double Knn, double Distance);
 }

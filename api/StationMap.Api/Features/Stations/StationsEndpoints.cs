@@ -58,6 +58,7 @@ public static class StationsEndpoints
 
         group.MapPost("/import", ImportEndpoint.Handle).AllowOnlyQueryOf<ImportQuery, RouteHandlerBuilder>()
             .RequireAuthorization(ApiKeyAuth.Admin)
+            .WithBodyLimit(ImportEndpoint.MaxBodyBytes)
             .Accepts<string>("text/csv", StationFormats.GeoJsonType, "application/json")
             .WithName("ImportStations")
             .WithSummary("Bulk import stations from CSV or GeoJSON (admin key) with a per-row error report")

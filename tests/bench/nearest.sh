@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Nearest-station benchmark: the API's GET /api/v1/stations/nearest against the same KNN SQL run
+# straight on PostgreSQL with pgbench, side by side in one run, on N generated stations.
+#
+# Called by `./stationmap bench nearest [--stations N] [--seconds S] [--concurrency "1 4"]`, which
+# provisions the cluster and exports STATIONMAP_BENCH_CS, PGPASSWORD, STATIONMAP_PG_PORT,
+# STATIONMAP_ROOT and PGBIN. Prints one table; figures are medians/p95 of per-request latency and
+# requests per second. Both sides share this machine's cores with the server, so quote ratios.
+set -euo pipefail
+
+STATIONS=100000 SECONDS_PER_RUN=15 LEVELS="1 4" API_PORT="${STATIONMAP_BENCH_PORT:-8097}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --stations) STATIONS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
+    --concurrency) LEVELS="$2"; shift 2 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$STATIONMAP_ROOT"
+API_DLL="$ROOT/api/StationMap.Api/bin/Release/net10.0/StationMap.Api.dll"
+BBOX="120.10,30.17,120.28,30.33"   # the generated stations' area (central Hangzhou)
+DB=$(sed -E 's/.*Database=([^;]+).*/\1/' <<<"$STATIONMAP_BENCH_CS")
+PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -d "$DB")
+WORK=$(mktemp -d); trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+export ConnectionStrings__Stations="$STATIONMAP_BENCH_CS"
+
+dotnet "$API_DLL" migrate >/dev/null
+have=$("${PSQL[@]}" -tAc "SELECT count(*) FROM station WHERE deleted_at IS NULL")
+if [ "$have" != "$STATIONS" ]; then
+  echo "loading $STATIONS generated stations into $DB (had $have) ..."
+  "${PSQL[@]}" -c "TRUNCATE station, station_audit RESTART IDENTITY"
+  dotnet "$API_DLL" seed-demo --count "$STATIONS" --seed 100000 >/dev/null
+  "${PSQL[@]}" -c "VACUUM ANALYZE station"
+fi
+
+# The API in Release, with request logging off, on its own port.
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  dotnet "$API_DLL" --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$API_PORT/readyz" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$API_PORT/readyz" >/dev/null || { cat "$WORK/api.log"; echo "API did not start" >&2; exit 1; }
+
+# The SQL the API sends for its first KNN batch of a limit=10 request (batch = 20 rows), as
+# Npgsql sends it: extended protocol, one round trip, origin as a geography parameter.
+cat >"$WORK/nearest.sql" <<'SQL'
+\set lon 120.10 + random(0, 180000) / 1000000.0
+\set lat 30.17 + random(0, 160000) / 1000000.0
+SELECT s.id, s.access, s.address, s.amenities, s.capacity, s.created_at, s.deleted_at, s.district, s.geom,
+       s.is_demo, s.location, s.name, s.name_en, s.opening_hours, s.operator, s.phone, s.status,
+       s.status_reason, s.tier, s.time_zone, s.updated_at, s.verified_at, s.version,
+       s.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography,
+       ST_Distance(s.location, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography)
+FROM station AS s
+WHERE s.deleted_at IS NULL
+ORDER BY s.location <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography
+LIMIT 20;
+SQL
+
+pgbench_run() { # concurrency -> "p50 p95 tps"
+  local c=$1 threads=$(( $1 < 2 ? 1 : 2 ))
+  "$PGBIN/pgbench" -n -M extended -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -f "$WORK/nearest.sql" \
+    -c "$c" -j "$threads" -T 3 "$DB" >/dev/null 2>&1
+  rm -f "$WORK"/pgb.*
+  "$PGBIN/pgbench" -n -M extended -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -f "$WORK/nearest.sql" \
+    -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -l --log-prefix="$WORK/pgb" "$DB" >"$WORK/pgbench.out" 2>&1 \
+    || { cat "$WORK/pgbench.out" >&2; exit 1; }
+  local tps; tps=$(grep -oE 'tps = [0-9.]+' "$WORK/pgbench.out" | head -1 | awk '{print $3}')
+  cat "$WORK"/pgb.* | awk '{print $3 / 1000}' | sort -n >"$WORK/lat"
+  local n; n=$(wc -l <"$WORK/lat")
+  local p50 p95
+  p50=$(sed -n "$(( (n + 1) / 2 ))p" "$WORK/lat"); p95=$(sed -n "$(( (n * 95 + 99) / 100 ))p" "$WORK/lat")
+  echo "$p50 $p95 $tps"
+}
+
+api_run() { # concurrency -> "p50 p95 rps errors"
+  node "$ROOT/tests/bench/load.mjs" --url "http://127.0.0.1:$API_PORT/api/v1/stations/nearest?lon={lon}&lat={lat}&limit=10" \
+    --bbox "$BBOX" --concurrency "$1" --seconds "$SECONDS_PER_RUN" --warmup 8 \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.p50_ms,r.p95_ms,r.throughput,r.errors)})'
+}
+
+echo
+echo "nearest stations, limit=10, $STATIONS stations, random points in $BBOX, ${SECONDS_PER_RUN}s per run, $(nproc) cores"
+printf '%-12s %-22s %10s %10s %12s %8s\n' concurrency side "p50 ms" "p95 ms" "req/s" errors
+for c in $LEVELS; do
+  read -r a50 a95 arps aerr < <(api_run "$c")
+  read -r s50 s95 stps < <(pgbench_run "$c")
+  printf '%-12s %-22s %10.2f %10.2f %12.1f %8s\n' "$c" "API (HTTP, JSON)" "$a50" "$a95" "$arps" "$aerr"
+  printf '%-12s %-22s %10.2f %10.2f %12.1f %8s\n' "$c" "SQL (pgbench)" "$s50" "$s95" "$stps" "-"
+  awk -v c="$c" -v a50="$a50" -v s50="$s50" -v a95="$a95" -v s95="$s95" -v ar="$arps" -v sr="$stps" \
+    'BEGIN { printf "%-12s %-22s %9.2fx %9.2fx %11.2fx\n", c, "ratio API / SQL", a50 / s50, a95 / s95, ar / sr }'
+done
