@@ -1,3 +1,4 @@
+using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Platform;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
@@ -12,6 +13,7 @@ var app = builder.Build();
 app.UseStationMapPipeline();
 app.MapPlatform();
 app.MapStations();
+app.MapRoadTiles();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

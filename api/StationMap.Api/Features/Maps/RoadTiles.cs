@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using StationMap.Api.Infrastructure;
+
+namespace StationMap.Api.Features.Maps;
+
+/// <summary>
+/// Mapbox vector tiles of the active road graph (source-layer <c>roads</c>), for the client's
+/// offline basemap: no external tile server is needed to see streets. Properties: <c>class</c>
+/// (OSM highway value), <c>name</c>, <c>oneway</c> (1 when cars may use it one way only).
+/// Minor classes drop out at low zoom so a tile stays small; empty tiles are 204.
+/// </summary>
+public static class RoadTiles
+{
+    public const string ContentType = "application/vnd.mapbox-vector-tile";
+    public const int MinZoom = 8;
+    public const int MaxZoom = 16;
+
+    // Tile envelope in Web Mercator; the filter transforms the envelope (the query value), never
+    // the indexed edge column, so road_edge_geom_idx serves the && test.
+    const string Sql = """
+        WITH bounds AS (
+            SELECT ST_TileEnvelope($1, $2, $3) AS merc, ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 0.02), 4326) AS wgs
+        ),
+        graph AS (SELECT version FROM road_graph WHERE state = 'active'),
+        tile AS (
+            SELECT ST_AsMVTGeom(ST_Transform(e.geom, 3857), b.merc, 4096, 64, true) AS geom,
+                   e.highway AS class, e.name,
+                   CASE WHEN (e.car_forward_s IS NULL) <> (e.car_backward_s IS NULL) THEN 1 ELSE 0 END AS oneway
+            FROM road_edge e, bounds b, graph g
+            WHERE e.graph_version = g.version
+              AND e.geom && b.wgs
+              AND ($1 >= 14
+                   OR e.highway IN ('motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link')
+                   OR ($1 >= 12 AND e.highway IN ('secondary', 'secondary_link', 'tertiary', 'tertiary_link'))
+                   OR ($1 >= 13 AND e.highway IN ('residential', 'unclassified', 'living_street', 'cycleway', 'pedestrian')))
+        )
+        SELECT ST_AsMVT(tile, 'roads', 4096, 'geom') FROM tile WHERE geom IS NOT NULL
+        """;
+
+    public static IEndpointRouteBuilder MapRoadTiles(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/tiles/roads/{z:int}/{x:int}/{y:int}.mvt", Handle).AllowOnlyQuery("v")
+            .WithTags("Maps").WithName("RoadTiles")
+            .WithSummary("Vector tile of the loaded road network (source-layer roads), zoom 8–16")
+            .WithDescription("Mapbox Vector Tile with class (OSM highway), name and oneway; 204 when the tile is empty. " +
+                             "v may carry the graph version to bust caches.")
+            .Produces(200, contentType: ContentType).Produces(204).ProducesValidationProblem();
+        return app;
+    }
+
+    static async Task<Results<FileContentHttpResult, NoContent, ValidationProblem>> Handle(
+        int z, int x, int y, NpgsqlDataSource data, HttpContext http, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.Range(z, "z", MinZoom, MaxZoom);
+        var size = 1L << Math.Clamp(z, 0, 30);
+        if (x < 0 || x >= size) v.Add("x", $"x must be between 0 and {size - 1} at zoom {z}.");
+        if (y < 0 || y >= size) v.Add("y", $"y must be between 0 and {size - 1} at zoom {z}.");
+        if (!v.IsValid) return v.Problem();
+
+        await using var cmd = data.CreateCommand(Sql);
+        cmd.Parameters.AddWithValue(z);
+        cmd.Parameters.AddWithValue(x);
+        cmd.Parameters.AddWithValue(y);
+        var tile = await cmd.ExecuteScalarAsync(ct) as byte[];
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        return tile is null || tile.Length == 0 ? TypedResults.NoContent() : TypedResults.File(tile, ContentType);
+    }
+}
