@@ -255,25 +255,26 @@ public sealed class RoutingEngine
             var tolerance = opts.SimplifyToleranceM ?? raster.Cell / 2;
             var squareMetresPerSquareDegree = projection.MetresPerDegreeLon * projection.MetresPerDegreeLat;
 
+            // Thresholding one raster makes the traced contours nested exactly; simplifying each band on
+            // its own can make an outer band cut a corner of an inner one. When that happens the bands are
+            // traced again unsimplified, which keeps them nested by construction (an overlay union would
+            // introduce rounded intersection points and could still fail an exact ST_Covers).
+            var geometries = TraceBands(ws, raster, levels, tolerance, opts.MinHoleAreaM2!.Value);
+            if (!Nested(geometries))
+            {
+                geometries = TraceBands(ws, raster, levels, 0, opts.MinHoleAreaM2!.Value);
+            }
+
             var bands = new IsochroneBand[levels.Length];
-            Geometry? inner = null;
             for (var b = 0; b < levels.Length; b++)
             {
-                var seconds = levels[b] * 60;
-                ws.Tracer.Trace(raster, seconds);
-                var geometry = ws.Assembler.Assemble(ws.Tracer, projection, tolerance, opts.MinHoleAreaM2!.Value, GeometryFactory);
-                if (geometry.IsEmpty)
+                var geometry = geometries[b];
+                if (b > 0 && !geometry.Covers(geometries[b - 1]))
                 {
-                    geometry = PolygonAssembler.Hull(raster.SamplesWithin(seconds), projection, raster.Cell, GeometryFactory);
-                }
-
-                if (inner is not null)
-                {
-                    geometry = PolygonAssembler.UnionWith(geometry, inner, GeometryFactory);
+                    geometry = geometries[b] = PolygonAssembler.UnionWith(geometry, geometries[b - 1], GeometryFactory);
                 }
 
                 bands[b] = new IsochroneBand(levels[b], geometry, geometry.Area * squareMetresPerSquareDegree / 1e6);
-                inner = geometry;
             }
 
             return new IsochroneResult(Graph.Version, mode, direction, origin, bands, raster.Cell, search.SettledCount);
@@ -282,6 +283,35 @@ public sealed class RoutingEngine
         {
             Return(ws);
         }
+    }
+
+    private static Geometry[] TraceBands(Workspace ws, TravelTimeRaster raster, double[] levels, double tolerance, double minHoleAreaM2)
+    {
+        var geometries = new Geometry[levels.Length];
+        for (var b = 0; b < levels.Length; b++)
+        {
+            var seconds = levels[b] * 60;
+            ws.Tracer.Trace(raster, seconds);
+            var geometry = ws.Assembler.Assemble(ws.Tracer, raster.Projection, tolerance, minHoleAreaM2, GeometryFactory);
+            geometries[b] = geometry.IsEmpty
+                ? PolygonAssembler.Hull(raster.SamplesWithin(seconds), raster.Projection, raster.Cell, GeometryFactory)
+                : geometry;
+        }
+
+        return geometries;
+    }
+
+    private static bool Nested(Geometry[] geometries)
+    {
+        for (var b = 1; b < geometries.Length; b++)
+        {
+            if (!geometries[b].Covers(geometries[b - 1]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private ReachResult ToReach(ShortestPathSearch search, SnapResult? origin, bool includeSpans)

@@ -231,6 +231,13 @@ internal sealed class PolygonAssembler
             _keep = new bool[Math.Max(count, _keep.Length * 2)];
         }
 
+        if (tolerance <= 0)
+        {
+            // Unsimplified: every traced point stays, so bands traced from one raster stay exactly nested.
+            Array.Fill(_keep, true, 0, count);
+            return count;
+        }
+
         Array.Clear(_keep, 0, count);
         var far = 0;
         var farD = -1.0;
