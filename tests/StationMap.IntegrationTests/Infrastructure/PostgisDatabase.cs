@@ -46,6 +46,13 @@ public static class PostgisDatabase
         await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"");
         MigrationRunner.Migrate(ConnectionString(name));
+        // pgRouting is the independent oracle for the travel-time engine (tests only, not a migration).
+        await using (var conn = new NpgsqlConnection(ConnectionString(name)))
+        {
+            await conn.OpenAsync();
+            await using var ext = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pgrouting", conn);
+            await ext.ExecuteNonQueryAsync();
+        }
         // A template must have no open connections when it is copied.
         NpgsqlConnection.ClearAllPools();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;
 using StationMap.Migrations;
 
@@ -13,7 +14,7 @@ namespace StationMap.Api.Infrastructure.Cli;
 /// </summary>
 public static class CliCommands
 {
-    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey"];
+    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey", "import-osm"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -27,10 +28,11 @@ public static class CliCommands
             {
                 "migrate" => Migrate(cs),
                 "seed-demo" => await SeedDemo(cs, args[1..]),
+                "import-osm" => await ImportOsm(cs, args[1..]),
                 _ => await ApiKeys(cs, args[1..]),
             };
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
         {
             return Fail(e.Message);
         }
@@ -59,6 +61,27 @@ public static class CliCommands
         await StationCopy.WriteAsync(conn, DemoStations.Generate(count, seed, DateTimeOffset.UtcNow));
         await using (var analyze = new NpgsqlCommand("ANALYZE station", conn)) await analyze.ExecuteNonQueryAsync();
         Console.WriteLine($"loaded {count} DEMO stations (seed {seed})");
+        return 0;
+    }
+
+    /// <summary><c>import-osm FILE [--region NAME] [--profile FILE]</c>: builds the road graph and swaps it in.</summary>
+    static async Task<int> ImportOsm(string cs, string[] args)
+    {
+        var file = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && a != Option(args, "--region") && a != Option(args, "--profile"));
+        if (file is null) return Fail("usage: import-osm FILE.osm|FILE.osm.pbf [--region NAME] [--profile road-profile.json]");
+        var profile = Option(args, "--profile") is { } p ? RoadProfile.Load(p) : RoadProfile.Default();
+        var region = Option(args, "--region") ?? Path.GetFileName(file).Split('.')[0];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Progress(string line) => Console.WriteLine($"  [{clock.Elapsed.TotalSeconds,6:F1}s] {line}");
+        Progress($"reading {file}");
+        var built = OsmGraphBuilder.Build(file, profile, Progress);
+        Progress($"built {built.Graph.VertexCount:N0} vertices, {built.Graph.EdgeCount:N0} edges");
+        await using var data = DataSource(cs);
+        await using var conn = await data.OpenConnectionAsync();
+        var version = await RoadGraphStore.SaveAndActivateAsync(conn, built, region, "osm", Path.GetFileName(file),
+            RoadGraphStore.OsmAttribution, profile.ToJson(), Progress);
+        Console.WriteLine($"imported road graph version {version} ({region}): {built.Graph.VertexCount} vertices, {built.Graph.EdgeCount} edges " +
+                          $"in {clock.Elapsed.TotalSeconds:F1}s; it is now active");
         return 0;
     }
 
