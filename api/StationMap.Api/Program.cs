@@ -1,5 +1,6 @@
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Platform;
+using StationMap.Api.Features.Routing;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Cli;
@@ -14,6 +15,7 @@ app.UseStationMapPipeline();
 app.MapPlatform();
 app.MapStations();
 app.MapRoadTiles();
+app.MapIsochrones();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

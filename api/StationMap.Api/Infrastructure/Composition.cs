@@ -19,6 +19,9 @@ public static class Composition
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
             .UseSnakeCaseNamingConvention());
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Features.Routing.GraphHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());
+        services.AddSingleton<Features.Routing.IsochroneCache>();
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ApiJson.Configure(o.JsonSerializerOptions));

@@ -45,6 +45,8 @@ public class ApiFixture : IAsyncLifetime
         });
     }
 
+    public IServiceProvider Services => _factory!.Services;
+
     public HttpClient Client(string? apiKey = null)
     {
         var client = _factory!.CreateClient();

@@ -11,7 +11,11 @@ public sealed record ReadyView(string Status, bool Database, IReadOnlyList<strin
 
 public sealed record ClientConfig(
     string? BasemapStyleUrl, IReadOnlyList<string> Attribution, double[] DefaultCenter, double DefaultZoom,
-    IReadOnlyList<string> Amenities, IReadOnlyList<string> Tiers, bool DemoData);
+    IReadOnlyList<string> Amenities, IReadOnlyList<string> Tiers, bool DemoData, RoutingConfig? Routing);
+
+/// <summary>The loaded road network, or null when travel times are not available.</summary>
+public sealed record RoutingConfig(long GraphVersion, string Region, string Source, string? Attribution,
+    IReadOnlyList<string> Modes, IReadOnlyList<int> ServiceAreaMinutes, double[] Bbox);
 
 /// <summary>Liveness, readiness and the client's configuration.</summary>
 public static class PlatformEndpoints
@@ -45,7 +49,7 @@ public static class PlatformEndpoints
         }
     }
 
-    static async Task<Ok<ClientConfig>> Config(StationsDb db, IOptions<StationMapOptions> options, CancellationToken ct)
+    static async Task<Ok<ClientConfig>> Config(StationsDb db, IOptions<StationMapOptions> options, Features.Routing.GraphHost graphs, CancellationToken ct)
     {
         var demo = await db.Stations.AnyAsync(s => s.IsDemo && s.DeletedAt == null, ct);
         var o = options.Value;
@@ -53,6 +57,14 @@ public static class PlatformEndpoints
         return TypedResults.Ok(new ClientConfig(
             style, style is null ? [] : o.BasemapAttribution ?? [],
             [o.DefaultCenterLon, o.DefaultCenterLat], o.DefaultZoom,
-            StationVocabulary.Amenities, StationVocabulary.Tiers, demo));
+            StationVocabulary.Amenities, StationVocabulary.Tiers, demo, Routing(graphs.Current)));
+    }
+
+    static RoutingConfig? Routing(Features.Routing.LoadedGraph? graph)
+    {
+        if (graph is null) return null;
+        var b = graph.Engine.Graph.Bounds;
+        return new RoutingConfig(graph.Info.Version, graph.Info.Region, graph.Info.Source, graph.Info.Attribution,
+            ["walk", "ebike"], [5, 10, 15], [b.MinLon, b.MinLat, b.MaxLon, b.MaxLat]);
     }
 }

@@ -1,0 +1,72 @@
+using Npgsql;
+using StationMap.Api.Features.RoadNetwork;
+using StationMap.Routing;
+
+namespace StationMap.Api.Features.Routing;
+
+/// <summary>The road graph the API routes on: its stored identity and the in-memory engine built from it.</summary>
+public sealed record LoadedGraph(GraphInfo Info, RoutingEngine Engine, DateTimeOffset LoadedAt);
+
+/// <summary>
+/// Keeps the active road graph in memory. Loads it at start-up (in the background, so the API
+/// answers at once), then reloads when the importer announces a new version on
+/// <see cref="RoadGraphStore.Channel"/> (LISTEN/NOTIFY), with a periodic check as a fallback.
+/// Readers take <see cref="Current"/> once per request; a reload swaps the reference atomically.
+/// </summary>
+public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : BackgroundService
+{
+    static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(30);
+    volatile LoadedGraph? _current;
+
+    public LoadedGraph? Current => _current;
+
+    /// <summary>Raised after a new graph version is in place.</summary>
+    public event Action<LoadedGraph>? Loaded;
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await ReloadIfChangedAsync(stop);
+                await using var conn = await data.OpenConnectionAsync(stop);
+                var announced = 0;
+                conn.Notification += (_, _) => Interlocked.Exchange(ref announced, 1);
+                await using (var listen = new NpgsqlCommand($"LISTEN {RoadGraphStore.Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
+                await ReloadIfChangedAsync(stop);   // a swap between the first load and LISTEN
+                while (!stop.IsCancellationRequested)
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    wait.CancelAfter(PollEvery);
+                    try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
+                    Interlocked.Exchange(ref announced, 0);
+                    await ReloadIfChangedAsync(stop);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                log.LogWarning(e, "Road graph watch failed; retrying");
+                try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>Loads the active graph when its version differs from the one in memory. Public for tests and the CLI.</summary>
+    public async Task ReloadIfChangedAsync(CancellationToken ct = default)
+    {
+        await using var conn = await data.OpenConnectionAsync(ct);
+        var info = await RoadGraphStore.ActiveInfoAsync(conn, ct);
+        if (info is null) { _current = null; return; }
+        if (_current?.Info.Version == info.Version) return;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var loaded = await RoadGraphStore.LoadActiveAsync(conn, ct);
+        if (loaded is null) { _current = null; return; }
+        var graph = new LoadedGraph(loaded.Value.Info, new RoutingEngine(loaded.Value.Data), DateTimeOffset.UtcNow);
+        _current = graph;
+        log.LogInformation("Road graph {Version} ({Region}) loaded: {Vertices} vertices, {Edges} edges in {Ms} ms",
+            graph.Info.Version, graph.Info.Region, graph.Info.VertexCount, graph.Info.EdgeCount, clock.ElapsedMilliseconds);
+        Loaded?.Invoke(graph);
+    }
+}
