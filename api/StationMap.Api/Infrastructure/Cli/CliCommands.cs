@@ -14,7 +14,7 @@ namespace StationMap.Api.Infrastructure.Cli;
 /// </summary>
 public static class CliCommands
 {
-    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey", "import-osm"];
+    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey", "import-osm", "generate-network"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -29,6 +29,7 @@ public static class CliCommands
                 "migrate" => Migrate(cs),
                 "seed-demo" => await SeedDemo(cs, args[1..]),
                 "import-osm" => await ImportOsm(cs, args[1..]),
+                "generate-network" => await GenerateNetwork(cs, args[1..]),
                 _ => await ApiKeys(cs, args[1..]),
             };
         }
@@ -53,6 +54,8 @@ public static class CliCommands
         await using var conn = await data.OpenConnectionAsync();
         if (args.Contains("--if-empty"))
         {
+            await using var graph = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM road_graph WHERE state = 'active')", conn);
+            if (!(bool)(await graph.ExecuteScalarAsync())!) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
             if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo data not loaded"); return 0; }
         }
@@ -83,6 +86,25 @@ public static class CliCommands
         Console.WriteLine($"imported road graph version {version} ({region}): {built.Graph.VertexCount} vertices, {built.Graph.EdgeCount} edges " +
                           $"in {clock.Elapsed.TotalSeconds:F1}s; it is now active");
         return 0;
+    }
+
+    /// <summary><c>generate-network [--cells N] [--seed S]</c>: a generated city network (N × N blocks of 150 m), e.g. for benchmarks.</summary>
+    static async Task<int> GenerateNetwork(string cs, string[] args)
+    {
+        var cells = int.Parse(Option(args, "--cells") ?? "110");
+        var seed = int.Parse(Option(args, "--seed") ?? "20261122");
+        if (cells is < 2 or > 2000) return Fail("--cells must be between 2 and 2000");
+        var built = DemoRoadNetwork.Generate(seed, cells, 120.0, 30.05, 150);
+        await using var data = DataSource(cs);
+        await using var conn = await data.OpenConnectionAsync();
+        await StoreNetwork(conn, built, $"generated {cells}×{cells} grid", "synthetic");
+        return 0;
+    }
+
+    static async Task StoreNetwork(NpgsqlConnection conn, BuiltGraph built, string region, string source)
+    {
+        var version = await RoadGraphStore.SaveAndActivateAsync(conn, built, region, source, null, null, RoadProfile.Default().ToJson());
+        Console.WriteLine($"generated road network version {version} ({region}, DEMO DATA): {built.Graph.VertexCount} vertices, {built.Graph.EdgeCount} edges");
     }
 
     static async Task<int> ApiKeys(string cs, string[] args)
