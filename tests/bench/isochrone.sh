@@ -21,7 +21,8 @@ ROOT="$STATIONMAP_ROOT"
 API_DLL="$ROOT/api/StationMap.Api/bin/Release/net10.0/StationMap.Api.dll"
 CHENGDU="$(cd "$ROOT/.." && pwd)/shared/data/osm/chengdu_central_2018.osm"
 [ -f "$CHENGDU" ] || { echo "missing $CHENGDU (the shared data must sit beside the checkout)" >&2; exit 1; }
-WORK=$(mktemp -d); trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); API_PID=""
+trap '[ -z "$API_PID" ] || kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 psql_db() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -d "$1" "${@:2}"; }
 cs() { echo "${STATIONMAP_BENCH_CS_PREFIX}Database=$1"; }
@@ -40,7 +41,7 @@ prepare() { # prepare DB KIND
 }
 
 serve() { # serve DB
-  kill "${API_PID:-0}" 2>/dev/null || true; wait "${API_PID:-0}" 2>/dev/null || true
+  if [ -n "$API_PID" ]; then kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; fi
   ConnectionStrings__Stations="$(cs "$1")" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1 &
   API_PID=$!

@@ -23,7 +23,8 @@ API_DLL="$ROOT/api/StationMap.Api/bin/Release/net10.0/StationMap.Api.dll"
 BBOX="120.10,30.17,120.28,30.33"   # the generated stations' area (central Hangzhou)
 DB=$(sed -E 's/.*Database=([^;]+).*/\1/' <<<"$STATIONMAP_BENCH_CS")
 PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -d "$DB")
-WORK=$(mktemp -d); trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); API_PID=""
+trap '[ -z "$API_PID" ] || kill "$API_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export ConnectionStrings__Stations="$STATIONMAP_BENCH_CS"
 
 dotnet "$API_DLL" migrate >/dev/null
