@@ -7,6 +7,7 @@
 # Called by `./stationmap bench isochrone [--seconds S] [--cells N]`, which provisions the cluster
 # and exports PGPASSWORD, STATIONMAP_PG_PORT, STATIONMAP_ROOT, PGBIN and STATIONMAP_BENCH_CS_PREFIX.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SECONDS_PER_RUN=15 CELLS=410 API_PORT="${STATIONMAP_BENCH_PORT:-8097}"
 while [ $# -gt 0 ]; do
@@ -76,12 +77,7 @@ SQL
   rm -f "$WORK"/pgb.*
   "$PGBIN/pgbench" -n -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -f "$WORK/iso.sql" -c 1 -j 1 \
     -T "$SECONDS_PER_RUN" -l --log-prefix="$WORK/pgb" "$db" >"$WORK/pgbench.out" 2>&1 || { cat "$WORK/pgbench.out" >&2; exit 1; }
-  local tps n p50 p95
-  tps=$(grep -oE 'tps = [0-9.]+' "$WORK/pgbench.out" | head -1 | awk '{print $3}')
-  cat "$WORK"/pgb.* | awk '{print $3 / 1000}' | sort -n >"$WORK/lat"
-  n=$(wc -l <"$WORK/lat")
-  p50=$(sed -n "$(( (n + 1) / 2 ))p" "$WORK/lat"); p95=$(sed -n "$(( (n * 95 + 99) / 100 ))p" "$WORK/lat")
-  echo "$p50 $p95 $tps"
+  pgbench_summary "$WORK"
 }
 
 rows=()

@@ -7,6 +7,7 @@
 # STATIONMAP_ROOT and PGBIN. Prints one table; figures are medians/p95 of per-request latency and
 # requests per second. Both sides share this machine's cores with the server, so quote ratios.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STATIONS=100000 SECONDS_PER_RUN=15 LEVELS="1 4" API_PORT="${STATIONMAP_BENCH_PORT:-8097}"
 while [ $# -gt 0 ]; do
@@ -67,12 +68,7 @@ pgbench_run() { # concurrency -> "p50 p95 tps"
   "$PGBIN/pgbench" -n -M extended -h 127.0.0.1 -p "$STATIONMAP_PG_PORT" -U stationmap -f "$WORK/nearest.sql" \
     -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" -l --log-prefix="$WORK/pgb" "$DB" >"$WORK/pgbench.out" 2>&1 \
     || { cat "$WORK/pgbench.out" >&2; exit 1; }
-  local tps; tps=$(grep -oE 'tps = [0-9.]+' "$WORK/pgbench.out" | head -1 | awk '{print $3}')
-  cat "$WORK"/pgb.* | awk '{print $3 / 1000}' | sort -n >"$WORK/lat"
-  local n; n=$(wc -l <"$WORK/lat")
-  local p50 p95
-  p50=$(sed -n "$(( (n + 1) / 2 ))p" "$WORK/lat"); p95=$(sed -n "$(( (n * 95 + 99) / 100 ))p" "$WORK/lat")
-  echo "$p50 $p95 $tps"
+  pgbench_summary "$WORK"
 }
 
 api_run() { # concurrency -> "p50 p95 rps errors"
