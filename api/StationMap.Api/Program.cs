@@ -1,6 +1,7 @@
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Platform;
 using StationMap.Api.Features.Routing;
+using StationMap.Api.Features.ServiceAreas;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Cli;
@@ -16,6 +17,7 @@ app.MapPlatform();
 app.MapStations();
 app.MapRoadTiles();
 app.MapIsochrones();
+app.MapServiceAreas();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

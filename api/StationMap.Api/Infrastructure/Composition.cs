@@ -22,6 +22,8 @@ public static class Composition
         services.AddSingleton<Features.Routing.GraphHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());
         services.AddSingleton<Features.Routing.IsochroneCache>();
+        services.AddSingleton<Features.ServiceAreas.ServiceAreaJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.ServiceAreas.ServiceAreaJob>());
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ApiJson.Configure(o.JsonSerializerOptions));

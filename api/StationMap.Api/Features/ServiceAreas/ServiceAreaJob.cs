@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+using StationMap.Api.Features.Routing;
+using StationMap.Routing;
+
+namespace StationMap.Api.Features.ServiceAreas;
+
+/// <summary>Progress of the service-area job, for the status endpoint.</summary>
+public sealed record ServiceAreaProgress(long? GraphVersion, bool Running, int LastPassComputed, double LastPassSeconds,
+    DateTimeOffset? LastPassAt, string? LastError);
+
+/// <summary>
+/// Keeps every station's 5/10/15-minute walk and e-bike service areas (reverse direction: where a
+/// worker can come from) current in PostGIS. A pass recomputes the stations whose stored set is
+/// missing or stale (another graph version, a move, a status change), each station's set replaced
+/// in one transaction, then refreshes the per-vertex nearest station (one multi-source search per
+/// mode). Passes run at start-up, when a new graph loads, when a station changes (NOTIFY
+/// stationmap_station) and every minute as a fallback.
+/// </summary>
+public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILogger<ServiceAreaJob> log) : BackgroundService
+{
+    public static readonly TravelMode[] Modes = [TravelMode.Walk, TravelMode.Ebike];
+    public static readonly double[] Minutes = [5, 10, 15];
+    const double MaxSnapM = 500;
+    const int Batch = 64;
+    readonly SemaphoreSlim _wake = new(0);
+    readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    volatile ServiceAreaProgress _progress = new(null, false, 0, 0, null, null);
+
+    public ServiceAreaProgress Progress => _progress;
+
+    public void Wake() { if (_wake.CurrentCount == 0) _wake.Release(); }
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        graphs.Loaded += _ => Wake();
+        _ = ListenAsync(stop);
+        while (!stop.IsCancellationRequested)
+        {
+            try { await RunPassAsync(stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                log.LogWarning(e, "Service-area pass failed");
+                _progress = _progress with { Running = false, LastError = e.Message };
+            }
+            try { await _wake.WaitAsync(TimeSpan.FromMinutes(1), stop); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    async Task ListenAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await data.OpenConnectionAsync(stop);
+                conn.Notification += (_, _) => Wake();
+                await using (var listen = new NpgsqlCommand("LISTEN stationmap_station", conn)) await listen.ExecuteNonQueryAsync(stop);
+                while (!stop.IsCancellationRequested) await conn.WaitAsync(stop);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                log.LogWarning(e, "Station change listener failed; retrying");
+                try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>Brings every station's set up to date with the loaded graph. Returns how many stations were computed.</summary>
+    public async Task<int> RunPassAsync(CancellationToken ct = default)
+    {
+        await _oneAtATime.WaitAsync(ct);
+        try { return await PassAsync(ct); }
+        finally { _oneAtATime.Release(); }
+    }
+
+    async Task<int> PassAsync(CancellationToken ct)
+    {
+        var graph = graphs.Current;
+        if (graph is null) return 0;
+        var clock = Stopwatch.StartNew();
+        _progress = _progress with { GraphVersion = graph.Info.Version, Running = true };
+        await using var conn = await data.OpenConnectionAsync(ct);
+        await using (var gone = new NpgsqlCommand("""
+            DELETE FROM service_area_state st USING station s
+            WHERE s.id = st.station_id AND (s.deleted_at IS NOT NULL OR s.status = 'closed_permanently');
+            DELETE FROM service_area a USING station s
+            WHERE s.id = a.station_id AND (s.deleted_at IS NOT NULL OR s.status = 'closed_permanently');
+            """, conn)) await gone.ExecuteNonQueryAsync(ct);
+
+        var computed = 0;
+        while (true)
+        {
+            var stale = await StaleAsync(conn, graph.Info.Version, ct);
+            if (stale.Count == 0) break;
+            var sets = new StationSet[stale.Count];
+            Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                i => sets[i] = Compute(graph.Engine, stale[i]));
+            foreach (var set in sets) await StoreAsync(conn, graph.Info.Version, set, ct);
+            computed += sets.Length;
+        }
+        if (computed > 0 || !await HasVertexStationsAsync(conn, graph.Info.Version, ct)) await StoreNearestStationsAsync(conn, graph, ct);
+        _progress = new ServiceAreaProgress(graph.Info.Version, false, computed, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, null);
+        if (computed > 0) log.LogInformation("Service areas: {Count} stations computed on graph {Version} in {Seconds:F1} s", computed, graph.Info.Version, clock.Elapsed.TotalSeconds);
+        return computed;
+    }
+
+    sealed record StaleStation(long Id, double Lon, double Lat, string Status);
+
+    sealed record StationSet(StaleStation Station, double? SnapM, List<(TravelMode Mode, double Minutes, Geometry Geometry, double AreaKm2)> Bands);
+
+    /// <summary>SQL: station <c>s</c>'s stored set (state <c>st</c>, left-joined) is missing, on another graph, or for an old place or status.</summary>
+    public static string StaleCondition(long version) => $"""
+        (st.station_id IS NULL OR st.graph_version <> {version} OR st.station_status <> s.status
+         OR NOT ST_Equals(st.station_location::geometry, s.location::geometry))
+        """;
+
+    static async Task<List<StaleStation>> StaleAsync(NpgsqlConnection conn, long version, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT s.id, ST_X(s.location::geometry), ST_Y(s.location::geometry), s.status
+            FROM station s LEFT JOIN service_area_state st ON st.station_id = s.id
+            WHERE s.deleted_at IS NULL AND s.status <> 'closed_permanently'
+              AND {StaleCondition(version)}
+            ORDER BY s.id LIMIT {Batch}
+            """, conn);
+        var result = new List<StaleStation>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add(new StaleStation(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3)));
+        return result;
+    }
+
+    static StationSet Compute(RoutingEngine engine, StaleStation station)
+    {
+        var bands = new List<(TravelMode, double, Geometry, double)>();
+        double? snapM = null;
+        foreach (var mode in Modes)
+        {
+            var result = engine.Isochrone(station.Lon, station.Lat, mode, SearchDirection.Reverse, Minutes, MaxSnapM);
+            if (result is null) return new StationSet(station, null, []);
+            snapM = Math.Max(snapM ?? 0, result.Origin?.DistanceM ?? 0);
+            bands.AddRange(result.Bands.Select(b => (mode, b.Minutes, b.Geometry, b.AreaKm2)));
+        }
+        return new StationSet(station, snapM, bands);
+    }
+
+    static async Task StoreAsync(NpgsqlConnection conn, long version, StationSet set, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var clear = new NpgsqlCommand("DELETE FROM service_area WHERE station_id = $1", conn, tx))
+        {
+            clear.Parameters.AddWithValue(set.Station.Id);
+            await clear.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var (mode, minutes, geometry, area) in set.Bands)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO service_area (station_id, mode, minutes, graph_version, geom, area_km2) VALUES ($1, $2, $3, $4, $5, $6)
+                """, conn, tx);
+            insert.Parameters.AddWithValue(set.Station.Id);
+            insert.Parameters.AddWithValue(mode.Name());
+            insert.Parameters.AddWithValue((int)minutes);
+            insert.Parameters.AddWithValue(version);
+            insert.Parameters.AddWithValue(NpgsqlDbType.Geometry, AsMulti(geometry));
+            insert.Parameters.AddWithValue(area);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await using (var state = new NpgsqlCommand("""
+            INSERT INTO service_area_state (station_id, graph_version, station_location, station_status, outcome, snap_distance_m, computed_at)
+            VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5, $6, $7, now())
+            ON CONFLICT (station_id) DO UPDATE SET graph_version = excluded.graph_version, station_location = excluded.station_location,
+                station_status = excluded.station_status, outcome = excluded.outcome, snap_distance_m = excluded.snap_distance_m, computed_at = now()
+            """, conn, tx))
+        {
+            state.Parameters.AddWithValue(set.Station.Id);
+            state.Parameters.AddWithValue(version);
+            state.Parameters.AddWithValue(set.Station.Lon);
+            state.Parameters.AddWithValue(set.Station.Lat);
+            state.Parameters.AddWithValue(set.Station.Status);
+            state.Parameters.AddWithValue(set.Bands.Count == 0 ? "outside_network" : "ok");
+            state.Parameters.AddWithValue((object?)set.SnapM ?? DBNull.Value);
+            await state.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    static MultiPolygon AsMulti(Geometry g) => g switch
+    {
+        MultiPolygon mp => mp,
+        Polygon p => RoutingEngine.GeometryFactory.CreateMultiPolygon([p]),
+        _ => RoutingEngine.GeometryFactory.CreateMultiPolygon(),
+    };
+
+    static async Task<bool> HasVertexStationsAsync(NpgsqlConnection conn, long version, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM vertex_station WHERE graph_version = {version})", conn);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>For every vertex and mode, the open station reached fastest from it (reverse multi-source search, ≤ 60 min).</summary>
+    static async Task StoreNearestStationsAsync(NpgsqlConnection conn, LoadedGraph graph, CancellationToken ct)
+    {
+        var stations = new List<(long Id, double Lon, double Lat)>();
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT id, ST_X(location::geometry), ST_Y(location::geometry) FROM station WHERE deleted_at IS NULL AND status = 'open' ORDER BY id", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) stations.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+
+        var version = graph.Info.Version;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var clear = new NpgsqlCommand($"DELETE FROM vertex_station WHERE graph_version = {version}", conn, tx)) await clear.ExecuteNonQueryAsync(ct);
+        foreach (var mode in Modes)
+        {
+            var snapped = new List<(long Id, SnapResult Snap)>();
+            foreach (var s in stations)
+                if (graph.Engine.Snap(s.Lon, s.Lat, mode, MaxSnapM) is { } snap) snapped.Add((s.Id, snap));
+            if (snapped.Count == 0) continue;
+            var result = graph.Engine.NearestSources([.. snapped.Select(s => s.Snap)], mode, SearchDirection.Reverse, 3600);
+            await using var copy = await conn.BeginBinaryImportAsync(
+                "COPY vertex_station (graph_version, mode, vertex_id, station_id, seconds) FROM STDIN (FORMAT BINARY)", ct);
+            for (var v = 0; v < result.SourceOf.Count; v++)
+            {
+                if (result.SourceOf[v] < 0 || double.IsInfinity(result.SecondsOf[v])) continue;
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(version, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(mode.Name(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(v, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(snapped[result.SourceOf[v]].Id, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync((float)result.SecondsOf[v], NpgsqlDbType.Real, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StationMap.Api.Features.RoadNetwork;
+using StationMap.Api.Features.Routing;
+using StationMap.Api.Features.ServiceAreas;
+using StationMap.IntegrationTests.Infrastructure;
+
+namespace StationMap.IntegrationTests.RoadNetwork;
+
+/// <summary>The demo city: 300 generated stations on the generated demo road network, service areas computed by the job.</summary>
+public sealed class ServiceAreaTests(DemoApiFixture api) : IClassFixture<DemoApiFixture>
+{
+    static readonly SemaphoreSlim Once = new(1, 1);
+
+    async Task ReadyAsync()
+    {
+        await Once.WaitAsync();
+        try
+        {
+            await using var conn = await api.OpenAsync();
+            if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+                await RoadGraphStore.SaveAndActivateAsync(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo", null, null, "{}");
+            await api.Services.GetRequiredService<GraphHost>().ReloadIfChangedAsync();
+            await api.Services.GetRequiredService<ServiceAreaJob>().RunPassAsync();
+        }
+        finally { Once.Release(); }
+    }
+
+    [Fact]
+    public async Task Every_open_station_has_valid_nested_bands_for_walk_and_ebike()
+    {
+        await ReadyAsync();
+        var stations = await api.ScalarAsync<long>("SELECT count(*) FROM station WHERE deleted_at IS NULL AND status <> 'closed_permanently'");
+        Assert.Equal(stations, await api.ScalarAsync<long>("SELECT count(*) FROM service_area_state"));
+        var ok = await api.ScalarAsync<long>("SELECT count(*) FROM service_area_state WHERE outcome = 'ok'");
+        Assert.True(ok >= stations * 0.95, $"{ok} of {stations} stations have service areas");
+        Assert.Equal(ok * 6, await api.ScalarAsync<long>("SELECT count(*) FROM service_area"));
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM service_area WHERE NOT ST_IsValid(geom) OR area_km2 <= 0"));
+        // Nested: 5 ⊆ 10 ⊆ 15 (up to coordinate rounding), per station and mode.
+        Assert.Equal(0L, await api.ScalarAsync<long>("""
+            SELECT count(*) FROM service_area a JOIN service_area b
+              ON b.station_id = a.station_id AND b.mode = a.mode AND b.minutes > a.minutes
+            WHERE ST_Area(ST_Difference(a.geom, ST_Buffer(b.geom, 1e-6))) > 1e-9
+            """));
+        // Riding covers more than walking.
+        Assert.True(await api.ScalarAsync<double>("SELECT avg(area_km2) FROM service_area WHERE mode = 'ebike' AND minutes = 15")
+                  > 3 * await api.ScalarAsync<double>("SELECT avg(area_km2) FROM service_area WHERE mode = 'walk' AND minutes = 15"));
+        // Every vertex knows its nearest open station by time, per mode.
+        Assert.True(await api.ScalarAsync<long>("SELECT count(*) FROM vertex_station WHERE mode = 'walk'") > 10_000);
+    }
+
+    [Fact]
+    public async Task The_station_endpoint_returns_the_bands_and_the_status_is_complete()
+    {
+        await ReadyAsync();
+        var id = await api.ScalarAsync<long>("SELECT min(station_id) FROM service_area_state WHERE outcome = 'ok'");
+        var body = await api.Client().GetAsync($"/api/v1/stations/{id}/service-area?mode=walk").Json(200, "application/geo+json");
+        Assert.Equal("ready", (string?)body["state"]);
+        var features = body["features"]!.AsArray();
+        Assert.Equal([5, 10, 15], features.Select(f => (int)f!["properties"]!["minutes"]!));
+        Assert.All(features, f => Assert.Equal("MultiPolygon", (string?)f!["geometry"]!["type"]));
+        var one = await api.Client().GetAsync($"/api/v1/stations/{id}/service-area?mode=ebike&minutes=15").Json(200, "application/geo+json");
+        Assert.Single(one["features"]!.AsArray());
+
+        var status = await api.Client().GetAsync("/api/v1/service-areas/status").Json(200);
+        Assert.Equal(0, (int)status["stale"]!);
+
+        var planner = await api.Client().GetAsync("/api/v1/service-areas?mode=ebike&minutes=15&bbox=120.10,30.20,120.25,30.30").Json(200, "application/geo+json");
+        Assert.True(planner["features"]!.AsArray().Count > 20);
+    }
+
+    [Fact]
+    public async Task A_moved_station_is_recomputed_around_its_new_place()
+    {
+        await ReadyAsync();
+        var id = await api.ScalarAsync<long>("SELECT min(station_id) FROM service_area_state WHERE outcome = 'ok'");
+        var before = await api.ScalarAsync<double>($"SELECT area_km2 FROM service_area WHERE station_id = {id} AND mode = 'walk' AND minutes = 15");
+        var key = await api.CreateKeyAsync("editor");
+        var version = await api.ScalarAsync<int>($"SELECT version FROM station WHERE id = {id}");
+        var client = api.Client(key);
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/stations/{id}") { Content = JsonContent.Create(new { lon = 120.2500, lat = 30.3000 }) };
+        patch.Headers.TryAddWithoutValidation("If-Match", $"\"{version}\"");
+        await (await client.SendAsync(patch)).Json(200);
+        await api.Services.GetRequiredService<ServiceAreaJob>().RunPassAsync();
+        Assert.True(await api.ScalarAsync<bool>($"""
+            SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint(120.25, 30.30), 4326)) FROM service_area WHERE station_id = {id} AND mode = 'walk' AND minutes = 5
+            """));
+        Assert.NotEqual(before, await api.ScalarAsync<double>($"SELECT area_km2 FROM service_area WHERE station_id = {id} AND mode = 'walk' AND minutes = 15"));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/stations/1/service-area?mode=car", 400, "mode")]
+    [InlineData("/api/v1/stations/1/service-area?minutes=7", 400, "minutes")]
+    [InlineData("/api/v1/service-areas?mode=walk", 400, "bbox")]
+    [InlineData("/api/v1/service-areas?bbox=1,2,3", 400, "bbox")]
+    [InlineData("/api/v1/service-areas?bbox=120,30,121,31&minutes=5,10", 400, "minutes")]
+    public async Task Bad_parameters_are_400_problems_naming_them(string path, int status, string parameter) =>
+        await api.Client().GetAsync(path).Problem(status, parameter);
+
+    [Fact]
+    public async Task An_unknown_station_is_404()
+    {
+        await ReadyAsync();
+        await api.Client().GetAsync("/api/v1/stations/999999/service-area").Problem(404);
+    }
+}
