@@ -104,3 +104,54 @@ public sealed class ServiceAreaTests(DemoApiFixture api) : IClassFixture<DemoApi
         await api.Client().GetAsync("/api/v1/stations/999999/service-area").Problem(404);
     }
 }
+
+/// <summary>Nearest by travel time on the demo network, checked against the engine's own single-pair times.</summary>
+public sealed class NearestByTimeTests(DemoApiFixture api) : IClassFixture<DemoApiFixture>
+{
+    async Task<LoadedGraph> GraphAsync()
+    {
+        await using var conn = await api.OpenAsync();
+        if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+            await RoadGraphStore.SaveAndActivateAsync(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo", null, null, "{}");
+        var host = api.Services.GetRequiredService<GraphHost>();
+        await host.ReloadIfChangedAsync();
+        return host.Current!;
+    }
+
+    [Theory]
+    [InlineData("walk")]
+    [InlineData("ebike")]
+    public async Task Stations_come_ranked_by_travel_time_with_seconds_and_distance(string mode)
+    {
+        var graph = await GraphAsync();
+        var body = await api.Client().GetAsync($"/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=8&by=time&mode={mode}").Json(200);
+        Assert.Equal("time", (string?)body["by"]);
+        Assert.Equal(mode, (string?)body["mode"]);
+        var items = body["items"]!.AsArray();
+        Assert.Equal(8, items.Count);
+        var seconds = items.Select(i => (double)i!["travel_seconds"]!).ToList();
+        Assert.Equal(seconds.Order(), seconds);
+        Assert.All(items, i => Assert.True((double)i!["distance_m"]! > 0));
+        // Independent check of the first answer: the engine's time between the two snapped points.
+        Assert.True(StationMap.Routing.TravelModes.TryParse(mode, out var m));
+        var from = graph.Engine.Snap(120.16, 30.27, m, 500)!.Value;
+        var first = items[0]!;
+        var lon = await api.ScalarAsync<double>($"SELECT ST_X(location::geometry) FROM station WHERE id = {(long)first["id"]!}");
+        var lat = await api.ScalarAsync<double>($"SELECT ST_Y(location::geometry) FROM station WHERE id = {(long)first["id"]!}");
+        var to = graph.Engine.Snap(lon, lat, m, 500)!.Value;
+        var expected = graph.Engine.TravelSeconds(from, m, StationMap.Routing.SearchDirection.Forward, [to], 3600)[0];
+        Assert.InRange((double)first["travel_seconds"]!, expected - 0.1, expected + 0.1);
+        // Crow-flight order differs from travel order somewhere in the demo city, or at least never contradicts it wildly.
+        Assert.True(seconds[0] * (mode == "walk" ? 5 : 25) / 3.6 >= (double)first["distance_m"]! * 0.9);
+    }
+
+    [Fact]
+    public async Task By_and_mode_are_validated_and_far_points_are_422()
+    {
+        await GraphAsync();
+        await api.Client().GetAsync("/api/v1/stations/nearest?lon=120.16&lat=30.27&by=speed").Problem(400, "by");
+        await api.Client().GetAsync("/api/v1/stations/nearest?lon=120.16&lat=30.27&by=time&mode=horse").Problem(400, "mode");
+        var problem = await api.Client().GetAsync("/api/v1/stations/nearest?lon=121.5&lat=31.0&by=time").Problem(422);
+        Assert.EndsWith("outside-road-network", (string?)problem["type"]);
+    }
+}

@@ -15,11 +15,23 @@ public sealed record NearestQuery(
     [FromQuery(Name = "openNow")] bool? OpenNow,
     [FromQuery(Name = "tier")] string? Tier,
     [FromQuery(Name = "maxDistance")] double? MaxDistance,
-    [FromQuery(Name = "crs")] string? Crs);
+    [FromQuery(Name = "crs")] string? Crs,
+    [FromQuery(Name = "by")] string? By,
+    [FromQuery(Name = "mode")] string? Mode);
 
 public sealed record PointView(double Lon, double Lat);
 
-public sealed record NearestResponse(PointView Origin, string Crs, IReadOnlyList<StationView> Items);
+public sealed record NearestResponse(PointView Origin, string Crs, IReadOnlyList<StationView> Items)
+{
+    const System.Text.Json.Serialization.JsonIgnoreCondition SkipNull = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+
+    /// <summary>"time" when ranked by travel time over the road network; absent for crow-flight distance.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public string? By { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public string? Mode { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public long? GraphVersion { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public double? SnapDistanceM { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public string? Attribution { get; init; }
+}
 
 /// <summary>
 /// Nearest stations by distance. Candidates come in KNN order from the GiST index on
@@ -34,8 +46,8 @@ public static class NearestEndpoint
     /// <summary>Sphere vs. WGS-84 ellipsoid distances differ by well under 0.6 %.</summary>
     const double SphereSlack = 1.006;
 
-    public static async Task<Results<Ok<NearestResponse>, ValidationProblem>> Handle(
-        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Handle(
+        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Routing.GraphHost graphs, CancellationToken ct)
     {
         var v = new Validation();
         v.Coordinates(query.Lon, query.Lat);
@@ -44,6 +56,14 @@ public static class NearestEndpoint
         var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
         var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
         if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var byTime = query.By?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "distance" => false,
+            "time" => true,
+            _ => (bool?)null,
+        };
+        if (byTime is null) v.Add("by", "by must be 'distance' (crow-flight) or 'time' (over the road network).");
+        var mode = Routing.IsochroneEndpoint.ParseMode(query.Mode, v);
         if (!v.IsValid) return v.Problem();
 
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);
@@ -55,6 +75,8 @@ public static class NearestEndpoint
         if (query.MaxDistance is { } max) q = q.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, max, true));
         if (query.OpenNow == true) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
         var ordered = Candidates(q, origin);
+        if (byTime == true)
+            return await Routing.NearestByTime.HandleAsync(graphs, q, origin, mode!.Value, limit, query.OpenNow == true, crs, now, ct);
 
         // Read KNN candidates in growing prefixes until no unread candidate can still beat the
         // limit-th one. Each round re-reads its prefix from the start rather than paging with

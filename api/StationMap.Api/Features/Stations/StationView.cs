@@ -19,6 +19,10 @@ public sealed record StationView(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? DistanceM { get; init; }
 
+    /// <summary>Seconds over the road network by the requested mode; nearest by=time only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? TravelSeconds { get; init; }
+
     /// <summary>The next seven local days of opening hours; single-station responses only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DayHoursView>? HoursWeek { get; init; }

@@ -19,7 +19,10 @@ public static class StationsEndpoints
             .WithSummary("Nearest stations to a point, by distance, with open-now state")
             .WithDescription("KNN on the station GiST index, ranked by ellipsoidal distance (distance_m, metres). " +
                              "amenities is all-of (unknown does not count as yes); tier is any-of; openNow keeps stations open at this moment " +
-                             "in their own time zone; maxDistance in metres (≤ 100000); limit ≤ 100 (default 10); crs = wgs84 | gcj02 | bd09 for input and output.");
+                             "in their own time zone; maxDistance in metres (≤ 100000); limit ≤ 100 (default 10); crs = wgs84 | gcj02 | bd09 for input and output. " +
+                             "by=time ranks by travel time over the road network for mode = walk | ebike (default) | car, adding travel_seconds " +
+                             "(stations beyond an hour are left out); 422 when the point is more than 500 m from a usable road, 503 without a road graph.")
+            .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
 
         group.MapGet("/", ListEndpoint.Handle).AllowOnlyQueryOf<ListQuery, RouteHandlerBuilder>()
             .WithName("ListStations")

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure.Geo;
+using StationMap.Routing;
+
+namespace StationMap.Api.Features.Routing;
+
+/// <summary>
+/// Nearest stations ranked by travel time over the road network (GET …/nearest?by=time&amp;mode=).
+/// The crow-flight KNN candidates (with the same filters) that the fastest legal speed could reach
+/// within an hour are snapped to the graph, and one bounded forward search from the caller's own
+/// point gives every candidate's travel seconds; stations not reachable within the hour are left out.
+/// </summary>
+public static class NearestByTime
+{
+    public const double MaxSeconds = 3600;
+    const int MaxCandidates = 500;
+    const double MaxSnapM = IsochroneEndpoint.MaxSnapM;
+
+    static double TopSpeedKmh(TravelMode mode) => mode switch { TravelMode.Walk => 6, TravelMode.Ebike => 25, _ => 120 };
+
+    internal static async Task<IResult> HandleAsync(GraphHost graphs, IQueryable<Station> stations, Point origin,
+        TravelMode mode, int limit, bool openNow, Crs crs, DateTimeOffset now, CancellationToken ct)
+    {
+        var graph = graphs.Current;
+        if (graph is null) return IsochroneEndpoint.NoGraph();
+        if (graph.Engine.Snap(origin.X, origin.Y, mode, MaxSnapM) is not { } start) return IsochroneEndpoint.OutsideNetwork(mode.Name());
+
+        var reach = TopSpeedKmh(mode) / 3.6 * MaxSeconds + MaxSnapM;
+        var rows = await NearestEndpoint.Candidates(stations.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, reach, true)), origin)
+            .Take(MaxCandidates).ToListAsync(ct);
+        var candidates = new List<(NearestEndpoint.Candidate Row, SnapResult Snap)>();
+        foreach (var row in rows)
+        {
+            if (openNow && StationView.From(row.Station, crs, now).OpenState.State != "open") continue;
+            if (graph.Engine.Snap(row.Station.Location.X, row.Station.Location.Y, mode, MaxSnapM) is { } snap) candidates.Add((row, snap));
+        }
+        var seconds = graph.Engine.TravelSeconds(start, mode, SearchDirection.Forward, candidates.Select(c => c.Snap).ToArray(), MaxSeconds);
+        var ranked = candidates.Select((c, i) => (c.Row, Seconds: seconds[i]))
+            .Where(x => double.IsFinite(x.Seconds))
+            .OrderBy(x => x.Seconds).ThenBy(x => x.Row.Distance).ThenBy(x => x.Row.Station.Id)
+            .Take(limit)
+            .Select(x => StationView.From(x.Row.Station, crs, now, x.Row.Distance) with { TravelSeconds = Math.Round(x.Seconds, 1) })
+            .ToList();
+        var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, origin.X, origin.Y);
+        return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), ranked)
+        {
+            By = "time", Mode = mode.Name(), GraphVersion = graph.Info.Version,
+            SnapDistanceM = Math.Round(start.DistanceM, 1), Attribution = graph.Info.Attribution,
+        });
+    }
+}
