@@ -18,6 +18,7 @@ app.MapStations();
 app.MapRoadTiles();
 app.MapIsochrones();
 app.MapServiceAreas();
+app.MapReachable();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

@@ -154,4 +154,23 @@ public sealed class NearestByTimeTests(DemoApiFixture api) : IClassFixture<DemoA
         var problem = await api.Client().GetAsync("/api/v1/stations/nearest?lon=121.5&lat=31.0&by=time").Problem(422);
         Assert.EndsWith("outside-road-network", (string?)problem["type"]);
     }
+
+    [Fact]
+    public async Task Reachable_lists_every_open_station_within_the_minutes_and_grows_with_them()
+    {
+        await GraphAsync();
+        async Task<List<(long Id, double Seconds)>> Reachable(int minutes) =>
+            (await api.Client().GetAsync($"/api/v1/stations/reachable?lon=120.16&lat=30.27&minutes={minutes}&mode=walk").Json(200))["items"]!
+                .AsArray().Select(i => ((long)i!["id"]!, (double)i["travel_seconds"]!)).ToList();
+        var ten = await Reachable(10);
+        var twenty = await Reachable(20);
+        Assert.NotEmpty(ten);
+        Assert.All(ten, x => Assert.True(x.Seconds <= 600));
+        Assert.All(twenty, x => Assert.True(x.Seconds <= 1200));
+        Assert.True(twenty.Count > ten.Count);
+        Assert.Subset(twenty.Select(x => x.Id).ToHashSet(), ten.Select(x => x.Id).ToHashSet());
+        var closed = await api.ScalarAsync<long>("SELECT count(*) FROM station WHERE status <> 'open' AND id = ANY($1)", twenty.Select(x => x.Id).ToArray());
+        Assert.Equal(0L, closed);
+        await api.Client().GetAsync("/api/v1/stations/reachable?lon=120.16&lat=30.27&minutes=90").Problem(400, "minutes");
+    }
 }

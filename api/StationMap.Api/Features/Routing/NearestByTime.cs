@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.Routing;
 
@@ -15,19 +16,19 @@ namespace StationMap.Api.Features.Routing;
 public static class NearestByTime
 {
     public const double MaxSeconds = 3600;
-    const int MaxCandidates = 500;
+    const int MaxCandidates = 2000;
     const double MaxSnapM = IsochroneEndpoint.MaxSnapM;
 
     static double TopSpeedKmh(TravelMode mode) => mode switch { TravelMode.Walk => 6, TravelMode.Ebike => 25, _ => 120 };
 
     internal static async Task<IResult> HandleAsync(GraphHost graphs, IQueryable<Station> stations, Point origin,
-        TravelMode mode, int limit, bool openNow, Crs crs, DateTimeOffset now, CancellationToken ct)
+        TravelMode mode, int limit, bool openNow, Crs crs, DateTimeOffset now, CancellationToken ct, double maxSeconds = MaxSeconds)
     {
         var graph = graphs.Current;
         if (graph is null) return IsochroneEndpoint.NoGraph();
         if (graph.Engine.Snap(origin.X, origin.Y, mode, MaxSnapM) is not { } start) return IsochroneEndpoint.OutsideNetwork(mode.Name());
 
-        var reach = TopSpeedKmh(mode) / 3.6 * MaxSeconds + MaxSnapM;
+        var reach = TopSpeedKmh(mode) / 3.6 * maxSeconds + MaxSnapM;
         var rows = await NearestEndpoint.Candidates(stations.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, reach, true)), origin)
             .Take(MaxCandidates).ToListAsync(ct);
         var candidates = new List<(NearestEndpoint.Candidate Row, SnapResult Snap)>();
@@ -36,7 +37,7 @@ public static class NearestByTime
             if (openNow && StationView.From(row.Station, crs, now).OpenState.State != "open") continue;
             if (graph.Engine.Snap(row.Station.Location.X, row.Station.Location.Y, mode, MaxSnapM) is { } snap) candidates.Add((row, snap));
         }
-        var seconds = graph.Engine.TravelSeconds(start, mode, SearchDirection.Forward, candidates.Select(c => c.Snap).ToArray(), MaxSeconds);
+        var seconds = graph.Engine.TravelSeconds(start, mode, SearchDirection.Forward, candidates.Select(c => c.Snap).ToArray(), maxSeconds);
         var ranked = candidates.Select((c, i) => (c.Row, Seconds: seconds[i]))
             .Where(x => double.IsFinite(x.Seconds))
             .OrderBy(x => x.Seconds).ThenBy(x => x.Row.Distance).ThenBy(x => x.Row.Station.Id)
@@ -49,5 +50,41 @@ public static class NearestByTime
             By = "time", Mode = mode.Name(), GraphVersion = graph.Info.Version,
             SnapDistanceM = Math.Round(start.DistanceM, 1), Attribution = graph.Info.Attribution,
         });
+    }
+}
+
+public sealed record ReachableQuery(
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "lon")] double? Lon,
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "lat")] double? Lat,
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "minutes")] int? Minutes,
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "mode")] string? Mode,
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "crs")] string? Crs);
+
+/// <summary>GET /api/v1/stations/reachable: every open station reachable from a point within N minutes, fastest first.</summary>
+public static class ReachableEndpoint
+{
+    public static IEndpointRouteBuilder MapReachable(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/stations/reachable", Handle).AllowOnlyQueryOf<ReachableQuery, RouteHandlerBuilder>()
+            .WithTags("Stations").WithName("ReachableStations")
+            .WithSummary("Every open station reachable within N minutes over the road network, fastest first")
+            .WithDescription("minutes 1–60 (default 15); mode = walk | ebike (default) | car; items carry travel_seconds and distance_m. " +
+                             "422 more than 500 m from a usable road; 503 without a road graph.")
+            .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
+        return app;
+    }
+
+    static async Task<IResult> Handle([Microsoft.AspNetCore.Http.AsParameters] ReachableQuery q, StationsDb db, TimeProvider clock, GraphHost graphs, CancellationToken ct)
+    {
+        var v = new Infrastructure.Validation();
+        v.Coordinates(q.Lon, q.Lat);
+        v.Range(q.Minutes, "minutes", 1, IsochroneEndpoint.MaxMinutes);
+        var mode = IsochroneEndpoint.ParseMode(q.Mode, v);
+        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        if (!v.IsValid) return v.Problem();
+        var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
+        var stations = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null && s.Status == "open");
+        return await NearestByTime.HandleAsync(graphs, stations, new Point(lon, lat) { SRID = 4326 }, mode!.Value, int.MaxValue, false, crs,
+            clock.GetUtcNow(), ct, (q.Minutes ?? 15) * 60.0);
     }
 }
