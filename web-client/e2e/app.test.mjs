@@ -6,7 +6,8 @@ import {
   BASE, HERE, PHONE, api, assertNoErrors, launch, listedIds, openPage, requireApi, shot, waitForMapIdle,
 } from './helpers.mjs';
 
-const NEAREST = `/api/v1/stations/nearest?lon=${HERE.longitude}&lat=${HERE.latitude}&limit=20&crs=wgs84`;
+/** The list's own request: by travel time (e-bike, the default mode) when the API has a road graph. */
+const nearestPath = (extra = '') => `/api/v1/stations/nearest?lon=${HERE.longitude}&lat=${HERE.latitude}&limit=20${extra}&crs=wgs84${config.routing ? '&by=time&mode=ebike' : ''}`;
 const T = { timeout: 90_000 };
 
 let browser;
@@ -75,7 +76,7 @@ describe('StationMap on a phone', () => {
   });
 
   test('the list shows the nearest stations in the order the API gives', T, async () => {
-    const expected = await api(NEAREST);
+    const expected = await api(nearestPath());
     assert.ok(expected.items.length >= 5, 'demo data should have at least 5 stations near the centre');
     const { context, page, errors } = await openPage(browser, '/');
     try {
@@ -84,8 +85,9 @@ describe('StationMap on a phone', () => {
       assert.deepEqual(ids.slice(0, 10), expected.items.slice(0, 10).map((s) => s.id));
       const first = page.locator('[data-testid="station-list"] [data-station-id]').first();
       assert.equal(await first.locator('.item-name').textContent(), expected.items[0].name);
-      const distances = expected.items.map((s) => s.distance_m);
-      assert.deepEqual(distances, [...distances].sort((a, b) => a - b), 'API items not ordered by distance');
+      const ranks = expected.items.map((s) => (config.routing ? s.travel_seconds : s.distance_m));
+      assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'API items not ordered by travel time / distance');
+      if (config.routing) assert.match(await first.locator('[data-testid="travel-minutes"]').textContent(), /约 \d+ 分钟/);
       const badge = await first.locator('[data-open-state]').getAttribute('data-open-state');
       assert.equal(badge, expected.items[0].open_state.state);
       assertNoErrors(errors);
@@ -95,11 +97,11 @@ describe('StationMap on a phone', () => {
   });
 
   test('an amenity chip changes the request and the list', T, async () => {
-    const unfiltered = await api(NEAREST);
+    const unfiltered = await api(nearestPath());
     let amenity = null;
     let filtered = null;
     for (const a of config.amenities) {
-      const body = await api(`/api/v1/stations/nearest?lon=${HERE.longitude}&lat=${HERE.latitude}&limit=20&amenities=${a}&crs=wgs84`);
+      const body = await api(nearestPath(`&amenities=${a}`));
       if (body.items.length && body.items[0].id !== unfiltered.items[0].id) {
         amenity = a;
         filtered = body;
@@ -200,7 +202,7 @@ describe('StationMap on a phone', () => {
   });
 
   test('switching to English changes the labels, and the choice is remembered', T, async () => {
-    const expected = await api(NEAREST);
+    const expected = await api(nearestPath());
     const { context, page, errors } = await openPage(browser, '/');
     try {
       await waitForList(page);
@@ -370,6 +372,45 @@ describe('StationMap on a phone', () => {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  test('a selected station shows its service circle, by e-bike and on foot', { timeout: 150_000 }, async (t) => {
+    if (!config.routing) {
+      assert.fail('the demo set-up has no road network: /api/v1/config has no routing');
+    }
+    const first = (await api(nearestPath())).items[0];
+    const { context, page, errors } = await openPage(browser, `/?station=${first.id}`);
+    try {
+      await page.waitForSelector(`[data-testid="station-detail"][data-station-id="${first.id}"]`, { timeout: 15000 });
+      // The background job may still be computing: the sheet says so and polls until the bands arrive.
+      await page.waitForSelector('[data-testid="service-area-legend"] .band', { timeout: 120000 });
+      const drawn = async (mode) => {
+        await page.waitForFunction(async (m) => {
+          const data = await window.__map.getSource('service-area')?.getData();
+          const features = data?.features ?? [];
+          return features.length === 3 && features.every((f) => f.properties.mode === m);
+        }, mode, { timeout: 30000, polling: 250 });
+        await waitForMapIdle(page);
+        return page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['service-area-fill'] }).length);
+      };
+      assert.ok(await drawn('ebike') > 0, 'no e-bike service area drawn');
+      const legend = await page.locator('[data-testid="service-area-legend"] .band').allTextContents();
+      assert.deepEqual(legend.map((text) => text.split(' ')[0]), ['5', '10', '15']);
+      const ebikeArea = await api(`/api/v1/stations/${first.id}/service-area?mode=ebike`);
+      assert.equal(ebikeArea.features.length, 3);
+      await shot(page, 'service-area-ebike');
+
+      await page.tap('[data-testid="service-area"] [data-mode="walk"]');
+      assert.ok(await drawn('walk') > 0, 'no walking service area drawn');
+      assert.equal(await page.getAttribute('[data-testid="service-area"] [data-mode="walk"]', 'aria-checked'), 'true');
+      await shot(page, 'service-area-walk');
+      // The offline basemap draws the demo road network from the API's vector tiles.
+      const roads = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['road'] }).length);
+      assert.ok(roads > 0, 'no roads drawn on the offline basemap');
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
+    } finally {
+      await context.close();
     }
   });
 });

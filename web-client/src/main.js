@@ -4,12 +4,14 @@
 // MapLibre's stylesheet first, so ours wins where both style the map container.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
-import { createApp } from './app.js';
+import { createApp, loadTravelMode } from './app.js';
 import { LOCALES, loadLang, translate } from './i18n/index.js';
 import { basemapStyle, resolveBasemap, textFontFor } from './map/basemap.js';
 import { createMap, expandCluster, fitToPoints, isInView, onMapTap } from './map/createMap.js';
 import { createMyPositionLayer } from './map/layers/myPosition.js';
-import { createStationsLayer, toFeatureCollection } from './map/layers/stations.js';
+import { createServiceAreaLayer, collectionBounds } from './map/layers/serviceArea.js';
+import { CLUSTERS_LAYER, createStationsLayer, toFeatureCollection } from './map/layers/stations.js';
+import { roadTilesUrl } from './api/requests.js';
 import { createStationLoader } from './map/stationLoader.js';
 import { initialState } from './state/appState.js';
 import { matchesFilters } from './state/filters.js';
@@ -24,7 +26,7 @@ function deepLinkStation(search) {
   return raw && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : null;
 }
 
-const store = createStore(initialState({ lang: loadLang(), deepLinkId: deepLinkStation(location.search) }));
+const store = createStore(initialState({ lang: loadLang(), deepLinkId: deepLinkStation(location.search), travelMode: loadTravelMode() }));
 const actions = createApp(store);
 const $ = (selector) => document.querySelector(selector);
 
@@ -84,9 +86,12 @@ actions.onFlyTo((lngLat, zoom) => {
 
 function startMap(config) {
   const basemap = resolveBasemap(config.basemap_style_url, location.search, location.href);
-  const attribution = Array.isArray(config.attribution) ? config.attribution : [];
+  const attribution = Array.isArray(config.attribution) ? [...config.attribution] : [];
+  const routing = config.routing ?? null;
+  if (routing?.attribution && !attribution.includes(routing.attribution)) attribution.push(routing.attribution);
+  const roads = routing ? { tiles: roadTilesUrl(location.origin, routing.graph_version), attribution: routing.attribution } : undefined;
   map = createMap($('#map'), {
-    style: basemapStyle(basemap, attribution),
+    style: basemapStyle(basemap, attribution, { roads }),
     center: config.default_center ?? [120.16, 30.27],
     zoom: config.default_zoom ?? 13,
     attribution,
@@ -99,6 +104,7 @@ function startMap(config) {
   // current state.
   let stations = null;
   let me = null;
+  let area = null;
   let styleLoaded = false;
   const drawStations = () => {
     const { mapStations, filters } = store.get();
@@ -109,12 +115,24 @@ function startMap(config) {
     const state = store.get();
     stations = createStationsLayer(map, { textFont: textFontFor(map.getStyle()), lang: state.lang });
     me = createMyPositionLayer(map);
+    area = createServiceAreaLayer(map, { beforeId: CLUSTERS_LAYER });
+    drawServiceArea();
     drawStations();
     stations.setSelected(state.selectedId);
     me.setPosition(state.position);
   });
+  function drawServiceArea() {
+    const { serviceArea } = store.get();
+    area?.setData(serviceArea.data, serviceArea.mode ?? 'ebike');
+  }
   store.subscribe((s, prev) => {
     if (!stations) return;
+    if (s.serviceArea !== prev.serviceArea) {
+      drawServiceArea();
+      // Show the whole 15-minute circle once it arrives, if it does not fit the view.
+      const bounds = s.serviceArea.status === 'ok' && prev.serviceArea.status !== 'ok' ? collectionBounds(s.serviceArea.data) : null;
+      if (bounds && !(isInView(map, bounds[0]) && isInView(map, bounds[1]))) fitToPoints(map, bounds, { animate: !reduceMotion });
+    }
     if (s.mapStations !== prev.mapStations || s.filters !== prev.filters) drawStations();
     if (s.selectedId !== prev.selectedId) stations.setSelected(s.selectedId);
     if (s.lang !== prev.lang) stations.setLang(s.lang);
@@ -125,7 +143,7 @@ function startMap(config) {
   // A basemap that fails (no tile server reachable, a style URL that 404s) must never hide the
   // stations: say so, and if the style itself could not load, fall back to the offline style.
   map.on('error', (e) => {
-    if (basemap.kind === 'offline' || e?.sourceId === 'stations' || e?.sourceId === 'my-position') return;
+    if (basemap.kind === 'offline' || ['stations', 'my-position', 'service-area', 'roads'].includes(e?.sourceId)) return;
     if (!styleLoaded && basemap.kind === 'style') {
       store.set({ basemapFailed: true });
       map.setStyle(basemapStyle({ kind: 'offline' }));

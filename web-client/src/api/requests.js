@@ -42,7 +42,7 @@ export function configUrl() {
  * GET /stations/nearest — stations ordered by distance from (lon, lat).
  * amenities is all-of; the list is sorted so the same filter always gives the same URL.
  */
-export function nearestUrl({ lon, lat, limit = 20, amenities = [], openNow = false, tiers = [], maxDistance, crs = 'wgs84' }) {
+export function nearestUrl({ lon, lat, limit = 20, amenities = [], openNow = false, tiers = [], maxDistance, crs = 'wgs84', mode }) {
   checkLonLat(lon, lat);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_NEAREST_LIMIT) {
     throw new RangeError(`limit must be 1..${MAX_NEAREST_LIMIT}: ${limit}`);
@@ -56,6 +56,8 @@ export function nearestUrl({ lon, lat, limit = 20, amenities = [], openNow = fal
     tier: [...tiers].sort(),
     maxDistance: Number.isFinite(maxDistance) ? Math.round(maxDistance) : undefined,
     crs,
+    by: mode ? 'time' : undefined,
+    mode: mode ? checkMode(mode) : undefined,
   })}`;
 }
 
@@ -85,4 +87,23 @@ export function stationUrl(id) {
   const text = String(id);
   if (!/^[1-9][0-9]*$/.test(text)) throw new RangeError(`station id must be a positive integer: ${id}`);
   return `${API_BASE}/stations/${text}`;
+}
+
+/** Travel modes with precomputed service areas. */
+export const TRAVEL_MODES = ['walk', 'ebike'];
+
+function checkMode(mode) {
+  if (!TRAVEL_MODES.includes(mode)) throw new RangeError(`unknown travel mode: ${mode}`);
+  return mode;
+}
+
+/** GET /stations/{id}/service-area — the station's 5/10/15-minute bands for mode. */
+export function serviceAreaUrl(id, { mode = 'ebike', minutes = [5, 10, 15] } = {}) {
+  if (!Number.isInteger(id) || id < 1) throw new RangeError(`station id must be a positive integer: ${id}`);
+  return `${API_BASE}/stations/${id}/service-area${queryString({ mode: checkMode(mode), minutes: [...minutes].sort((a, b) => a - b) })}`;
+}
+
+/** The road vector tile template for MapLibre (absolute: tile URLs are fetched by the worker). */
+export function roadTilesUrl(origin, graphVersion) {
+  return `${origin}${API_BASE}/tiles/roads/{z}/{x}/{y}.mvt${queryString({ v: graphVersion })}`;
 }

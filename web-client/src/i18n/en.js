@@ -137,4 +137,16 @@ export default {
   'error.basemap': 'The basemap failed to load; showing stations only.',
   'error.config': 'Could not load the map settings.',
   'error.stations': 'Could not load the stations on the map.',
+
+  'list.byTime': 'By travel time ({mode})',
+  'list.offNetwork': 'You are away from the road network: sorted by straight-line distance',
+  'mode.label': 'Travel mode',
+  'mode.walk': 'Walk',
+  'mode.ebike': 'E-bike',
+  'minutes.approx': '~{n} min',
+  'area.title': '15-minute service circle',
+  'area.explain': 'Where you can reach this station from within 5 / 10 / 15 minutes ({mode})',
+  'area.band': '{minutes} min · {km2} km²',
+  'area.pending': 'Computing the service circle…',
+  'area.loading': 'Loading the service circle…',
 };

@@ -137,4 +137,16 @@ export default {
   'error.basemap': '底图加载失败，仅显示驿站。',
   'error.config': '无法加载地图配置。',
   'error.stations': '无法加载地图上的驿站。',
+
+  'list.byTime': '按{mode}用时排序',
+  'list.offNetwork': '您不在路网附近，按直线距离排序',
+  'mode.label': '出行方式',
+  'mode.walk': '步行',
+  'mode.ebike': '电动车',
+  'minutes.approx': '约 {n} 分钟',
+  'area.title': '15 分钟服务圈',
+  'area.explain': '{mode} 5 / 10 / 15 分钟内可到达本站的范围',
+  'area.band': '{minutes} 分钟 · {km2} 平方公里',
+  'area.pending': '正在计算服务圈…',
+  'area.loading': '正在加载服务圈…',
 };

@@ -34,7 +34,10 @@ export function resolveBasemap(configUrl, search = '', base = 'http://localhost/
 }
 
 /** The MapLibre style (object or URL) for a resolved basemap. Station layers are added later. */
-export function basemapStyle(basemap, attribution = []) {
+/**
+ * roads: {tiles, attribution} adds the API's road vector tiles to the offline style (when a road graph is loaded).
+ */
+export function basemapStyle(basemap, attribution = [], { roads } = {}) {
   const background = { id: 'background', type: 'background', paint: { 'background-color': OFFLINE_BACKGROUND } };
   if (basemap.kind === 'style') return basemap.url;
   if (basemap.kind === 'raster') {
@@ -46,7 +49,46 @@ export function basemapStyle(basemap, attribution = []) {
       layers: [background, { id: 'basemap', type: 'raster', source: 'basemap' }],
     };
   }
-  return { version: 8, name: 'StationMap offline', sources: {}, layers: [background] };
+  if (!roads) return { version: 8, name: 'StationMap offline', sources: {}, layers: [background] };
+  return {
+    version: 8,
+    name: 'StationMap offline',
+    sources: {
+      roads: { type: 'vector', tiles: [roads.tiles], minzoom: 8, maxzoom: 16, attribution: roads.attribution || undefined },
+    },
+    layers: [background, ...roadLayers()],
+  };
+}
+
+const MAJOR = ['motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link'];
+const MIDDLE = ['secondary', 'secondary_link', 'tertiary', 'tertiary_link'];
+const PATHS = ['footway', 'pedestrian', 'path', 'steps', 'cycleway', 'track'];
+
+/** Road lines from the API's vector tiles (source-layer roads), wider and warmer for bigger roads. */
+export function roadLayers() {
+  const width = (base) => ['interpolate', ['exponential', 1.6], ['zoom'], 10, base * 0.4, 14, base * 1.6, 17, base * 5];
+  const byClass = (major, middle, minor, path) => ['case',
+    ['in', ['get', 'class'], ['literal', MAJOR]], major,
+    ['in', ['get', 'class'], ['literal', MIDDLE]], middle,
+    ['in', ['get', 'class'], ['literal', PATHS]], path,
+    minor];
+  return [
+    {
+      id: 'road-casing', type: 'line', source: 'roads', 'source-layer': 'roads',
+      filter: ['in', ['get', 'class'], ['literal', [...MAJOR, ...MIDDLE]]],
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#c9c3b5', 'line-width': byClass(width(4.2), width(3.2), width(2), width(1)) },
+    },
+    {
+      id: 'road', type: 'line', source: 'roads', 'source-layer': 'roads',
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: {
+        'line-color': byClass('#f6c86a', '#fff3cf', '#ffffff', '#d8e3d0'),
+        'line-width': byClass(width(3), width(2.2), width(1.4), width(0.8)),
+        'line-dasharray': ['case', ['in', ['get', 'class'], ['literal', PATHS]], ['literal', [2, 1]], ['literal', [1, 0]]],
+      },
+    },
+  ];
 }
 
 /**

@@ -1,7 +1,7 @@
 // The shape of the app's one state object, with its starting values.
 import { EMPTY_FILTERS } from './filters.js';
 
-export function initialState({ lang, deepLinkId = null }) {
+export function initialState({ lang, deepLinkId = null, travelMode = 'ebike' }) {
   return {
     lang,
     /** GET /config: status loading|ok|error. */
@@ -25,6 +25,10 @@ export function initialState({ lang, deepLinkId = null }) {
     /** The station whose sheet is open, and its GET /stations/{id}. */
     selectedId: deepLinkId,
     detail: { status: 'idle', station: null, error: null },
+    /** walk|ebike: ranks the list by travel time and picks the service circle drawn (when the API has a road graph). */
+    travelMode,
+    /** The selected station's service area: idle|loading|pending|ok|error, the GeoJSON and its mode. */
+    serviceArea: { status: 'idle', data: null, error: null, mode: null },
     /** Phone bottom sheet size: min|peek|full. */
     sheet: 'peek',
   };

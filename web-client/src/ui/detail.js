@@ -6,6 +6,7 @@ import { openStateBadge } from './badge.js';
 import { h } from './dom.js';
 import { errorText } from './errors.js';
 import { formatDistance, formatVerified, haversineMeters } from './format.js';
+import { modeSwitch } from './list.js';
 import { formatHoursWeek } from './hours.js';
 import { icon } from './icons.js';
 
@@ -89,6 +90,33 @@ function navigateSection(station, t) {
       }, t(`nav.${app}`)))));
 }
 
+/** The service circle: where a worker can reach this station from in 5/10/15 minutes, drawn on the map. */
+function serviceAreaSection(state, actions, t) {
+  if (!state.config?.routing) return null;
+  const { serviceArea, lang } = state;
+  let body;
+  if (serviceArea.status === 'error') {
+    body = h('div', { class: 'error-box', role: 'alert', 'data-testid': 'service-area-error' },
+      h('p', { class: 'error-text' }, errorText(serviceArea.error, lang)),
+      serviceArea.error?.status === 422 ? null
+        : h('button', { type: 'button', class: 'btn btn-secondary', onclick: actions.retryServiceArea }, icon('retry', { size: 18 }), t('error.retry')));
+  } else if (serviceArea.status === 'ok') {
+    const bands = serviceArea.data?.features ?? [];
+    body = h('ul', { class: 'band-legend', 'data-testid': 'service-area-legend' },
+      bands.map((f) => h('li', { class: `band band-${f.properties.minutes}`, 'data-minutes': f.properties.minutes },
+        h('span', { class: `band-swatch band-${serviceArea.mode}-${f.properties.minutes}`, 'aria-hidden': 'true' }),
+        t('area.band', { minutes: f.properties.minutes, km2: Number(f.properties.area_km2).toFixed(1) }))));
+  } else {
+    body = h('p', { class: 'placeholder', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+      t(serviceArea.status === 'pending' ? 'area.pending' : 'area.loading'));
+  }
+  return h('section', { class: 'detail-section', 'aria-labelledby': 'sec-area', 'data-testid': 'service-area' },
+    h('h3', { id: 'sec-area' }, t('area.title')),
+    h('p', { class: 'muted' }, t('area.explain', { mode: t(`mode.${state.travelMode}`) })),
+    modeSwitch(state, actions),
+    body);
+}
+
 export function renderDetail(state, actions) {
   const { lang, detail, config, position, selectedId } = state;
   const t = (key, params) => translate(lang, key, params);
@@ -126,6 +154,7 @@ export function renderDetail(state, actions) {
         h('p', {}, t(`status.${station.status}`), station.status_reason ? `${lang === 'zh' ? '：' : ': '}${station.status_reason}` : ''))
       : null,
     navigateSection(station, t),
+    serviceAreaSection(state, actions, t),
     amenitiesSection(station, config?.amenities, t),
     hoursSection(station, lang, t),
     infoSection(station, lang, t)));

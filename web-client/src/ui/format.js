@@ -26,6 +26,12 @@ export function formatDistance(meters, lang) {
   return translate(lang, 'distance.km', { n: text });
 }
 
+/** Travel seconds → "约 7 分钟" / "~7 min" (at least 1 minute). */
+export function formatMinutes(seconds, lang) {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  return translate(lang, 'minutes.approx', { n: Math.max(1, Math.round(seconds / 60)) });
+}
+
 const WEEKDAY_CODES = { Mon: 'Mo', Tue: 'Tu', Wed: 'We', Thu: 'Th', Fri: 'Fr', Sat: 'Sa', Sun: 'Su' };
 
 /** The calendar day ('2026-11-22'), weekday code ('Su') and 'HH:mm' of an instant in timeZone. */

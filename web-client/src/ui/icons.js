@@ -1,6 +1,6 @@
 // Icons: Lucide (ISC licence) SVGs, imported one by one so only these end up in the bundle.
 import {
-  AirVent, Armchair, BatteryCharging, BriefcaseMedical, Check, ChevronLeft, CircleQuestionMark, Clock, Droplet, Flame,
+  AirVent, Armchair, BatteryCharging, Bike, Footprints, BriefcaseMedical, Check, ChevronLeft, CircleQuestionMark, Clock, Droplet, Flame,
   Languages, LocateFixed, LockKeyhole, MapPin, Microwave, Navigation, Phone, PlugZap, Refrigerator, RefreshCw, Scale,
   Smartphone, Stethoscope, TriangleAlert, Umbrella, Utensils, Wifi, Wrench, X, Toilet, createElement,
 } from 'lucide';
@@ -39,6 +39,8 @@ const UI_ICONS = {
   phone: Phone,
   retry: RefreshCw,
   warning: TriangleAlert,
+  walk: Footprints,
+  ebike: Bike,
 };
 
 /** An inline SVG icon, hidden from screen readers (its button or label carries the words). */

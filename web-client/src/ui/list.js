@@ -5,7 +5,7 @@ import { hasFilters } from '../state/filters.js';
 import { openStateBadge } from './badge.js';
 import { h } from './dom.js';
 import { errorText } from './errors.js';
-import { formatDistance } from './format.js';
+import { formatDistance, formatMinutes } from './format.js';
 import { icon } from './icons.js';
 
 const MAX_ITEM_ICONS = 7;
@@ -31,11 +31,28 @@ function stationItem(station, { lang, filters, actions }) {
     },
     h('span', { class: 'item-top' },
       h('span', { class: 'item-name' }, stationName(station, lang)),
-      h('span', { class: 'item-distance' }, formatDistance(station.distance_m, lang))),
+      h('span', { class: 'item-distance' },
+        Number.isFinite(station.travel_seconds)
+          ? [h('span', { class: 'item-minutes', 'data-testid': 'travel-minutes' }, formatMinutes(station.travel_seconds, lang)), ` · ${formatDistance(station.distance_m, lang)}`]
+          : formatDistance(station.distance_m, lang))),
     h('span', { class: 'item-meta' },
       openStateBadge(station, lang),
       h('span', { class: 'item-tier' }, translate(lang, `tier.${station.tier}`))),
     amenityIcons(station, filters, lang)));
+}
+
+/** Walk / e-bike: ranks the list by travel time and picks the service circle drawn. */
+export function modeSwitch(state, actions) {
+  const t = (key, params) => translate(state.lang, key, params);
+  return h('div', { class: 'mode-switch', role: 'radiogroup', 'aria-label': t('mode.label'), 'data-testid': 'mode-switch' },
+    ['ebike', 'walk'].map((mode) => h('button', {
+      type: 'button',
+      role: 'radio',
+      class: `mode-option${state.travelMode === mode ? ' active' : ''}`,
+      'aria-checked': state.travelMode === mode ? 'true' : 'false',
+      'data-mode': mode,
+      onclick: () => actions.setTravelMode(mode),
+    }, icon(mode, { size: 16 }), t(`mode.${mode}`))));
 }
 
 function locateActions(t, actions) {
@@ -58,8 +75,10 @@ export function renderList(state, actions) {
         icon(position.source === 'manual' ? 'pin' : 'locate', { size: 14 }),
         h('span', {}, t(position.source === 'manual' ? 'locate.fromMap' : 'locate.fromGps')),
         h('span', { class: 'sep' }, '·'),
-        h('span', {}, t('list.straightLine')))
-      : null);
+        h('span', {}, nearest.byTime ? t('list.byTime', { mode: t(`mode.${state.travelMode}`) }) : t('list.straightLine')),
+        nearest.offNetwork ? h('span', { class: 'list-note', role: 'note' }, t('list.offNetwork')) : null)
+      : null,
+    state.config?.routing ? modeSwitch(state, actions) : null);
 
   let body;
   if (!position) {
