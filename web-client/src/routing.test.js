@@ -116,3 +116,11 @@ describe('travel-time actions', () => {
     }
   });
 });
+
+describe('the road style', () => {
+  it('passes MapLibre style validation (zoom interpolation outermost)', async () => {
+    const { validateStyleMin } = await import('@maplibre/maplibre-gl-style-spec');
+    const style = basemapStyle({ kind: 'offline' }, [], { roads: { tiles: 'http://x/{z}/{x}/{y}.mvt' } });
+    expect(validateStyleMin(style)).toEqual([]);
+  });
+});

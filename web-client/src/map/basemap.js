@@ -66,25 +66,29 @@ const PATHS = ['footway', 'pedestrian', 'path', 'steps', 'cycleway', 'track'];
 
 /** Road lines from the API's vector tiles (source-layer roads), wider and warmer for bigger roads. */
 export function roadLayers() {
-  const width = (base) => ['interpolate', ['exponential', 1.6], ['zoom'], 10, base * 0.4, 14, base * 1.6, 17, base * 5];
   const byClass = (major, middle, minor, path) => ['case',
     ['in', ['get', 'class'], ['literal', MAJOR]], major,
     ['in', ['get', 'class'], ['literal', MIDDLE]], middle,
     ['in', ['get', 'class'], ['literal', PATHS]], path,
     minor];
+  // Zoom must be the outermost interpolation; the class picks the width at each stop.
+  const width = (major, middle, minor, path) => ['interpolate', ['exponential', 1.6], ['zoom'],
+    10, byClass(major * 0.4, middle * 0.4, minor * 0.4, path * 0.4),
+    14, byClass(major * 1.6, middle * 1.6, minor * 1.6, path * 1.6),
+    17, byClass(major * 5, middle * 5, minor * 5, path * 5)];
   return [
     {
       id: 'road-casing', type: 'line', source: 'roads', 'source-layer': 'roads',
       filter: ['in', ['get', 'class'], ['literal', [...MAJOR, ...MIDDLE]]],
       layout: { 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': '#c9c3b5', 'line-width': byClass(width(4.2), width(3.2), width(2), width(1)) },
+      paint: { 'line-color': '#c9c3b5', 'line-width': width(4.2, 3.2, 2, 1) },
     },
     {
       id: 'road', type: 'line', source: 'roads', 'source-layer': 'roads',
       layout: { 'line-join': 'round', 'line-cap': 'round' },
       paint: {
         'line-color': byClass('#f6c86a', '#fff3cf', '#ffffff', '#d8e3d0'),
-        'line-width': byClass(width(3), width(2.2), width(1.4), width(0.8)),
+        'line-width': width(3, 2.2, 1.4, 0.8),
         'line-dasharray': ['case', ['in', ['get', 'class'], ['literal', PATHS]], ['literal', [2, 1]], ['literal', [1, 0]]],
       },
     },
