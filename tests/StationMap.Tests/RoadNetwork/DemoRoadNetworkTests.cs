@@ -16,7 +16,10 @@ public class DemoRoadNetworkTests
         Assert.Equal(Demo.Graph.GeometryLon, again.Graph.GeometryLon);
         var b = Engine.Graph.Bounds;
         Assert.True(b.MinLon < 120.10 && b.MaxLon > 120.28 && b.MinLat < 30.17 && b.MaxLat > 30.33, b.ToString());
-        Assert.InRange(Demo.Graph.EdgeCount, 15_000, 40_000);
+        // Every generated demo station is within reach of a street.
+        foreach (var s in StationMap.Api.Features.Stations.DemoStations.Generate(300, 20261122, DateTimeOffset.UtcNow))
+            Assert.True(Engine.Snap(s.Location.X, s.Location.Y, TravelMode.Walk, 500) is not null, $"{s.Name} at {s.Location} is off the demo network");
+        Assert.InRange(Demo.Graph.EdgeCount, 30_000, 80_000);
     }
 
     [Fact]
