@@ -399,6 +399,19 @@ describe('StationMap on a phone', () => {
       assert.deepEqual(legend.map((text) => text.split(' ')[0]), ['5', '10', '15']);
       const ebikeArea = await api(`/api/v1/stations/${first.id}/service-area?mode=ebike`);
       assert.equal(ebikeArea.features.length, 3);
+      // The camera stays on the station; the button zooms out to the whole 15-minute band.
+      await page.tap('[data-testid="show-service-area"]');
+      await waitForMapIdle(page);
+      const fits = await page.evaluate((bounds) => {
+        const map = window.__map;
+        const pad = map.getPadding();
+        const canvas = map.getCanvas();
+        return bounds.every((c) => {
+          const p = map.project(c);
+          return p.x >= pad.left - 1 && p.x <= canvas.clientWidth - pad.right + 1 && p.y >= pad.top - 1 && p.y <= canvas.clientHeight - pad.bottom + 1;
+        });
+      }, bboxCorners(ebikeArea));
+      assert.ok(fits, 'the whole e-bike service circle is not in view after "show whole circle"');
       await shot(page, 'service-area-ebike');
 
       await page.tap('[data-testid="service-area"] [data-mode="walk"]');
@@ -414,3 +427,14 @@ describe('StationMap on a phone', () => {
     }
   });
 });
+
+/** The four corners of a FeatureCollection of polygons' bounding box. */
+function bboxCorners(collection) {
+  let w = Infinity, so = Infinity, e = -Infinity, n = -Infinity;
+  for (const f of collection.features) {
+    for (const polygon of f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) {
+      for (const [x, y] of polygon[0]) { w = Math.min(w, x); e = Math.max(e, x); so = Math.min(so, y); n = Math.max(n, y); }
+    }
+  }
+  return [[w, so], [e, so], [e, n], [w, n]];
+}

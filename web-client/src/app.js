@@ -27,7 +27,7 @@ export function createApp(store, { fetchImpl, geolocation = globalThis.navigator
   const fetchDetail = latestOnly(fetchImpl);
   const fetchServiceArea = latestOnly(fetchImpl);
   let serviceAreaTimer = null;
-  const listeners = { flyTo: [] };
+  const listeners = { flyTo: [], showServiceArea: [] };
 
   function emitFly(lngLat, zoom) {
     for (const fn of listeners.flyTo) fn(lngLat, zoom);
@@ -200,5 +200,11 @@ export function createApp(store, { fetchImpl, geolocation = globalThis.navigator
     setSheet: (sheet) => store.set({ sheet }),
     /** fn(lngLat, zoom|null) when the app wants the map to move. */
     onFlyTo: (fn) => listeners.flyTo.push(fn),
+    /** Asks the map to show the selected station's whole service circle. */
+    showServiceArea() {
+      if (store.get().serviceArea.status !== 'ok') return;
+      for (const fn of listeners.showServiceArea) fn();
+    },
+    onShowServiceArea: (fn) => listeners.showServiceArea.push(fn),
   };
 }

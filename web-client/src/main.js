@@ -77,6 +77,11 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
+actions.onShowServiceArea(() => {
+  const bounds = map && collectionBounds(store.get().serviceArea.data);
+  if (bounds) fitToPoints(map, bounds, { animate: !reduceMotion, maxZoom: 15 });
+});
+
 actions.onFlyTo((lngLat, zoom) => {
   if (!map) return;
   const target = { center: lngLat, zoom: zoom ?? Math.max(map.getZoom(), 15) };
@@ -127,12 +132,9 @@ function startMap(config) {
   }
   store.subscribe((s, prev) => {
     if (!stations) return;
-    if (s.serviceArea !== prev.serviceArea) {
-      drawServiceArea();
-      // Show the whole 15-minute circle once it arrives, if it does not fit the view.
-      const bounds = s.serviceArea.status === 'ok' && prev.serviceArea.status !== 'ok' ? collectionBounds(s.serviceArea.data) : null;
-      if (bounds && !(isInView(map, bounds[0]) && isInView(map, bounds[1]))) fitToPoints(map, bounds, { animate: !reduceMotion });
-    }
+    // The circle is drawn where it is; the camera stays on the station the courier opened (the
+    // sheet's "show whole circle" button zooms out to it on request).
+    if (s.serviceArea !== prev.serviceArea) drawServiceArea();
     if (s.mapStations !== prev.mapStations || s.filters !== prev.filters) drawStations();
     if (s.selectedId !== prev.selectedId) stations.setSelected(s.selectedId);
     if (s.lang !== prev.lang) stations.setLang(s.lang);

@@ -149,4 +149,5 @@ export default {
   'area.band': '{minutes} min · {km2} km²',
   'area.pending': 'Computing the service circle…',
   'area.loading': 'Loading the service circle…',
+  'area.show': 'Show the whole circle',
 };

@@ -149,4 +149,5 @@ export default {
   'area.band': '{minutes} 分钟 · {km2} 平方公里',
   'area.pending': '正在计算服务圈…',
   'area.loading': '正在加载服务圈…',
+  'area.show': '查看完整服务圈',
 };

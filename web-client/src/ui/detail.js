@@ -102,10 +102,13 @@ function serviceAreaSection(state, actions, t) {
         : h('button', { type: 'button', class: 'btn btn-secondary', onclick: actions.retryServiceArea }, icon('retry', { size: 18 }), t('error.retry')));
   } else if (serviceArea.status === 'ok') {
     const bands = serviceArea.data?.features ?? [];
-    body = h('ul', { class: 'band-legend', 'data-testid': 'service-area-legend' },
-      bands.map((f) => h('li', { class: `band band-${f.properties.minutes}`, 'data-minutes': f.properties.minutes },
-        h('span', { class: `band-swatch band-${serviceArea.mode}-${f.properties.minutes}`, 'aria-hidden': 'true' }),
-        t('area.band', { minutes: f.properties.minutes, km2: Number(f.properties.area_km2).toFixed(1) }))));
+    body = h('div', { class: 'band-block' },
+      h('ul', { class: 'band-legend', 'data-testid': 'service-area-legend' },
+        bands.map((f) => h('li', { class: `band band-${f.properties.minutes}`, 'data-minutes': f.properties.minutes },
+          h('span', { class: `band-swatch band-${serviceArea.mode}-${f.properties.minutes}`, 'aria-hidden': 'true' }),
+          t('area.band', { minutes: f.properties.minutes, km2: Number(f.properties.area_km2).toFixed(1) })))),
+      bands.length ? h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'show-service-area', onclick: actions.showServiceArea },
+        icon('expand', { size: 16 }), t('area.show')) : null);
   } else {
     body = h('p', { class: 'placeholder', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }),
       t(serviceArea.status === 'pending' ? 'area.pending' : 'area.loading'));

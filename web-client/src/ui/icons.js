@@ -1,7 +1,7 @@
 // Icons: Lucide (ISC licence) SVGs, imported one by one so only these end up in the bundle.
 import {
   AirVent, Armchair, BatteryCharging, Bike, Footprints, BriefcaseMedical, Check, ChevronLeft, CircleQuestionMark, Clock, Droplet, Flame,
-  Languages, LocateFixed, LockKeyhole, MapPin, Microwave, Navigation, Phone, PlugZap, Refrigerator, RefreshCw, Scale,
+  Languages, LocateFixed, Maximize2, LockKeyhole, MapPin, Microwave, Navigation, Phone, PlugZap, Refrigerator, RefreshCw, Scale,
   Smartphone, Stethoscope, TriangleAlert, Umbrella, Utensils, Wifi, Wrench, X, Toilet, createElement,
 } from 'lucide';
 
@@ -41,6 +41,7 @@ const UI_ICONS = {
   warning: TriangleAlert,
   walk: Footprints,
   ebike: Bike,
+  expand: Maximize2,
 };
 
 /** An inline SVG icon, hidden from screen readers (its button or label carries the words). */
