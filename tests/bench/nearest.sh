@@ -32,7 +32,7 @@ dotnet "$API_DLL" migrate >/dev/null
 have=$("${PSQL[@]}" -tAc "SELECT count(*) FROM station WHERE deleted_at IS NULL")
 if [ "$have" != "$STATIONS" ]; then
   echo "loading $STATIONS generated stations into $DB (had $have) ..."
-  "${PSQL[@]}" -c "TRUNCATE station, station_audit RESTART IDENTITY"
+  "${PSQL[@]}" -c "TRUNCATE station, station_audit RESTART IDENTITY CASCADE"
   dotnet "$API_DLL" seed-demo --count "$STATIONS" --seed 100000 >/dev/null
   "${PSQL[@]}" -c "VACUUM ANALYZE station"
 fi

@@ -140,6 +140,9 @@ public static class CliCommands
     static NpgsqlDataSource DataSource(string cs)
     {
         var b = new NpgsqlDataSourceBuilder(cs);
+        // Bulk loads (100,000 stations through the audit trigger, a large road graph) outlast the
+        // default 30 s command timeout on a busy machine; the CLI waits for them.
+        b.ConnectionStringBuilder.CommandTimeout = 900;
         b.UseNetTopologySuite();
         return b.Build();
     }
