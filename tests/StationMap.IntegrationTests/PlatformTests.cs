@@ -29,6 +29,16 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
             Assert.NotNull(op["summary"]);
             Assert.NotNull(op["responses"]!["400"]);
         }
+        // Every operation under /api, not just the ones listed: a summary, the 400 problem, and a
+        // 404 wherever an id in the path may name nothing.
+        foreach (var (path, item) in paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal)))
+        foreach (var (method, op) in item!.AsObject())
+        {
+            Assert.True(op!["summary"] is not null, $"{method.ToUpperInvariant()} {path} has no summary");
+            Assert.True(op["responses"]!["400"] is not null, $"{method.ToUpperInvariant()} {path} does not document 400");
+            if (path.Contains("{id}", StringComparison.Ordinal))
+                Assert.True(op["responses"]!["404"] is not null, $"{method.ToUpperInvariant()} {path} does not document 404");
+        }
         var nearest = paths["/api/v1/stations/nearest"]!["get"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
         Assert.Superset(new HashSet<string?> { "lon", "lat", "limit", "amenities", "openNow", "tier", "maxDistance", "crs" }, nearest.ToHashSet());
         var post = paths["/api/v1/stations"]!["post"]!;

@@ -39,6 +39,8 @@ public sealed class ValidationTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("/api/v1/stations?format=xml", "format")]
     [InlineData("/api/v1/stations?updated_since=yesterday", "updated_since")]
     [InlineData("/api/v1/stations/1?crs=wgs", "crs")]
+    [InlineData("/api/v1/stations/nearest?lon=120&lat=30&lon=121", "lon")]
+    [InlineData("/api/v1/stations/nearest?lon=120&lat=30&limit=1&limit=5", "limit")]
     public async Task Bad_query_gets_400_naming_the_parameter(string url, string parameter)
     {
         var response = await api.Client().GetAsync(url);

@@ -4,6 +4,9 @@
 //
 //   node load.mjs --url 'http://127.0.0.1:8097/api/v1/stations/nearest?lon={lon}&lat={lat}&limit=10' \
 //        --bbox 120.10,30.17,120.28,30.33 --concurrency 4 --seconds 15 [--warmup 3] [--seed 7]
+//   --points FILE instead of --bbox draws the points from FILE (one "lon,lat" per line), e.g. road
+//   vertices, so that every request is answerable.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -15,10 +18,14 @@ const { values: o } = parseArgs({
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     seed: { type: 'string', default: '7' },
+    points: { type: 'string' },
   },
 });
-if (!o.url || !o.bbox) throw new Error('--url and --bbox are required');
-const [west, south, east, north] = o.bbox.split(',').map(Number);
+if (!o.url || !(o.bbox || o.points)) throw new Error('--url and --bbox or --points are required');
+const [west, south, east, north] = (o.bbox ?? '0,0,0,0').split(',').map(Number);
+const points = o.points
+  ? readFileSync(o.points, 'utf8').split('\n').filter(Boolean).map((line) => line.split(',').map(Number))
+  : null;
 const concurrency = Number(o.concurrency);
 
 // mulberry32: small, seeded, good enough to spread query points.
@@ -31,6 +38,10 @@ function random() {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 function nextUrl() {
+  if (points) {
+    const [x, y] = points[Math.floor(random() * points.length)];
+    return o.url.replace('{lon}', x.toFixed(7)).replace('{lat}', y.toFixed(7));
+  }
   const lon = (west + random() * (east - west)).toFixed(6);
   const lat = (south + random() * (north - south)).toFixed(6);
   return o.url.replace('{lon}', lon).replace('{lat}', lat);

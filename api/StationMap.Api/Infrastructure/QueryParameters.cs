@@ -18,11 +18,17 @@ public static class QueryParameters
         var allowed = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var unknown = context.HttpContext.Request.Query.Keys.Where(k => !allowed.Contains(k)).ToList();
-            if (unknown.Count == 0) return await next(context);
+            var query = context.HttpContext.Request.Query;
+            var unknown = query.Keys.Where(k => !allowed.Contains(k)).ToList();
+            // A repeated parameter (lon=1&lon=2) reaches the binder joined with a comma, which the
+            // number parser reads as a thousands separator (12): refuse it instead.
+            var repeated = query.Where(q => allowed.Contains(q.Key) && q.Value.Count > 1).Select(q => q.Key).ToList();
+            if (unknown.Count == 0 && repeated.Count == 0) return await next(context);
             var v = new Validation();
             foreach (var name in unknown)
                 v.Add(name, $"Unknown query parameter '{name}'. Allowed: {string.Join(", ", allowed.Order())}.");
+            foreach (var name in repeated)
+                v.Add(name, $"{name} is given more than once; give it once (lists are comma-separated in one value).");
             return v.Problem();
         });
         return builder;

@@ -31,14 +31,18 @@ public static class PlatformEndpoints
         return app;
     }
 
-    static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(StationsDb db, CancellationToken ct)
+    static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, CancellationToken ct)
     {
         try
         {
+            // Plain Npgsql, not EF Core: the probe's time limit is for the database, not for
+            // building the EF model on the first request of a cold process.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            var applied = await db.Database.SqlQueryRaw<string>("SELECT scriptname AS \"Value\" FROM public.schemaversions")
-                .ToListAsync(timeout.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var applied = new List<string>();
+            await using (var cmd = data.CreateCommand("SELECT scriptname FROM public.schemaversions"))
+            await using (var r = await cmd.ExecuteReaderAsync(timeout.Token))
+                while (await r.ReadAsync(timeout.Token)) applied.Add(r.GetString(0));
             var pending = MigrationRunner.ScriptNames().Except(applied).ToList();
             var view = new ReadyView(pending.Count == 0 ? "ready" : "migrations pending", true, pending);
             return pending.Count == 0 ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: 503);

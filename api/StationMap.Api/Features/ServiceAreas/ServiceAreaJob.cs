@@ -100,7 +100,13 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
             var sets = new StationSet[stale.Count];
             Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
                 i => sets[i] = Compute(graph.Engine, stale[i]));
-            foreach (var set in sets) await StoreAsync(conn, graph.Info.Version, set, ct);
+            // One transaction per batch: each station's set is still replaced as a whole (readers
+            // see the old sets or the new ones), with one commit (one WAL flush) per batch instead of per station.
+            await using (var tx = await conn.BeginTransactionAsync(ct))
+            {
+                foreach (var set in sets) await StoreAsync(conn, tx, graph.Info.Version, set, ct);
+                await tx.CommitAsync(ct);
+            }
             computed += sets.Length;
         }
         if (computed > 0 || !await HasVertexStationsAsync(conn, graph.Info.Version, ct)) await StoreNearestStationsAsync(conn, graph, ct);
@@ -148,9 +154,8 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         return new StationSet(station, snapM, bands);
     }
 
-    static async Task StoreAsync(NpgsqlConnection conn, long version, StationSet set, CancellationToken ct)
+    static async Task StoreAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long version, StationSet set, CancellationToken ct)
     {
-        await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var clear = new NpgsqlCommand("DELETE FROM service_area WHERE station_id = $1", conn, tx))
         {
             clear.Parameters.AddWithValue(set.Station.Id);
@@ -185,7 +190,6 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
             state.Parameters.AddWithValue((object?)set.SnapM ?? DBNull.Value);
             await state.ExecuteNonQueryAsync(ct);
         }
-        await tx.CommitAsync(ct);
     }
 
     static MultiPolygon AsMulti(Geometry g) => g switch

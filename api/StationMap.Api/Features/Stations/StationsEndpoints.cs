@@ -36,7 +36,8 @@ public static class StationsEndpoints
             .ProducesValidationProblem();
 
         group.MapGet("/{id:long}", Get).AllowOnlyQueryOf<GetQuery, RouteHandlerBuilder>()
-            .WithName("GetStation").WithSummary("One station with its next seven days of opening hours");
+            .WithName("GetStation").WithSummary("One station with its next seven days of opening hours")
+            .ProducesProblem(404);
 
         group.MapPost("/", StationWriteEndpoints.Create).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
             .RequireAuthorization(ApiKeyAuth.Editor)
@@ -46,18 +47,18 @@ public static class StationsEndpoints
         group.MapPut("/{id:long}", StationWriteEndpoints.Replace).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
             .RequireAuthorization(ApiKeyAuth.Editor)
             .WithName("ReplaceStation").WithSummary("Replace a station (editor key; If-Match required)")
-            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(412).ProducesProblem(428);
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412).ProducesProblem(428);
 
         group.MapPatch("/{id:long}", StationWriteEndpoints.Patch).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
             .RequireAuthorization(ApiKeyAuth.Editor)
             .Accepts<StationInput>("application/merge-patch+json", "application/json")
             .WithName("PatchStation").WithSummary("Change some fields of a station (JSON merge patch; editor key; If-Match required)")
-            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(412).ProducesProblem(428);
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412).ProducesProblem(428);
 
         group.MapDelete("/{id:long}", StationWriteEndpoints.Delete).AllowOnlyQuery()
             .RequireAuthorization(ApiKeyAuth.Admin)
             .WithName("DeleteStation").WithSummary("Delete a station (admin key; soft delete, reported by the change feed)")
-            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(412);
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412);
 
         group.MapPost("/import", ImportEndpoint.Handle).AllowOnlyQueryOf<ImportQuery, RouteHandlerBuilder>()
             .RequireAuthorization(ApiKeyAuth.Admin)
