@@ -36,7 +36,7 @@ public static class PlanningLayerEndpoints
         group.MapPost("/", LayerUploadEndpoint.Handle).AllowOnlyQueryOf<LayerUploadQuery, RouteHandlerBuilder>()
             .RequireAuthorization(ApiKeyAuth.Editor)
             .WithBodyLimit(LayerUploadEndpoint.MaxBodyBytes)
-            .Accepts<string>("text/csv", StationFormats.GeoJsonType, "application/json")
+            .Accepts<string>("text/csv", StationFormats.GeoJsonType, "application/json", "text/plain")
             .WithName("UploadPlanningLayer")
             .WithSummary("Create or replace a demand or candidate layer from CSV or GeoJSON points (editor key), with a per-row report")
             .WithDescription("name (required) = 1–64 of A–Z a–z 0–9 _ . - ; kind = demand (default) | candidate; crs of the coordinates; " +

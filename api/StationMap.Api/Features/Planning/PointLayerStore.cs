@@ -88,7 +88,7 @@ public static partial class PointLayerStore
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             result.Add(new PlanningLayerView(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetString(4), r.GetInt32(5), r.GetDouble(6), r.GetBoolean(7), r.GetFieldValue<DateTimeOffset>(8)));
+                r.IsDBNull(4) ? null : r.GetString(4), r.GetInt32(5), Math.Round(r.GetDouble(6), 3), r.GetBoolean(7), r.GetFieldValue<DateTimeOffset>(8)));
         return result;
     }
 
