@@ -25,6 +25,12 @@ public static class CliCommands
     {
         var cs = Environment.GetEnvironmentVariable("ConnectionStrings__Stations");
         if (string.IsNullOrEmpty(cs)) return Fail("ConnectionStrings__Stations is not set.");
+        return await RunAsync(args, cs);
+    }
+
+    /// <summary>Runs a verb against the database <paramref name="cs"/>; 0 on success, 1 after printing "error: …" (no stack trace).</summary>
+    internal static async Task<int> RunAsync(string[] args, string cs)
+    {
         try
         {
             return args[0] switch
