@@ -122,4 +122,25 @@ public sealed class DistrictTests(ApiFixture api) : IClassFixture<ApiFixture>
         await api.Client().GetAsync("/api/v1/districts?crs=utm").Problem(400, "crs");
         await api.Client().GetAsync("/api/v1/districts?bbox=1,2,3,4").Problem(400, "bbox");
     }
+
+    [Fact]
+    public async Task Planner_input_endpoints_are_documented_with_summaries_and_errors()
+    {
+        var paths = (await api.Client().GetAsync("/swagger/v1/swagger.json").Json(200))["paths"]!.AsObject();
+        foreach (var (path, method, errors) in new[]
+                 {
+                     ("/api/v1/districts", "get", new[] { "400" }), ("/api/v1/districts/{id}", "get", ["400", "404"]),
+                     ("/api/v1/planning/layers", "get", ["400"]), ("/api/v1/planning/layers/{name}/points", "get", ["400", "404"]),
+                     ("/api/v1/planning/layers", "post", ["400", "401", "403", "409", "413"]),
+                     ("/api/v1/planning/layers/{name}", "delete", ["401", "403", "404"]),
+                 })
+        {
+            var op = paths[path]?[method];
+            Assert.True(op is not null, $"{method.ToUpperInvariant()} {path} is not documented");
+            Assert.NotNull(op["summary"]);
+            Assert.All(errors, status => Assert.True(op["responses"]![status] is not null, $"{method} {path} should document {status}"));
+        }
+        var upload = paths["/api/v1/planning/layers"]!["post"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "name", "kind", "crs", "atomic" }, upload);
+    }
 }
