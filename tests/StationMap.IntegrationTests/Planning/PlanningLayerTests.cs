@@ -139,6 +139,15 @@ public sealed class PlanningLayerTests(ApiFixture api) : IClassFixture<ApiFixtur
         await admin.DeleteAsync("/api/v1/planning/layers/auth-demand").Problem(404);
     }
 
+    [Fact]
+    public async Task A_body_over_20_MB_gets_413_naming_body()
+    {
+        var editor = api.Client(await api.CreateKeyAsync("editor"));
+        var big = "lon,lat\n" + string.Concat(Enumerable.Repeat("120.123456,30.123456\n", 1_000_000));
+        await editor.PostAsync("/api/v1/planning/layers?name=too-big", Body(big, "text/csv")).Problem(413, "body");
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM planning_layer WHERE name = 'too-big'"));
+    }
+
     [Theory]
     [InlineData("/api/v1/planning/layers", "name")]
     [InlineData("/api/v1/planning/layers?name=has%20space", "name")]

@@ -70,7 +70,7 @@ public static class CliCommands
             if (!(bool)(await graph.ExecuteScalarAsync())!) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
             await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
-            if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo data not loaded"); return 0; }
+            if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
         }
         await using (var actor = new NpgsqlCommand("SELECT set_config('stationmap.actor', 'demo-generator', false)", conn))
             await actor.ExecuteNonQueryAsync();
