@@ -18,6 +18,15 @@ public sealed class DemoPlanningDataTests
         Math.Sqrt(Math.Pow((lon1 - lon2) * 110_574 * Math.Cos(30.27 * Math.PI / 180), 2) + Math.Pow((lat1 - lat2) * 110_574, 2));
 
     [Fact]
+    public void The_extent_is_the_bounding_box_of_the_demo_network()
+    {
+        Assert.Equal(Box.West, Network.VertexLon.Min(), 9);
+        Assert.Equal(Box.East, Network.VertexLon.Max(), 9);
+        Assert.Equal(Box.South, Network.VertexLat.Min(), 9);
+        Assert.Equal(Box.North, Network.VertexLat.Max(), 9);
+    }
+
+    [Fact]
     public void Demo_districts_tile_the_demo_city_without_gaps_or_overlaps()
     {
         var districts = DemoPlanningData.Districts();
