@@ -56,6 +56,30 @@ public sealed class ValidationTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_method_the_route_does_not_take_is_a_405_problem_with_Allow()
+    {
+        var response = await api.Client().DeleteAsync("/api/v1/stations/nearest");
+        var problem = await response.Problem(405);
+        Assert.Equal("GET", response.Content.Headers.Allow.Single());
+        Assert.Contains("DELETE", (string?)problem["detail"]);
+    }
+
+    [Fact]
+    public async Task A_body_of_a_type_the_route_does_not_take_is_a_415_problem()
+    {
+        var response = await api.Client().PostAsync("/api/v1/stations/import",
+            new FormUrlEncodedContent([new KeyValuePair<string, string>("name", "x")]));
+        var problem = await response.Problem(415);
+        Assert.Contains("text/csv", (string?)problem["detail"]);
+    }
+
+    [Fact]
+    public async Task A_path_that_fails_its_route_constraint_is_a_404_not_a_405()
+    {
+        await api.Client().GetAsync("/api/v1/stations/abc").Problem(404);
+    }
+
+    [Fact]
     public async Task Unknown_station_is_a_404_problem()
     {
         await api.Client().GetAsync("/api/v1/stations/999999").Problem(404);

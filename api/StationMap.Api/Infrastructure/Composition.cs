@@ -75,13 +75,4 @@ public static class Composition
         app.UseAuthorization();
         return app;
     }
-
-    /// <summary>Unknown routes under /api get a 404 problem, never the client's index.html.</summary>
-    public static WebApplication MapApiFallback(this WebApplication app)
-    {
-        app.Map("/api/{**rest}", (HttpContext http) => TypedResults.Problem(statusCode: 404, title: "No such API endpoint.",
-                detail: $"{http.Request.Method} {http.Request.Path} is not part of the StationMap API; see /swagger."))
-            .ExcludeFromDescription();
-        return app;
-    }
 }
