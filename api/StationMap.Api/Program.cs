@@ -1,3 +1,4 @@
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Platform;
 using StationMap.Api.Features.Routing;
@@ -19,6 +20,7 @@ app.MapRoadTiles();
 app.MapIsochrones();
 app.MapServiceAreas();
 app.MapReachable();
+app.MapCoverage();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();
