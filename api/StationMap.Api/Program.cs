@@ -1,5 +1,6 @@
 using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Maps;
+using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.Platform;
 using StationMap.Api.Features.Routing;
 using StationMap.Api.Features.ServiceAreas;
@@ -21,6 +22,8 @@ app.MapIsochrones();
 app.MapServiceAreas();
 app.MapReachable();
 app.MapCoverage();
+app.MapCoverageGaps();
+app.MapWhatIf();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();
