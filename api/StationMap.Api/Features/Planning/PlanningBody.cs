@@ -40,7 +40,7 @@ public static class PlanningBody
         {
             var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
             var name = string.IsNullOrEmpty(path) ? "body" : path;
-            v.Add(name, $"{name} has the wrong type or shape ({e.Message.Split(" Path:")[0]})");
+            v.Add(name, $"{name} has the wrong JSON type or shape (see the request schema in /swagger)");
             return null;
         }
     }
