@@ -24,6 +24,7 @@ app.MapReachable();
 app.MapCoverage();
 app.MapCoverageGaps();
 app.MapWhatIf();
+app.MapPlanningSuggest();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();
