@@ -145,6 +145,7 @@ public static class SuggestEndpoint
         if (body is null) return v.Problem();
         var p = CoverageRequest.Parse(body.Mode, body.Minutes, body.Layer, body.District, body.At, v);
         if (body.P is not { } count || count < 1 || count > 50) v.Add("p", "p must be a whole number of new stations between 1 and 50.");
+        CandidateSites.Validate(body.Candidates, v);
         var exactMode = ParseExact(body.Exact, v);
         if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
         if (!v.IsValid) return v.Problem();
@@ -186,6 +187,7 @@ public static class SuggestEndpoint
         if (body.TargetPct is not { } target || !double.IsFinite(target) || target < 0 || target > 100)
             v.Add("target_pct", "target_pct must be a percentage between 0 and 100.");
         v.Range(body.MaxSites, "max_sites", 1, 500);
+        CandidateSites.Validate(body.Candidates, v);
         var exactMode = ParseExact(body.Exact, v);
         if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
         if (!v.IsValid) return v.Problem();
