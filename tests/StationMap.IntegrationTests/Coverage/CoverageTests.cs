@@ -372,6 +372,26 @@ public sealed class CoverageWithoutGraphTests(ApiFixture api) : IClassFixture<Ap
         await api.Client().GetAsync(path).Problem(503);
 
     [Fact]
+    public async Task Swagger_documents_the_coverage_and_planning_endpoints()
+    {
+        var paths = (await api.Client().GetAsync("/swagger/v1/swagger.json").Json(200))["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/coverage", "get"), ("/api/v1/coverage/gaps", "get"), ("/api/v1/coverage/gaps/tiles/{z}/{x}/{y}.mvt", "get"),
+                     ("/api/v1/coverage/uncovered", "get"), ("/api/v1/planning/what-if", "post"), ("/api/v1/planning/suggest", "post"),
+                     ("/api/v1/planning/cover", "post"),
+                 })
+        {
+            var op = paths[path]?[method];
+            Assert.True(op is not null, $"{method.ToUpperInvariant()} {path} is not documented");
+            Assert.NotNull(op["summary"]);
+            Assert.NotNull(op["responses"]!["400"]);
+            Assert.NotNull(op["responses"]!["503"]);
+            if (method == "post") Assert.NotNull(op["requestBody"]);
+        }
+    }
+
+    [Fact]
     public async Task What_if_needs_a_road_graph() =>
         await (await api.Client().PostAsJsonAsync("/api/v1/planning/what-if", new { layer = "x" })).Problem(503);
 }
