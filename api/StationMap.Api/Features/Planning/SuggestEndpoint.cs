@@ -57,7 +57,9 @@ public static class SuggestEndpoint
             .WithSummary("Where to add p stations to cover the most demand (greedy maximal covering, exact CP-SAT when small)")
             .WithDescription("Body: {mode, minutes, layer, p: 1–50, candidates: {layer: NAME} | {grid: {spacing_m: 300–5000, district?}}, district?, at?, " +
                              "exact: auto (default) | always | never, crs?}. Sites in order with the demand each newly covers, the cumulative curve " +
-                             "(monotone) and the exact result with its gap to greedy. ?format=csv|geojson exports the sites, stamped. " +
+                             "(monotone) and the exact result with its gap to greedy. district limits the demand counted; a candidate layer is used whole " +
+                             "(a site just outside may serve the district), a grid covers grid.district, else district, else the road network; " +
+                             "grid points farther than spacing_m/2 from a usable road are dropped. ?format=csv|geojson exports the sites, stamped. " +
                              "404 unknown layer or district; 503 no road graph.")
             .Accepts<SuggestRequest>("application/json")
             .Produces<SuggestResponse>(200).Produces(200, contentType: StationFormats.GeoJsonType).Produces(200, contentType: "text/csv")
