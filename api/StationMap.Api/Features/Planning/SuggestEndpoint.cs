@@ -159,7 +159,7 @@ public static class SuggestEndpoint
         var exact = new ExactBlock("skipped", null, null, [], null, 0);
         if (TryExact(exactMode!, inst.Instance))
         {
-            var r = MaximalCovering.Exact(inst.Instance, body.P.Value, ExactLimit);
+            var r = MaximalCovering.Exact(inst.Instance, body.P.Value, ExactLimit, ct);
             exact = r.Status == SolveStatus.Timeout
                 ? new ExactBlock("timeout", null, null, [], null, Math.Round(r.Elapsed.TotalSeconds, 3))
                 : new ExactBlock(StatusName(r.Status), CoverageReport.Round(r.Covered), CoverageReport.Pct(r.Covered, inst.TotalWeight), Sites(inst, r, crs),
@@ -203,7 +203,7 @@ public static class SuggestEndpoint
         var exact = new ExactBlock("skipped", null, null, [], null, 0);
         if (TryExact(exactMode!, inst.Instance) && greedy.Reachable)
         {
-            var r = SetCovering.Exact(inst.Instance, goal, greedy.TargetReached ? greedy.SitesNeeded : maxSites, ExactLimit);
+            var r = SetCovering.Exact(inst.Instance, goal, greedy.TargetReached ? greedy.SitesNeeded : maxSites, ExactLimit, ct);
             var s = r.Siting;
             exact = s.Status == SolveStatus.Timeout || !r.TargetReached
                 ? new ExactBlock(s.Status == SolveStatus.Timeout ? "timeout" : StatusName(s.Status), null, null, [], null, Math.Round(s.Elapsed.TotalSeconds, 3))
