@@ -1,0 +1,58 @@
+using Npgsql;
+using StationMap.Api.Features.Routing;
+using StationMap.Routing;
+
+namespace StationMap.Api.Features.Coverage;
+
+/// <summary>
+/// Fills the coverage caches in the background when a road graph is loaded: every demand layer's
+/// points, district join and road snaps, and the access field of today's open stations, for walk
+/// and e-bike. Loading and snapping 100,000 demand points takes over a second; without this the
+/// first planner to open the map after a start or a graph change pays for it.
+/// </summary>
+public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, ILogger<CoverageWarmup> log)
+    : BackgroundService
+{
+    /// <summary>At most this many demand layers are warmed (demo first, then the most recently changed).</summary>
+    const int MaxLayers = 4;
+    readonly SemaphoreSlim _wake = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        graphs.Loaded += _ => _wake.Release();
+        if (graphs.Current is null) await _wake.WaitAsync(stop);
+        while (!stop.IsCancellationRequested)
+        {
+            if (graphs.Current is { } graph) await WarmAsync(graph, stop);
+            await _wake.WaitAsync(stop);
+        }
+    }
+
+    async Task WarmAsync(LoadedGraph graph, CancellationToken ct)
+    {
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var layers = new List<string>();
+            await using (var cmd = data.CreateCommand(
+                $"SELECT name FROM planning_layer WHERE kind = 'demand' ORDER BY is_demo DESC, updated_at DESC LIMIT {MaxLayers}"))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct)) layers.Add(r.GetString(0));
+            var scenario = await engine.StationsAsync(null, ct);
+            foreach (var mode in new[] { TravelMode.Ebike, TravelMode.Walk })
+            {
+                var field = engine.Field(graph, mode, scenario.Stations, scenario.Fingerprint);
+                foreach (var layer in layers)
+                    if (await engine.DemandAsync(graph, mode, layer, ct) is { } demand) engine.Times(field, demand);
+            }
+            log.LogInformation("Coverage caches warmed for graph {Version}: {Layers} demand layer(s) in {Ms} ms",
+                graph.Info.Version, layers.Count, clock.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // Only a head start: requests compute whatever is missing themselves.
+            log.LogWarning(e, "Warming the coverage caches failed");
+        }
+    }
+}
