@@ -82,6 +82,17 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
     /// <summary>A small LRU for derived results keyed by the caller (e.g. candidate cover lists of a scenario).</summary>
     public T Memo<T>(string key, Func<T> build) => Cached(_memo, key, build);
 
+    /// <summary>
+    /// <see cref="Memo{T}"/> for work that awaits the database. The build runs without the request's
+    /// cancellation (others may be waiting on it; the statement timeout still bounds it); a failed
+    /// build is forgotten so the next request tries again.
+    /// </summary>
+    public async Task<T> MemoAsync<T>(string key, Func<Task<T>> build)
+    {
+        try { return await Cached(_memo, key, build); }
+        catch { _memo.Remove(key); throw; }
+    }
+
     T Cached<T>(MemoryCache cache, string key, Func<T> build)
     {
         var lazy = cache.GetOrCreate(key, e =>

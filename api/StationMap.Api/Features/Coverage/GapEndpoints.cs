@@ -241,6 +241,38 @@ public static class GapEndpoints
         if (problem is not null) return problem;
 
         var ids = c!.Scenario.Stations.Select(s => s.Id).ToArray();
+        // The union of hundreds of service areas takes seconds; it only changes with the station
+        // set, the graph, the districts or a new pass of the service-area job, which the key names.
+        await using var stampCmd = data.CreateCommand("""
+            SELECT concat_ws(':', (SELECT concat_ws(':', count(*), max(id), max(imported_at)) FROM district),
+                             (SELECT max(computed_at) FROM service_area_state))
+            """);
+        var stamp = (string?)await stampCmd.ExecuteScalarAsync(ct);
+        var key = $"uncovered|{c.Graph.Info.Version}|{p!.Mode}|{p.Minutes}|{c.Scenario.Fingerprint}|{q.District}|{stamp}";
+        var rows = await engine.MemoAsync(key, () => UncoveredRowsAsync(data, ids, p.Mode.Name(), p.Minutes, q.District));
+        var features = new JsonArray();
+        var wkb = new NetTopologySuite.IO.WKBReader();
+        foreach (var row in rows)
+            features.Add(RoutingGeoJson.Feature(wkb.Read(row.Wkb), crs, new JsonObject
+            {
+                ["district_id"] = row.Id, ["name"] = row.Name, ["area_km2"] = Math.Round(row.AreaKm2, 3),
+                ["uncovered_km2"] = Math.Round(row.UncoveredKm2, 3), ["uncovered_pct"] = CoverageReport.Pct(row.UncoveredKm2, row.AreaKm2),
+            }));
+        var body = new JsonObject
+        {
+            ["type"] = "FeatureCollection",
+            ["parameters"] = new JsonObject { ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District },
+            ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = ids.Length,
+            ["crs"] = CoordinateSystems.Name(crs), ["features"] = features,
+        };
+        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+    }
+
+    sealed record UncoveredRow(long Id, string Name, double AreaKm2, byte[] Wkb, double UncoveredKm2);
+
+    /// <summary>Each district minus the union of the given stations' stored bands (WGS-84 WKB, km²).</summary>
+    static async Task<List<UncoveredRow>> UncoveredRowsAsync(NpgsqlDataSource data, long[] ids, string mode, int minutes, long? district)
+    {
         // service_area_geom_idx serves the && prefilter; the union is per district, so only nearby circles take part.
         await using var cmd = data.CreateCommand("""
             SELECT d.id, d.name, d.area_km2, ST_AsBinary(u.geom), ST_Area(u.geom::geography) / 1e6
@@ -254,29 +286,13 @@ public static class GapEndpoints
             ORDER BY d.id
             """);
         cmd.Parameters.AddWithValue(ids);
-        cmd.Parameters.AddWithValue(p!.Mode.Name());
-        cmd.Parameters.AddWithValue(p.Minutes);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)q.District ?? DBNull.Value);
-        var features = new JsonArray();
-        var wkb = new NetTopologySuite.IO.WKBReader();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-            {
-                var area = r.GetDouble(2);
-                var uncovered = r.GetDouble(4);
-                features.Add(RoutingGeoJson.Feature(wkb.Read(r.GetFieldValue<byte[]>(3)), crs, new JsonObject
-                {
-                    ["district_id"] = r.GetInt64(0), ["name"] = r.GetString(1), ["area_km2"] = Math.Round(area, 3),
-                    ["uncovered_km2"] = Math.Round(uncovered, 3), ["uncovered_pct"] = CoverageReport.Pct(uncovered, area),
-                }));
-            }
-        var body = new JsonObject
-        {
-            ["type"] = "FeatureCollection",
-            ["parameters"] = new JsonObject { ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District },
-            ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = ids.Length,
-            ["crs"] = CoordinateSystems.Name(crs), ["features"] = features,
-        };
-        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+        cmd.Parameters.AddWithValue(mode);
+        cmd.Parameters.AddWithValue(minutes);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)district ?? DBNull.Value);
+        var rows = new List<UncoveredRow>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+            rows.Add(new UncoveredRow(r.GetInt64(0), r.GetString(1), r.GetDouble(2), r.GetFieldValue<byte[]>(3), r.GetDouble(4)));
+        return rows;
     }
 }
