@@ -19,7 +19,7 @@ export function niceStep(span, maxTicks = 5) {
  * @param {{stations:number, coverage_pct:number}[]} curve greedy curve, stations 0..p
  * @param {{status:string, coverage_pct?:number, sites?:any[]}|null} exact the exact result when present
  */
-export function curveGeometry(curve, exact = null, { width = 320, height = 170, pad = { left: 38, right: 12, top: 12, bottom: 30 } } = {}) {
+export function curveGeometry(curve, exact = null, { width = 320, height = 170, pad = { left: 38, right: 12, top: 22, bottom: 30 } } = {}) {
   const steps = (curve ?? []).filter((c) => Number.isFinite(c?.stations) && Number.isFinite(c?.coverage_pct)).sort((a, b) => a.stations - b.stations);
   const hasExact = exact && ['optimal', 'feasible', 'timeout'].includes(exact.status) && Number.isFinite(exact.coverage_pct);
   const maxX = Math.max(1, ...steps.map((s) => s.stations), hasExact ? (exact.sites?.length ?? 0) : 0);
@@ -80,7 +80,7 @@ export function renderCurveChart(curve, exact, { label, axisX, axisY, greedyLabe
   svg.appendChild(el('line', { class: 'axis', x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom }));
   svg.appendChild(el('line', { class: 'axis', x1: plot.left, x2: plot.left, y1: plot.top, y2: plot.bottom }));
   svg.appendChild(el('text', { class: 'axis-label', x: (plot.left + plot.right) / 2, y: g.height - 2, 'text-anchor': 'middle' }, axisX));
-  svg.appendChild(el('text', { class: 'axis-label', x: 2, y: plot.top - 3 }, axisY));
+  svg.appendChild(el('text', { class: 'axis-label', x: 2, y: 10 }, axisY));
   if (g.exactPoint) {
     const e = g.exactPoint;
     svg.appendChild(el('line', { class: 'exact-level', x1: plot.left, x2: plot.right, y1: e.y, y2: e.y }));
@@ -95,8 +95,8 @@ export function renderCurveChart(curve, exact, { label, axisX, axisY, greedyLabe
     svg.appendChild(el('path', { class: 'curve-exact', 'data-testid': 'curve-exact', d: `M${e.x} ${round1(e.y - d)} L${round1(e.x + d)} ${e.y} L${e.x} ${round1(e.y + d)} L${round1(e.x - d)} ${e.y} Z` },
       el('title', {}, `${exactLabel}: ${e.pct.toFixed(1)}%`)));
   }
-  // A two-entry key in the top-left corner of the plot.
-  const key = el('g', { class: 'curve-key', transform: `translate(${plot.left + 8} ${plot.top + 8})` },
+  // A two-entry key in the bottom-right corner of the plot (a rising curve leaves it empty).
+  const key = el('g', { class: 'curve-key', transform: `translate(${plot.right - 64} ${plot.bottom - (g.exactPoint ? 26 : 12)})` },
     el('line', { class: 'curve-greedy', x1: 0, x2: 14, y1: 0, y2: 0 }),
     el('text', { class: 'tick', x: 18, y: 3.5 }, greedyLabel));
   if (g.exactPoint) {
