@@ -3,9 +3,10 @@
 // request is latest-only (AbortController), so a slow stale answer never overwrites a newer one.
 import { fetchBlob, fetchJson, isAbortError, postJson } from './api/client.js';
 import {
-  PLAN_MINUTES, TRAVEL_MODES, coverageUrl, districtsUrl, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody,
+  PLAN_MINUTES, TRAVEL_MODES, coverageUrl, districtsUrl, gapCellFor, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody,
   suggestUrl, whatIfBody, whatIfUrl,
 } from './api/requests.js';
+import { findDistrict, geometryBounds } from './map/layers/districts.js';
 import { DEFAULT_CANDIDATE_LAYER, DEFAULT_DEMAND_LAYER } from './state/plannerState.js';
 
 /** Worst-served demand points asked for with the coverage (drawn as "uncovered demand"). */
@@ -300,8 +301,10 @@ export function createPlanner(store, {
       } else if (what === 'gaps') {
         const district = store.get().focusDistrict;
         const bbox = district == null ? getViewBox?.() : undefined;
+        // The cell grows with the area so a big district or a zoomed-out view stays under the API's cap.
+        const bounds = district == null ? bbox : geometryBounds(findDistrict(store.get().districts.data, district)?.geometry)?.flat();
         const { mode, minutes, at } = params();
-        blob = await fetchBlob(gapsUrl({ mode, minutes, at, district, bbox }), { signal, fetchImpl });
+        blob = await fetchBlob(gapsUrl({ mode, minutes, at, district, bbox, cell: gapCellFor(bounds) }), { signal, fetchImpl });
         name = `coverage-gaps-${stamp()}.geojson`;
       } else if (what === 'suggestions') {
         const body = store.get().suggestion.body ?? currentSuggestBody();

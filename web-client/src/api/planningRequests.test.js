@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  coverageUrl, districtsUrl, gapTilesUrl, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody, suggestUrl,
+  coverageUrl, districtsUrl, gapCellFor, gapTilesUrl, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody, suggestUrl,
   utcOffset, whatIfBody, whatIfUrl,
 } from './requests.js';
 
@@ -97,5 +97,16 @@ describe('planning request builders', () => {
     expect(openAtInstant('2', new Date('2026-11-29T17:30:00Z'))).toBe('2026-11-30T02:00:00+08:00');
     expect(() => openAtInstant('24', now)).toThrow(RangeError);
     expect(utcOffset(now, 'UTC')).toBe('+00:00');
+  });
+
+  it('the gaps cell grows with the area so an export stays under the API cap of 20,000 hexagons', () => {
+    expect(gapCellFor(undefined)).toBe(250);
+    expect(gapCellFor([120.15, 30.25, 120.2, 30.3])).toBe(250); // ~4.8 × 5.5 km
+    const city = [119.9, 30.0, 120.5, 30.5]; // ~58 × 55 km
+    const cell = gapCellFor(city);
+    expect(cell % 50).toBe(0);
+    const hexKm2 = (3 * Math.sqrt(3) / 2) * (cell / 1000) ** 2;
+    expect((58 * 55) / hexKm2).toBeLessThan(20000);
+    expect(gapCellFor([100, 20, 125, 45])).toBe(2000);
   });
 });

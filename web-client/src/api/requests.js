@@ -273,3 +273,20 @@ export function openAtInstant(choice, now = new Date(), timeZone = 'Asia/Shangha
   const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   return `${day}T${String(hour).padStart(2, '0')}:00:00${utcOffset(now, timeZone)}`;
 }
+
+/** The API's cap on hexagons in one /coverage/gaps answer. */
+export const MAX_GAP_CELLS = 20000;
+
+/**
+ * The hexagon edge (metres, a multiple of 50 in 250..2000) that keeps a gaps export of box
+ * [minLon, minLat, maxLon, maxLat] under the API's cell cap with some room (a hexagon of edge a
+ * covers 3√3/2·a²; degrees → metres with the local scale at the box's middle latitude).
+ */
+export function gapCellFor(box) {
+  if (!box) return 250;
+  const [w, s, e, n] = box;
+  const midLat = ((s + n) / 2) * (Math.PI / 180);
+  const area = Math.abs(e - w) * 111320 * Math.cos(midLat) * Math.abs(n - s) * 110574;
+  const edge = Math.sqrt(area / (MAX_GAP_CELLS * 0.7) / ((3 * Math.sqrt(3)) / 2));
+  return Math.min(2000, Math.max(250, Math.ceil(edge / 50) * 50));
+}
