@@ -1,4 +1,5 @@
 using StationMap.Api.Features.Maps;
+using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.Platform;
 using StationMap.Api.Features.Routing;
 using StationMap.Api.Features.ServiceAreas;
@@ -19,6 +20,8 @@ app.MapRoadTiles();
 app.MapIsochrones();
 app.MapServiceAreas();
 app.MapReachable();
+app.MapDistricts();
+app.MapPlanningLayers();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

@@ -18,8 +18,22 @@ public static class DemoRoadNetwork
     static readonly string[] StreetNames = ["文三路", "文二路", "学院路", "教工路", "莫干山路", "湖墅南路", "中山北路", "凤起路", "庆春路", "解放路",
         "延安路", "建国路", "秋涛路", "江南大道", "滨盛路", "江陵路", "东信大道", "天目山路", "体育场路", "环城北路"];
 
+    const double DemoWest = 120.02, DemoSouth = 30.12, DemoSpacingM = 200;
+    const int DemoCells = 165;
+
     /// <summary>The demo city: 33 × 33 km around central Hangzhou (lon 120.02–120.36, lat 30.12–30.42), covering every demo station.</summary>
-    public static BuiltGraph Generate(int seed = 20261122) => Generate(seed, 165, 120.02, 30.12, 200);
+    public static BuiltGraph Generate(int seed = 20261122) => Generate(seed, DemoCells, DemoWest, DemoSouth, DemoSpacingM);
+
+    /// <summary>The demo city's bounding box in WGS-84 degrees (the outermost streets run along it).</summary>
+    public static (double West, double South, double East, double North) Extent
+    {
+        get
+        {
+            var size = DemoCells * DemoSpacingM;
+            var metresPerDegLon = MetresPerDegLat * Math.Cos(DemoSouth * Math.PI / 180);
+            return (DemoWest, DemoSouth, DemoWest + size / metresPerDegLon, DemoSouth + size / MetresPerDegLat);
+        }
+    }
 
     /// <summary>A grid of <paramref name="cells"/> × <paramref name="cells"/> blocks of <paramref name="spacingM"/> metres from (west, south).</summary>
     public static BuiltGraph Generate(int seed, int cells, double west, double south, double spacingM)

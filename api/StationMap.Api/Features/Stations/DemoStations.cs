@@ -18,6 +18,9 @@ public static class DemoStations
         new("滨江区", 120.205, 30.205, 0.16), new("萧山区", 120.265, 30.180, 0.10),
     ];
 
+    /// <summary>The demo districts' names and centres (WGS-84 degrees), which the demo planning districts are drawn around.</summary>
+    public static IReadOnlyList<(string Name, double Lon, double Lat)> DistrictCentres => Districts.Select(d => (d.Name, d.Lon, d.Lat)).ToList();
+
     static readonly Road[] Roads =
     [
         new("文三路", "Wensan Road"), new("文二路", "Wen'er Road"), new("学院路", "Xueyuan Road"), new("教工路", "Jiaogong Road"),

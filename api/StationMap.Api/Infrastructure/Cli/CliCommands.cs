@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;
 using StationMap.Migrations;
@@ -9,12 +10,14 @@ namespace StationMap.Api.Infrastructure.Cli;
 /// <summary>
 /// Command-line verbs of the API binary, used by the <c>stationmap</c> script:
 /// <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
-/// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>.
+/// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>, <c>import-osm</c>,
+/// <c>generate-network</c>, and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
+/// (see <see cref="PlanningCommands"/>).
 /// The database is <c>ConnectionStrings__Stations</c>.
 /// </summary>
 public static class CliCommands
 {
-    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey", "import-osm", "generate-network"];
+    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -30,6 +33,9 @@ public static class CliCommands
                 "seed-demo" => await SeedDemo(cs, args[1..]),
                 "import-osm" => await ImportOsm(cs, args[1..]),
                 "generate-network" => await GenerateNetwork(cs, args[1..]),
+                "import-districts" => await WithData(cs, data => PlanningCommands.ImportDistrictsAsync(data, args[1..], Console.Out)),
+                "import-demand" => await WithData(cs, data => PlanningCommands.ImportLayerAsync(data, "demand", args[1..], Console.Out, Console.Error)),
+                "import-candidates" => await WithData(cs, data => PlanningCommands.ImportLayerAsync(data, "candidate", args[1..], Console.Out, Console.Error)),
                 _ => await ApiKeys(cs, args[1..]),
             };
         }
@@ -56,6 +62,7 @@ public static class CliCommands
         {
             await using var graph = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM road_graph WHERE state = 'active')", conn);
             if (!(bool)(await graph.ExecuteScalarAsync())!) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
+            await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
             await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
             if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo data not loaded"); return 0; }
         }
@@ -64,6 +71,7 @@ public static class CliCommands
         await StationCopy.WriteAsync(conn, DemoStations.Generate(count, seed, DateTimeOffset.UtcNow));
         await using (var analyze = new NpgsqlCommand("ANALYZE station", conn)) await analyze.ExecuteNonQueryAsync();
         Console.WriteLine($"loaded {count} DEMO stations (seed {seed})");
+        if (!args.Contains("--if-empty")) await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
         return 0;
     }
 
@@ -135,6 +143,12 @@ public static class CliCommands
             default:
                 return Fail("usage: apikey create --role reader|editor|admin [--name NAME] | apikey list | apikey revoke ID");
         }
+    }
+
+    static async Task<int> WithData(string cs, Func<NpgsqlDataSource, Task<int>> command)
+    {
+        await using var data = DataSource(cs);
+        return await command(data);
     }
 
     static NpgsqlDataSource DataSource(string cs)

@@ -30,7 +30,7 @@ public static class CoordinateSystems
     public static (double Lon, double Lat) ToWgs84(Crs from, double lon, double lat) => from switch
     {
         Crs.Gcj02 => Gcj02ToWgs84(lon, lat),
-        Crs.Bd09 => Gcj02ToWgs84(Bd09ToGcj02(lon, lat).Lon, Bd09ToGcj02(lon, lat).Lat),
+        Crs.Bd09 => Bd09ToWgs84(lon, lat),
         _ => (lon, lat),
     };
 
@@ -72,6 +72,24 @@ public static class CoordinateSystems
         var z = Math.Sqrt(lon * lon + lat * lat) + 0.00002 * Math.Sin(lat * XPi);
         var theta = Math.Atan2(lat, lon) + 0.000003 * Math.Cos(lon * XPi);
         return (z * Math.Cos(theta) + 0.0065, z * Math.Sin(theta) + 0.006);
+    }
+
+    /// <summary>
+    /// BD-09 → WGS-84 to well under a millimetre: the published BD-09 → GCJ-02 formula is only the approximate
+    /// inverse (≈ 1e-6°, 0.1 m), so its result is refined by fixed-point iteration on the exact forward formula.
+    /// </summary>
+    public static (double Lon, double Lat) Bd09ToWgs84(double lon, double lat)
+    {
+        var (gLon, gLat) = Bd09ToGcj02(lon, lat);
+        for (var i = 0; i < 10; i++)
+        {
+            var (bLon, bLat) = Gcj02ToBd09(gLon, gLat);
+            var (eLon, eLat) = (bLon - lon, bLat - lat);
+            gLon -= eLon;
+            gLat -= eLat;
+            if (Math.Abs(eLon) < 1e-10 && Math.Abs(eLat) < 1e-10) break;
+        }
+        return Gcj02ToWgs84(gLon, gLat);
     }
 
     public static (double Lon, double Lat) Bd09ToGcj02(double lon, double lat)

@@ -1,0 +1,55 @@
+using Npgsql;
+using StationMap.Api.Features.RoadNetwork;
+
+namespace StationMap.Api.Features.Planning;
+
+/// <summary>
+/// Loads the demo planning inputs (districts, <c>demo-demand</c>, <c>demo-candidates</c>) into a database where
+/// they are missing, also when stations already exist, so an existing database gets them on its next
+/// <c>./stationmap run</c>. Only over the demo road network: demo demand in Hangzhou means nothing on an imported city.
+/// Existing districts (imported or demo) and layers of the same names are left alone.
+/// </summary>
+public static class DemoPlanningSeed
+{
+    public static async Task SeedMissingAsync(NpgsqlConnection conn, TextWriter output, int seed = DemoPlanningData.DefaultSeed, CancellationToken ct = default)
+    {
+        await using (var graph = new NpgsqlCommand("SELECT source FROM road_graph WHERE state = 'active'", conn))
+        {
+            if (await graph.ExecuteScalarAsync(ct) is string source && source != "demo")
+            {
+                output.WriteLine($"the active road graph is not the demo network ({source}); demo planning data not loaded");
+                return;
+            }
+        }
+        var hasDistricts = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM district)", null, ct);
+        var hasDemand = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.DemandLayer, ct);
+        var hasCandidates = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.CandidateLayer, ct);
+        if (!hasDistricts)
+        {
+            var stored = await DistrictImport.ReplaceAllAsync(conn, DemoPlanningData.Districts(), "demo", isDemo: true, ct);
+            output.WriteLine($"loaded {stored.Count} DEMO districts ({string.Join(", ", stored.Select(d => $"{d.Name} {d.AreaKm2:F0} km²"))})");
+        }
+        if (hasDemand && hasCandidates) return;
+        var network = DemoRoadNetwork.Generate().Graph;
+        if (!hasDemand)
+        {
+            var layer = await PointLayerStore.ReplaceAsync(conn, DemoPlanningData.DemandLayer, "demand",
+                "DEMO DATA: generated outdoor-worker demand (restaurant clusters, pick-up hotspots, logistics depots, population grid)",
+                "demo", isDemo: true, DemoPlanningData.Demand(network, seed), ct);
+            output.WriteLine($"loaded DEMO demand layer '{layer.Name}': {layer.PointCount} points, total weight {layer.TotalWeight:F0}");
+        }
+        if (!hasCandidates)
+        {
+            var layer = await PointLayerStore.ReplaceAsync(conn, DemoPlanningData.CandidateLayer, "candidate",
+                "DEMO DATA: generated candidate sites on roads open to e-bikes", "demo", isDemo: true, DemoPlanningData.Candidates(network, seed), ct);
+            output.WriteLine($"loaded DEMO candidate layer '{layer.Name}': {layer.PointCount} points");
+        }
+    }
+
+    static async Task<bool> ExistsAsync(NpgsqlConnection conn, string sql, string? arg, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        if (arg is not null) cmd.Parameters.AddWithValue(arg);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}
