@@ -1,3 +1,4 @@
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.Platform;
@@ -22,6 +23,9 @@ app.MapServiceAreas();
 app.MapReachable();
 app.MapDistricts();
 app.MapPlanningLayers();
+app.MapCoverage();
+app.MapCoverageGaps();
+app.MapWhatIf();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

@@ -79,4 +79,10 @@ public sealed class NearestSourceResult
 
     internal int[] SourceArray => (int[])SourceOf;
     internal double[] SecondsArray => (double[])SecondsOf;
+
+    private Dictionary<int, int[]>? _byEdge;
+
+    /// <summary>Source indexes per edge (built once on first use): the same-edge check of a point costs O(1), not O(sources).</summary>
+    internal IReadOnlyDictionary<int, int[]> SourcesByEdge => LazyInitializer.EnsureInitialized(ref _byEdge, () =>
+        Enumerable.Range(0, Sources.Count).GroupBy(i => Sources[i].Edge).ToDictionary(g => g.Key, g => g.ToArray()));
 }

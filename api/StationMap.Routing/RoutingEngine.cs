@@ -197,14 +197,14 @@ public sealed class RoutingEngine
             }
         }
 
-        for (var i = 0; i < result.Sources.Count; i++)
+        if (!result.SourcesByEdge.TryGetValue(point.Edge, out var sameEdge))
+        {
+            sameEdge = [];
+        }
+
+        foreach (var i in sameEdge)
         {
             var source = result.Sources[i];
-            if (source.Edge != point.Edge)
-            {
-                continue;
-            }
-
             var direct = result.Direction == SearchDirection.Forward
                 ? ShortestPathSearch.SameEdgeSeconds(Graph, result.Mode, source, point)
                 : ShortestPathSearch.SameEdgeSeconds(Graph, result.Mode, point, source);

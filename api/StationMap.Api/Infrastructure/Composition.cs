@@ -24,6 +24,7 @@ public static class Composition
         services.AddSingleton<Features.Routing.IsochroneCache>();
         services.AddSingleton<Features.ServiceAreas.ServiceAreaJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.ServiceAreas.ServiceAreaJob>());
+        services.AddSingleton<Features.Coverage.CoverageEngine>();
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ApiJson.Configure(o.JsonSerializerOptions));

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using StationMap.Api.Features.Routing;
+using StationMap.Api.Infrastructure;
+using StationMap.Routing;
+
+namespace StationMap.Api.Features.Coverage;
+
+/// <summary>The validated common parameters of every coverage and planning request.</summary>
+public sealed record CoverageParameters(TravelMode Mode, int Minutes, string Layer, long? District, DateTimeOffset? At, string? AtText)
+{
+    public double CutoffSeconds => Minutes * 60.0;
+}
+
+/// <summary>A scenario ready to answer: graph, demand (when asked for), stations and their access field.</summary>
+public sealed record CoverageContext(CoverageParameters Parameters, LoadedGraph Graph, DemandSet? Demand, StationScenario Scenario,
+    AccessField Field, int DistrictIndex)
+{
+    /// <summary>Newest change to the inputs: a station or the demand layer.</summary>
+    public DateTimeOffset? DataTime =>
+        new[] { Scenario.StationsChangedAt, Demand?.UpdatedAt }.Where(t => t is not null).Max();
+
+    /// <summary>Whether demand point <paramref name="i"/> is inside the requested district (all points without one).</summary>
+    public bool InScope(int i) => DistrictIndex < 0 || Demand!.District[i] == DistrictIndex;
+}
+
+/// <summary>Parsing and resolution shared by the coverage and planning endpoints (mode, minutes, layer, district, at).</summary>
+public static partial class CoverageRequest
+{
+    public const int MaxMinutes = 60;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase)]
+    private static partial Regex IsoInstant();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex LayerName();
+
+    public static TravelMode? ParseMode(string? text, Validation v, string name = "mode")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return TravelMode.Ebike;
+        if (TravelModes.TryParse(text, out var mode) && mode != TravelMode.Car) return mode;
+        v.Add(name, $"{name} must be walk or ebike.");
+        return null;
+    }
+
+    public static int ParseMinutes(int? minutes, Validation v, string name = "minutes")
+    {
+        if (minutes is { } m && (m < 1 || m > MaxMinutes)) v.Add(name, $"{name} must be whole minutes between 1 and {MaxMinutes}.");
+        return minutes ?? 15;
+    }
+
+    /// <summary>An ISO 8601 instant with an offset or Z (a local time without one is ambiguous across the stations' zones).</summary>
+    public static DateTimeOffset? ParseAt(string? text, Validation v, string name = "at")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (IsoInstant().IsMatch(text.Trim()) &&
+            DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)) return at;
+        v.Add(name, $"{name} must be an ISO 8601 instant with an offset, such as 2026-11-18T23:00:00+08:00.");
+        return null;
+    }
+
+    public static string ParseLayer(string? text, Validation v, string name = "layer")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return CoverageEngine.DefaultLayer;
+        if (!LayerName().IsMatch(text)) v.Add(name, $"{name} must be a layer name (letters, digits, _ . -; at most 64).");
+        return text;
+    }
+
+    public static CoverageParameters? Parse(string? mode, int? minutes, string? layer, long? district, string? at, Validation v)
+    {
+        var m = ParseMode(mode, v);
+        var min = ParseMinutes(minutes, v);
+        var l = ParseLayer(layer, v);
+        if (district is <= 0) v.Add("district", "district must be a district id (a positive whole number).");
+        var instant = ParseAt(at, v);
+        return v.IsValid ? new CoverageParameters(m!.Value, min, l, district, instant, at?.Trim()) : null;
+    }
+
+    public static IResult UnknownLayer(string layer) => TypedResults.Problem(statusCode: 404, title: "No such demand layer.",
+        type: "/problems/unknown-layer",
+        detail: $"There is no demand layer named '{layer}' (see GET /api/v1/planning/layers).");
+
+    public static IResult UnknownDistrict(long id) => TypedResults.Problem(statusCode: 404, title: "No such district.",
+        type: "/problems/unknown-district", detail: $"There is no district {id} (see GET /api/v1/districts).");
+
+    /// <summary>Loads what a request needs; a problem result when there is no graph (503) or an unknown layer or district (404).</summary>
+    public static async Task<(CoverageContext? Context, IResult? Problem)> ResolveAsync(CoverageParameters p, GraphHost graphs,
+        CoverageEngine engine, Npgsql.NpgsqlDataSource data, bool withDemand, CancellationToken ct)
+    {
+        var graph = graphs.Current;
+        if (graph is null) return (null, IsochroneEndpoint.NoGraph());
+        DemandSet? demand = null;
+        var districtIndex = -1;
+        if (withDemand)
+        {
+            demand = await engine.DemandAsync(graph, p.Mode, p.Layer, ct);
+            if (demand is null) return (null, UnknownLayer(p.Layer));
+            if (p.District is { } id)
+            {
+                districtIndex = Array.FindIndex(demand.Districts, d => d.Id == id);
+                if (districtIndex < 0) return (null, UnknownDistrict(id));
+            }
+        }
+        else if (p.District is { } id)
+        {
+            await using var cmd = data.CreateCommand("SELECT EXISTS (SELECT 1 FROM district WHERE id = $1)");
+            cmd.Parameters.AddWithValue(id);
+            if (!(bool)(await cmd.ExecuteScalarAsync(ct))!) return (null, UnknownDistrict(id));
+        }
+        var scenario = await engine.StationsAsync(p.At, ct);
+        var field = engine.Field(graph, p.Mode, scenario.Stations, scenario.Fingerprint);
+        return (new CoverageContext(p, graph, demand, scenario, field, districtIndex), null);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+using StationMap.Api.Features.Maps;
+using StationMap.Api.Features.Routing;
+using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Geo;
+using StationMap.Routing;
+
+namespace StationMap.Api.Features.Coverage;
+
+public sealed record GapsQuery(
+    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "minutes")] int? Minutes,
+    [FromQuery(Name = "at")] string? At,
+    [FromQuery(Name = "bbox")] string? Bbox,
+    [FromQuery(Name = "district")] long? District,
+    [FromQuery(Name = "cell")] int? Cell,
+    [FromQuery(Name = "crs")] string? Crs);
+
+public sealed record GapTileQuery(
+    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "minutes")] int? Minutes,
+    [FromQuery(Name = "at")] string? At,
+    [FromQuery(Name = "v")] string? V);
+
+public sealed record UncoveredQuery(
+    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "minutes")] int? Minutes,
+    [FromQuery(Name = "at")] string? At,
+    [FromQuery(Name = "district")] long? District,
+    [FromQuery(Name = "crs")] string? Crs);
+
+/// <summary>
+/// The gap surface: travel minutes to the nearest open station at the centre of hexagons
+/// (PostGIS <c>ST_HexagonGrid</c>; GeoJSON in the local UTM zone so cells are true metres, vector
+/// tiles in Web Mercator scaled to ground metres at the graph's latitude so tiles join seamlessly),
+/// and the uncovered area as polygons (district minus the union of the stored service areas).
+/// Minutes come from the cached access field in memory; SQL only makes and draws the cells.
+/// </summary>
+public static class GapEndpoints
+{
+    public const int MaxCells = 20_000;
+    public const int MinCellM = 100, MaxCellM = 2000;
+    public const int MinZoom = 8, MaxZoom = 18;
+
+    public static IEndpointRouteBuilder MapCoverageGaps(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/coverage/gaps", Gaps).AllowOnlyQueryOf<GapsQuery, RouteHandlerBuilder>()
+            .WithTags("Coverage").WithName("CoverageGaps")
+            .WithSummary("Gap surface: hexagons with the travel minutes from their centre to the nearest open station (GeoJSON)")
+            .WithDescription($"bbox=minLon,minLat,maxLon,maxLat or district=ID (one is required); cell = hexagon edge in metres {MinCellM}–{MaxCellM} " +
+                             $"(default 250; at most {MaxCells} cells); mode, minutes, at as for /coverage. Properties: minutes (null = off the network " +
+                             "or no station within 60 min) and covered. 404 unknown district; 503 no road graph.")
+            .Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
+        app.MapGet("/api/v1/coverage/gaps/tiles/{z:int}/{x:int}/{y:int}.mvt", Tile).AllowOnlyQueryOf<GapTileQuery, RouteHandlerBuilder>()
+            .WithTags("Coverage").WithName("CoverageGapTiles")
+            .WithSummary($"Gap surface as vector tiles (source-layer gaps), zoom {MinZoom}–{MaxZoom}")
+            .WithDescription("Hexagons sized by zoom (2000 m at z8–10 down to 100 m from z14); properties minutes (−1 = unreachable within 60 min " +
+                             "or off the network) and covered. 204 outside the road network. v may carry a cache-busting token.")
+            .Produces(200, contentType: RoadTiles.ContentType).Produces(204).ProducesValidationProblem().ProducesProblem(503);
+        app.MapGet("/api/v1/coverage/uncovered", Uncovered).AllowOnlyQueryOf<UncoveredQuery, RouteHandlerBuilder>()
+            .WithTags("Coverage").WithName("CoverageUncovered")
+            .WithSummary("Uncovered area per district: the district minus the union of the open stations' stored service areas (GeoJSON)")
+            .WithDescription("minutes = 5, 10 or 15 (the stored bands; default 15); mode = walk | ebike; at = only stations open then; " +
+                             "district = one district (default all). Properties district_id, name, area_km2, uncovered_km2, uncovered_pct.")
+            .Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
+        return app;
+    }
+
+    /// <summary>The UTM zone (WGS 84, EPSG 326xx north / 327xx south) holding a point: a metric SRID for cell sizes.</summary>
+    public static int UtmSrid(double lon, double lat) => (lat >= 0 ? 32600 : 32700) + Math.Clamp((int)Math.Floor((lon + 180) / 6) + 1, 1, 60);
+
+    /// <summary>Minutes to the nearest station from each centre (null = off network or beyond 60 min).</summary>
+    static double?[] CentreMinutes(AccessField field, RoutingEngine engine, TravelMode mode, IReadOnlyList<(double Lon, double Lat)> centres)
+    {
+        var result = new double?[centres.Count];
+        if (field.Result is not { } r) return result;
+        Parallel.For(0, centres.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            if (engine.Snap(centres[i].Lon, centres[i].Lat, mode, CoverageEngine.OffNetworkM) is not { } snap) return;
+            var (_, t) = engine.NearestSourceAt(r, snap);
+            if (double.IsFinite(t)) result[i] = CoverageReport.Minutes(t);
+        });
+        return result;
+    }
+
+    static async Task<IResult> Gaps([AsParameters] GapsQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, CancellationToken ct)
+    {
+        var v = new Validation();
+        var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
+        v.Range(q.Cell, "cell", MinCellM, MaxCellM);
+        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var bbox = ListEndpoint.ParseBbox(q.Bbox, crs, v);
+        if (q.Bbox is null && q.District is null) v.Add("bbox", "bbox (minLon,minLat,maxLon,maxLat) or district is required.");
+        if (q.Bbox is not null && q.District is not null) v.Add("bbox", "Use either bbox or district, not both.");
+        if (!v.IsValid) return v.Problem();
+        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
+        if (problem is not null) return problem;
+
+        var cell = q.Cell ?? 250;
+        var centre = bbox?.Centroid.Coordinate ?? new Coordinate(c!.Graph.Engine.Graph.Projection.Lon0, c.Graph.Engine.Graph.Projection.Lat0);
+        if (q.District is { } districtId)
+        {
+            await using var at = data.CreateCommand("SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)) FROM district WHERE id = $1");
+            at.Parameters.AddWithValue(districtId);
+            await using var r = await at.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct)) centre = new Coordinate(r.GetDouble(0), r.GetDouble(1));
+        }
+        var srid = UtmSrid(centre.X, centre.Y);
+        await using var cmd = data.CreateCommand($"""
+            WITH area AS (
+                SELECT ST_Transform(CASE WHEN $1::bigint IS NULL THEN $2::geometry ELSE (SELECT geom FROM district WHERE id = $1) END, {srid}) AS g
+            )
+            SELECT ST_X(ST_Transform(ST_Centroid(h.geom), 4326)), ST_Y(ST_Transform(ST_Centroid(h.geom), 4326)), ST_AsBinary(ST_Transform(h.geom, 4326))
+            FROM area, ST_HexagonGrid($3, area.g) h
+            WHERE ST_Intersects(h.geom, area.g)
+            LIMIT {MaxCells + 1}
+            """);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)q.District ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)bbox ?? DBNull.Value);
+        cmd.Parameters.AddWithValue((double)cell);
+        var centres = new List<(double, double)>();
+        var shapes = new List<Geometry>();
+        var wkb = new NetTopologySuite.IO.WKBReader();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                centres.Add((r.GetDouble(0), r.GetDouble(1)));
+                shapes.Add(wkb.Read(r.GetFieldValue<byte[]>(2)));
+            }
+        if (centres.Count > MaxCells)
+        {
+            v.Add("cell", $"cell {cell} m gives more than {MaxCells} hexagons over this area: use a larger cell or a smaller bbox.");
+            return v.Problem();
+        }
+        var minutes = CentreMinutes(c!.Field, c.Graph.Engine, p!.Mode, centres);
+        var features = new JsonArray();
+        for (var i = 0; i < shapes.Count; i++)
+        {
+            var ring = new JsonArray();
+            foreach (var pt in ((Polygon)shapes[i]).ExteriorRing.Coordinates)
+            {
+                var (lon, lat) = CoordinateSystems.FromWgs84(crs, pt.X, pt.Y);
+                ring.Add(new JsonArray(Math.Round(lon, 6), Math.Round(lat, 6)));
+            }
+            features.Add(new JsonObject
+            {
+                ["type"] = "Feature",
+                ["geometry"] = new JsonObject { ["type"] = "Polygon", ["coordinates"] = new JsonArray(ring) },
+                ["properties"] = new JsonObject { ["minutes"] = minutes[i], ["covered"] = minutes[i] <= p.Minutes },
+            });
+        }
+        var body = new JsonObject
+        {
+            ["type"] = "FeatureCollection",
+            ["parameters"] = new JsonObject
+            {
+                ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District, ["bbox"] = q.Bbox, ["cell_m"] = cell,
+                ["srid"] = srid,
+            },
+            ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = c.Scenario.Stations.Count,
+            ["crs"] = CoordinateSystems.Name(crs), ["attribution"] = c.Graph.Info.Attribution, ["features"] = features,
+        };
+        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+    }
+
+    /// <summary>Hexagon edge by zoom: about 1/32 of the tile width, in steps, 2000 m down to 100 m.</summary>
+    public static int CellForZoom(int z) => z switch { <= 10 => 2000 / (z == 10 ? 2 : 1), 11 => 500, 12 => 250, 13 => 150, _ => 100 };
+
+    static async Task<IResult> Tile(int z, int x, int y, [AsParameters] GapTileQuery q, GraphHost graphs, CoverageEngine engine,
+        NpgsqlDataSource data, HttpContext http, CancellationToken ct)
+    {
+        var v = new Validation();
+        var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, null, q.At, v);
+        v.Range(z, "z", MinZoom, MaxZoom);
+        var size = 1L << Math.Clamp(z, 0, 30);
+        if (x < 0 || x >= size) v.Add("x", $"x must be between 0 and {size - 1} at zoom {z}.");
+        if (y < 0 || y >= size) v.Add("y", $"y must be between 0 and {size - 1} at zoom {z}.");
+        if (!v.IsValid) return v.Problem();
+        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
+        if (problem is not null) return problem;
+
+        // Web Mercator units are ground metres / cos(latitude): one scale for the whole graph keeps the grid identical across tiles.
+        var graph = c!.Graph.Engine.Graph;
+        var hex = CellForZoom(z) / Math.Cos(graph.Projection.Lat0 * Math.PI / 180);
+        var (minLon, minLat, maxLon, maxLat) = graph.Bounds;
+        await using var conn = await data.OpenConnectionAsync(ct);
+        var ij = new List<(int I, int J)>();
+        var centres = new List<(double, double)>();
+        await using (var cmd = new NpgsqlCommand("""
+            WITH t AS (SELECT ST_TileEnvelope($1, $2, $3) AS e),
+                 net AS (SELECT ST_Transform(ST_MakeEnvelope($5, $6, $7, $8, 4326), 3857) AS g)
+            SELECT h.i, h.j, ST_X(ST_Transform(ST_Centroid(h.geom), 4326)), ST_Y(ST_Transform(ST_Centroid(h.geom), 4326))
+            FROM t, net, ST_HexagonGrid($4, t.e) h
+            WHERE ST_Intersects(h.geom, t.e) AND ST_Intersects(h.geom, net.g)
+            """, conn))
+        {
+            foreach (var a in new object[] { z, x, y, hex, minLon, minLat, maxLon, maxLat }) cmd.Parameters.AddWithValue(a);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                ij.Add((r.GetInt32(0), r.GetInt32(1)));
+                centres.Add((r.GetDouble(2), r.GetDouble(3)));
+            }
+        }
+        http.Response.Headers.CacheControl = "public, max-age=30";
+        if (ij.Count == 0) return TypedResults.NoContent();
+        var minutes = CentreMinutes(c.Field, c.Graph.Engine, p!.Mode, centres);
+        await using var draw = new NpgsqlCommand("""
+            WITH t AS (SELECT ST_TileEnvelope($1, $2, $3) AS e),
+                 v AS (SELECT * FROM unnest($5::int[], $6::int[], $7::real[], $8::boolean[]) AS v(i, j, minutes, covered)),
+                 tile AS (
+                    SELECT ST_AsMVTGeom(h.geom, t.e, 4096, 64, true) AS geom, v.minutes, v.covered
+                    FROM t, ST_HexagonGrid($4, t.e) h JOIN v ON v.i = h.i AND v.j = h.j
+                 )
+            SELECT ST_AsMVT(tile, 'gaps', 4096, 'geom') FROM tile WHERE geom IS NOT NULL
+            """, conn);
+        foreach (var a in new object[] { z, x, y, hex }) draw.Parameters.AddWithValue(a);
+        draw.Parameters.AddWithValue(ij.Select(k => k.I).ToArray());
+        draw.Parameters.AddWithValue(ij.Select(k => k.J).ToArray());
+        draw.Parameters.AddWithValue(minutes.Select(m => (float)(m ?? -1)).ToArray());
+        draw.Parameters.AddWithValue(minutes.Select(m => m <= p.Minutes).ToArray());
+        var bytes = await draw.ExecuteScalarAsync(ct) as byte[];
+        return bytes is null || bytes.Length == 0 ? TypedResults.NoContent() : TypedResults.File(bytes, RoadTiles.ContentType);
+    }
+
+    static async Task<IResult> Uncovered([AsParameters] UncoveredQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
+        CancellationToken ct)
+    {
+        var v = new Validation();
+        var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
+        if (q.Minutes is { } m && m is not (5 or 10 or 15)) v.Add("minutes", "minutes must be 5, 10 or 15 (the stored service-area bands).");
+        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        if (!v.IsValid) return v.Problem();
+        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
+        if (problem is not null) return problem;
+
+        var ids = c!.Scenario.Stations.Select(s => s.Id).ToArray();
+        // service_area_geom_idx serves the && prefilter; the union is per district, so only nearby circles take part.
+        await using var cmd = data.CreateCommand("""
+            SELECT d.id, d.name, d.area_km2, ST_AsBinary(u.geom), ST_Area(u.geom::geography) / 1e6
+            FROM district d
+            CROSS JOIN LATERAL (
+                SELECT ST_Multi(ST_CollectionExtract(CASE WHEN s.g IS NULL THEN d.geom ELSE ST_Difference(d.geom, s.g) END, 3)) AS geom
+                FROM (SELECT ST_Union(a.geom) AS g FROM service_area a
+                      WHERE a.station_id = ANY($1) AND a.mode = $2 AND a.minutes = $3 AND a.geom && d.geom) s
+            ) u
+            WHERE $4::bigint IS NULL OR d.id = $4
+            ORDER BY d.id
+            """);
+        cmd.Parameters.AddWithValue(ids);
+        cmd.Parameters.AddWithValue(p!.Mode.Name());
+        cmd.Parameters.AddWithValue(p.Minutes);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)q.District ?? DBNull.Value);
+        var features = new JsonArray();
+        var wkb = new NetTopologySuite.IO.WKBReader();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                var area = r.GetDouble(2);
+                var uncovered = r.GetDouble(4);
+                features.Add(RoutingGeoJson.Feature(wkb.Read(r.GetFieldValue<byte[]>(3)), crs, new JsonObject
+                {
+                    ["district_id"] = r.GetInt64(0), ["name"] = r.GetString(1), ["area_km2"] = Math.Round(area, 3),
+                    ["uncovered_km2"] = Math.Round(uncovered, 3), ["uncovered_pct"] = CoverageReport.Pct(uncovered, area),
+                }));
+            }
+        var body = new JsonObject
+        {
+            ["type"] = "FeatureCollection",
+            ["parameters"] = new JsonObject { ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District },
+            ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = ids.Length,
+            ["crs"] = CoordinateSystems.Name(crs), ["features"] = features,
+        };
+        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+    }
+}
