@@ -169,6 +169,7 @@ function startMap(config) {
   let me = null;
   let area = null;
   let plan = null;
+  let shownDistricts = false;
   let styleLoaded = false;
   const drawStations = () => {
     const { mapStations, filters, view } = store.get();
@@ -194,6 +195,12 @@ function startMap(config) {
     }
     if (all || s.plan !== prev.plan) plan.gaps.setParams({ tiles: gapTiles(s.plan), minutes: s.plan.minutes });
     if (all || s.districts !== prev.districts) plan.districts.setData(s.districts.data);
+    if (on && !shownDistricts && s.districts.data?.features?.length && s.focusDistrict == null) {
+      // The first time the planner has its districts, show the whole planning area.
+      shownDistricts = true;
+      const boxes = s.districts.data.features.map((f) => geometryBounds(f.geometry)).filter(Boolean);
+      if (boxes.length) fitToPoints(map, boxes.flat(), { animate: false, maxZoom: 14 });
+    }
     if (all || s.focusDistrict !== prev.focusDistrict) plan.districts.setFocused(s.focusDistrict);
     if (all || s.lang !== prev.lang) {
       plan.districts.setLang(s.lang);
