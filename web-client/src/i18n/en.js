@@ -177,6 +177,7 @@ export default {
   'plan.mean': 'Mean travel',
   'plan.p95': '95th percentile',
   'plan.stations': 'Stations counted',
+  'plan.closedAt': 'Closed at that time',
   'plan.offNetwork': 'Off the road network',
   'plan.dataTime': 'Data as of {time} · road graph v{version}',
   'plan.atScenario': 'Only stations open at {time}',

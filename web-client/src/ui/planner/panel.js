@@ -136,6 +136,7 @@ export function mountPlanner(el, { store, planner, getCenter, getViewBox }) {
             stat(t('plan.mean'), minutes(data.mean_minutes)),
             stat(t('plan.p95'), minutes(data.p95_minutes)),
             Number.isFinite(data.stations_considered) ? stat(t('plan.stations'), formatNumber(data.stations_considered, lang)) : null,
+            data.at && data.stations_closed_at > 0 ? stat(t('plan.closedAt'), formatNumber(data.stations_closed_at, lang)) : null,
             data.off_network_demand > 0 ? stat(t('plan.offNetwork'), formatNumber(data.off_network_demand, lang)) : null),
           h('p', { class: 'plan-meta' },
             data.at ? h('span', {}, t('plan.atScenario', { time: formatInstant(data.at) })) : null,

@@ -35,6 +35,13 @@ describe('planner panel', () => {
     expect(el.querySelectorAll('[data-testid="district-table"] tbody tr')).toHaveLength(2);
   });
 
+  it('the night scenario says which instant counts and how many stations are closed then', () => {
+    const night = { ...coverage, at: '2026-11-29T23:00:00+08:00', stations_considered: 106, stations_closed_at: 185 };
+    const { el } = setup({ coverage: { status: 'ok', data: night, error: null } });
+    expect(el.textContent).toContain('Only stations open at 2026-11-29 23:00');
+    expect(el.textContent).toContain('Closed at that time185');
+  });
+
   it('changing a setting calls the planner; the selects offer "open at" hours', () => {
     const { el, planner } = setup();
     el.querySelector('[data-testid="plan-mode"] [data-value="walk"]').click();
