@@ -41,8 +41,8 @@ export function createGapsLayer(map, { tiles, minutes = 15, beforeId } = {}) {
 
   function ensure() {
     if (map.getSource(GAPS_SOURCE)) return;
-    // The server picks the hexagon size by zoom; below z9 a city is a few pixels anyway.
-    map.addSource(GAPS_SOURCE, { type: 'vector', tiles: [currentTiles], minzoom: 9, maxzoom: 16 });
+    // The server picks the hexagon size by zoom (2000 m at z8–10 down to 100 m from z14); below z8 a city is a few pixels.
+    map.addSource(GAPS_SOURCE, { type: 'vector', tiles: [currentTiles], minzoom: 8, maxzoom: 16 });
     map.addLayer({
       id: GAPS_LAYER,
       type: 'fill',

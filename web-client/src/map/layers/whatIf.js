@@ -41,7 +41,9 @@ export function createWhatIfLayer(map, { onMove, label = (key) => `#${key}` } = 
       const step = KEY_STEP_PX * (e.shiftKey ? 5 : 1);
       const delta = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
       if (!delta) return;
+      // The map's own keyboard handler would pan the map with the same keys.
       e.preventDefault();
+      e.stopPropagation();
       const marker = markers.get(key);
       const p = map.project(marker.getLngLat());
       const next = map.unproject([p.x + delta[0], p.y + delta[1]]);
