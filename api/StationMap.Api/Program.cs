@@ -26,6 +26,7 @@ app.MapPlanningLayers();
 app.MapCoverage();
 app.MapCoverageGaps();
 app.MapWhatIf();
+app.MapPlanningSuggest();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

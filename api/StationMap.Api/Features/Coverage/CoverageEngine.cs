@@ -77,6 +77,10 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
     readonly MemoryCache _fields = new(new MemoryCacheOptions { SizeLimit = 12, CompactionPercentage = 0.25 });
     readonly MemoryCache _demand = new(new MemoryCacheOptions { SizeLimit = 6, CompactionPercentage = 0.34 });
     readonly MemoryCache _times = new(new MemoryCacheOptions { SizeLimit = 24, CompactionPercentage = 0.25 });
+    readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = 8, CompactionPercentage = 0.25 });
+
+    /// <summary>A small LRU for derived results keyed by the caller (e.g. candidate cover lists of a scenario).</summary>
+    public T Memo<T>(string key, Func<T> build) => Cached(_memo, key, build);
 
     T Cached<T>(MemoryCache cache, string key, Func<T> build)
     {
