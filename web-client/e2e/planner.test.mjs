@@ -28,6 +28,12 @@ async function waitForCoverage(page) {
   return Number(await page.getAttribute('[data-testid="coverage-pct"]', 'data-value'));
 }
 
+async function readDownload(download) {
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function scenarioPct(page) {
   const value = await page.getAttribute('[data-testid="whatif-result"]', 'data-scenario-pct');
   return value == null ? null : Number(value);
@@ -184,6 +190,49 @@ describe('StationMap planner view', () => {
       assert.doesNotMatch(page.url(), /view=planner/);
       assert.equal(await page.isVisible('#planner'), false);
       assertNoErrors(errors.filter((e) => !/geolocation/i.test(e)), await page.evaluate(() => window.__mapState.errors));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('exports download the API files, the keyboard sorts the table, and English works', T, async () => {
+    const { context, page, errors } = await openPage(browser, `/?view=planner`, { viewport: WIDE, mobile: false, geolocation: false, lang: 'en' });
+    try {
+      await waitForCoverage(page);
+      assert.equal(await page.textContent('.plan-title'), 'Coverage planning');
+      assert.match(await page.textContent('.plan-big-caption'), /of demand within 15 min by E-bike/);
+
+      // Keyboard only: focus the "%" header button and press Enter, then Enter again to flip.
+      await page.focus('[data-sort="coverage_pct"]');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.getAttribute('th:has([data-sort="coverage_pct"])', 'aria-sort'), 'descending');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.sort), 'coverage_pct', 'focus lost after sorting');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.getAttribute('th:has([data-sort="coverage_pct"])', 'aria-sort'), 'ascending');
+      // Arrow keys move the minutes choice.
+      await page.focus('[data-testid="plan-minutes"] [aria-checked="true"]');
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/coverage?') && r.url().includes('minutes=10')),
+        page.keyboard.press('ArrowLeft'),
+      ]);
+      assert.ok(request);
+      await waitForCoverage(page);
+      assert.match(await page.textContent('.plan-big-caption'), /within 10 min/);
+
+      // The district table as CSV: the API's file, stamped with the parameters.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="districts.csv"]')]);
+      assert.equal(csv.suggestedFilename(), 'coverage-districts-demo-demand-ebike-10min.csv');
+      const text = await readDownload(csv);
+      assert.match(text.split('\n')[0], /^district_id,/);
+      assert.match(text, /,ebike,10,demo-demand,/);
+      // Gaps over the map view as GeoJSON hexagons.
+      const [gaps] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="gaps.geojson"]')]);
+      const collection = JSON.parse(await readDownload(gaps));
+      assert.equal(collection.type, 'FeatureCollection');
+      assert.ok(collection.features.length > 0, 'no hexagons in the gaps export');
+      assert.ok('minutes' in collection.features[0].properties);
+      assert.equal(await page.$('[data-testid="export-error"]'), null);
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
     } finally {
       await context.close();
     }
