@@ -38,7 +38,7 @@ export function createDemandLayers(map, { beforeId } = {}) {
       id: DEMAND_LAYER, type: 'circle', source: DEMAND_SOURCE, layout: { visibility },
       paint: {
         'circle-color': ['case', ['==', ['get', 'covered'], false], '#b91c1c', ['==', ['get', 'covered'], true], '#0f766e', '#475569'],
-        'circle-opacity': 0.55,
+        'circle-opacity': 0.4,
         // Radius grows with the square root of the weight (area ∝ weight), capped.
         'circle-radius': ['interpolate', ['linear'], ['zoom'],
           10, ['min', 5, ['+', 1, ['*', 0.5, ['sqrt', ['max', 0, ['to-number', ['get', 'weight'], 1]]]]]],
