@@ -331,8 +331,11 @@ export function mountPlanner(el, { store, planner, getCenter, getViewBox }) {
 
   function drawExports() {
     const { lang, exporting, suggestion } = store.get();
+    const names = { districts: t('plan.exportDistricts'), gaps: t('plan.exportGaps'), suggestions: t('plan.exportSites') };
     const button = (what, format, label) => h('button', {
       type: 'button', class: 'btn btn-small', 'data-export': `${what}.${format}`, 'data-focus': `export-${what}-${format}`,
+      // "CSV" alone says nothing to a screen reader: name what is exported too.
+      'aria-label': `${names[what]} · ${label}`,
       disabled: (what === 'suggestions' && !suggestion.data) || (exporting.status === 'loading' && exporting.what === `${what}.${format}`),
       onclick: () => planner.exportFile(what, format, { getViewBox }),
     }, label);
