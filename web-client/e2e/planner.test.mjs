@@ -4,7 +4,7 @@
 // Screenshots go to web-client/test-results/planner-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PHONE, api, assertNoErrors, launch, openPage, requireApi, shot, waitForMapIdle } from './helpers.mjs';
+import { BASE, PHONE, api, assertNoErrors, launch, openPage, requireApi, shot, waitForMapIdle } from './helpers.mjs';
 
 const WIDE = { width: 1280, height: 800 };
 const T = { timeout: 180_000 };
@@ -218,6 +218,20 @@ describe('StationMap planner view', () => {
       assert.ok(request);
       await waitForCoverage(page);
       assert.match(await page.textContent('.plan-big-caption'), /within 10 min/);
+
+      // How many new stations for 90 %: the answer in words, matching the API's count.
+      await page.fill('[data-testid="cover-target"]', '90');
+      await page.click('[data-testid="cover-run"]');
+      await page.waitForSelector('[data-testid="cover-result"], [data-testid="cover-error"]', { timeout: 120_000 });
+      const coverError = await page.$('[data-testid="cover-error"]');
+      assert.equal(coverError, null, `cover failed: ${await coverError?.textContent()}`);
+      const cover = await (await fetch(`${BASE}/api/v1/planning/cover`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mode: 'ebike', minutes: 10, layer: 'demo-demand', target_pct: 90, candidates: { layer: 'demo-candidates' }, exact: 'auto' }),
+      })).json();
+      const words = await page.textContent('[data-testid="cover-result"]');
+      if (cover.stations_needed != null && cover.stations_needed > 0) assert.ok(words.includes(`To reach 90%: ${cover.stations_needed} new stations`), words);
+      else assert.ok(words.length > 0);
 
       // The district table as CSV: the API's file, stamped with the parameters.
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="districts.csv"]')]);

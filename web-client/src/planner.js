@@ -3,7 +3,7 @@
 // request is latest-only (AbortController), so a slow stale answer never overwrites a newer one.
 import { fetchBlob, fetchJson, isAbortError, postJson } from './api/client.js';
 import {
-  PLAN_MINUTES, TRAVEL_MODES, coverageUrl, districtsUrl, gapCellFor, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody,
+  PLAN_MINUTES, TRAVEL_MODES, coverBody, coverUrl, coverageUrl, districtsUrl, gapCellFor, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody,
   suggestUrl, whatIfBody, whatIfUrl,
 } from './api/requests.js';
 import { findDistrict, geometryBounds } from './map/layers/districts.js';
@@ -51,6 +51,7 @@ export function createPlanner(store, {
   const coverageReq = latest();
   const pointsReq = latest();
   const suggestReq = latest();
+  const coverReq = latest();
   const whatIfReq = latest();
   const exportReq = latest();
   let whatIfTimer = null;
@@ -139,6 +140,7 @@ export function createPlanner(store, {
     loadCoverage();
     if (plan.layer !== before.layer) loadDemandPoints();
     if (store.get().suggestion.data) patch('suggestion', { stale: true });
+    if (store.get().cover.data) patch('cover', { stale: true });
     if (hasEdits()) runWhatIf();
   }
 
@@ -174,13 +176,39 @@ export function createPlanner(store, {
     store.set({ suggestForm: { ...store.get().suggestForm, ...change } });
   }
 
-  /** Builds the suggest request body from the plan and the form; throws RangeError for bad input. */
-  function currentSuggestBody() {
+  /** The candidate source of the form: a layer, or a road grid (over the focused district when one is). */
+  function candidateSource() {
     const { suggestForm: f, focusDistrict: district } = store.get();
-    const candidates = f.source === 'grid'
+    return f.source === 'grid'
       ? { grid: { spacing_m: f.spacing, ...(district != null ? { district } : {}) } }
       : { layer: f.candidateLayer };
-    return suggestBody({ ...params(), p: f.p, candidates, exact: f.exact });
+  }
+
+  /** Builds the suggest request body from the plan and the form; throws RangeError for bad input. */
+  function currentSuggestBody() {
+    const f = store.get().suggestForm;
+    return suggestBody({ ...params(), p: f.p, candidates: candidateSource(), exact: f.exact });
+  }
+
+  /** How many new stations reach the form's target %: POST /planning/cover (latest only). */
+  async function runCover() {
+    let body;
+    try {
+      const f = store.get().suggestForm;
+      body = coverBody({ ...params(), targetPct: f.target, candidates: candidateSource(), exact: f.exact });
+    } catch (err) {
+      store.set({ cover: { status: 'invalid', data: null, error: err, stale: false } });
+      return;
+    }
+    const signal = coverReq.next();
+    store.set({ cover: { status: 'loading', data: store.get().cover.data, error: null, stale: store.get().cover.stale } });
+    try {
+      const data = await postJson(coverUrl(), body, { signal, fetchImpl });
+      store.set({ cover: { status: 'ok', data, error: null, stale: false } });
+    } catch (err) {
+      if (isAbortError(err)) return;
+      store.set({ cover: { status: 'error', data: null, error: err, stale: false } });
+    }
   }
 
   async function runSuggest() {
@@ -333,6 +361,7 @@ export function createPlanner(store, {
     setSuggestForm,
     runSuggest,
     clearSuggestion,
+    runCover,
     addStation,
     moveStation,
     removeAdded,

@@ -227,3 +227,28 @@ describe('planner view', () => {
     expect(store.get().exporting.error.detail).toBe('no road graph is loaded');
   });
 });
+
+describe('stations needed for a target', () => {
+  it('cover posts the target % with the plan and the candidate source, and goes stale with the plan', async () => {
+    const answer = { stations_needed: 4, reachable: true, max_pct: 97.5, sites: [], curve: [], exact: { status: 'optimal', stations_needed: 4 } };
+    const fetchImpl = vi.fn(async (url) => json(url.includes('/planning/cover') ? answer : coverage(70)));
+    const { store, planner } = setup(fetchImpl);
+    planner.setSuggestForm({ target: 85 });
+    await planner.runCover();
+    const [url, init] = fetchImpl.mock.calls[0];
+    expect(url).toBe('/api/v1/planning/cover');
+    expect(JSON.parse(init.body)).toEqual({ mode: 'ebike', minutes: 15, layer: 'demo-demand', target_pct: 85, candidates: { layer: 'demo-candidates' }, exact: 'auto' });
+    expect(store.get().cover).toMatchObject({ status: 'ok', data: { stations_needed: 4 } });
+    planner.setPlan({ mode: 'walk' });
+    expect(store.get().cover.stale).toBe(true);
+  });
+
+  it('a target out of range is refused before any request', async () => {
+    const fetchImpl = vi.fn();
+    const { store, planner } = setup(fetchImpl);
+    planner.setSuggestForm({ target: 120 });
+    await planner.runCover();
+    expect(fetchImpl).not.toHaveBeenCalled();
+    expect(store.get().cover.status).toBe('invalid');
+  });
+});

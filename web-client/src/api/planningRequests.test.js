@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  coverageUrl, districtsUrl, gapCellFor, gapTilesUrl, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody, suggestUrl,
+  coverBody, coverUrl, coverageUrl, districtsUrl, gapCellFor, gapTilesUrl, gapsUrl, layerPointsUrl, openAtInstant, planningLayersUrl, suggestBody, suggestUrl,
   utcOffset, whatIfBody, whatIfUrl,
 } from './requests.js';
 
@@ -108,5 +108,14 @@ describe('planning request builders', () => {
     const hexKm2 = (3 * Math.sqrt(3) / 2) * (cell / 1000) ** 2;
     expect((58 * 55) / hexKm2).toBeLessThan(20000);
     expect(gapCellFor([100, 20, 125, 45])).toBe(2000);
+  });
+
+  it('cover asks for the fewest stations reaching a target %, with the same candidate sources', () => {
+    expect(coverUrl()).toBe('/api/v1/planning/cover');
+    expect(coverBody({ mode: 'walk', minutes: 10, layer: 'd', targetPct: 90, candidates: { layer: 'c' } }))
+      .toEqual({ mode: 'walk', minutes: 10, layer: 'd', target_pct: 90, candidates: { layer: 'c' }, exact: 'auto' });
+    expect(() => coverBody({ layer: 'd', targetPct: 0, candidates: { layer: 'c' } })).toThrow(RangeError);
+    expect(() => coverBody({ layer: 'd', targetPct: 101, candidates: { layer: 'c' } })).toThrow(RangeError);
+    expect(() => coverBody({ layer: 'd', targetPct: 90, candidates: { grid: { spacing_m: 10 } } })).toThrow(RangeError);
   });
 });

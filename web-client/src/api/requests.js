@@ -207,6 +207,11 @@ export function suggestUrl({ format = 'json' } = {}) {
   return `${API_BASE}/planning/suggest${queryString({ format: checkFormat(format) })}`;
 }
 
+/** POST /planning/cover URL: how many new stations reach a target coverage %. */
+export function coverUrl() {
+  return `${API_BASE}/planning/cover`;
+}
+
 /** POST /planning/what-if URL. */
 export function whatIfUrl() {
   return `${API_BASE}/planning/what-if`;
@@ -217,6 +222,19 @@ export function whatIfUrl() {
  */
 export function suggestBody({ mode = 'ebike', minutes = 15, layer, p, candidates, district, at, exact = 'auto' }) {
   if (!Number.isInteger(p) || p < 1 || p > MAX_SUGGEST_P) throw new RangeError(`p must be 1..${MAX_SUGGEST_P}: ${p}`);
+  const rest = sitingBody({ mode, minutes, layer, candidates, district, at, exact });
+  return withoutEmpty({ mode: rest.mode, minutes: rest.minutes, layer: rest.layer, p, candidates: rest.candidates, district: rest.district, at: rest.at, exact: rest.exact });
+}
+
+/** The JSON body of POST /planning/cover: the fewest new stations reaching targetPct (0–100) of the demand. */
+export function coverBody({ mode = 'ebike', minutes = 15, layer, targetPct, candidates, district, at, exact = 'auto' }) {
+  if (!Number.isFinite(targetPct) || targetPct <= 0 || targetPct > 100) throw new RangeError(`target % must be above 0 and at most 100: ${targetPct}`);
+  const rest = sitingBody({ mode, minutes, layer, candidates, district, at, exact });
+  return withoutEmpty({ mode: rest.mode, minutes: rest.minutes, layer: rest.layer, target_pct: targetPct, candidates: rest.candidates, district: rest.district, at: rest.at, exact: rest.exact });
+}
+
+/** What suggest and cover share: the plan, the candidate source and the exact-solver choice. */
+function sitingBody({ mode, minutes, layer, candidates, district, at, exact }) {
   if (!['auto', 'always', 'never'].includes(exact)) throw new RangeError(`exact must be auto|always|never: ${exact}`);
   let source;
   if (candidates?.layer) source = { layer: checkLayerName(candidates.layer) };
@@ -229,7 +247,7 @@ export function suggestBody({ mode = 'ebike', minutes = 15, layer, p, candidates
     source = { grid: gridDistrict === undefined ? { spacing_m: spacing } : { spacing_m: spacing, district: gridDistrict } };
   } else throw new RangeError('candidates need a layer or a grid');
   const params = coverageParams({ mode, minutes, layer, district, at });
-  return withoutEmpty({ mode: params.mode, minutes: params.minutes, layer: params.layer, p, candidates: source, district: params.district, at: params.at, exact });
+  return { ...params, candidates: source, exact };
 }
 
 /**

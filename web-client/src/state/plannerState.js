@@ -36,9 +36,11 @@ export function initialPlannerState({ view = 'courier' } = {}) {
     /** Gap surface and demand layers shown on the map. */
     showGaps: true,
     /** The suggest form: candidate source layer|grid. */
-    suggestForm: { p: 5, source: 'layer', candidateLayer: DEFAULT_CANDIDATE_LAYER, spacing: 1000, exact: 'auto' },
+    suggestForm: { p: 5, source: 'layer', candidateLayer: DEFAULT_CANDIDATE_LAYER, spacing: 1000, exact: 'auto', target: 90 },
     /** POST /planning/suggest: data = the answer; stale once plan changes after it ran. */
     suggestion: idle({ stale: false }),
+    /** POST /planning/cover: how many new stations reach suggestForm.target %; stale like suggestion. */
+    cover: idle({ stale: false }),
     /**
      * What-if scenario: hypothetical stations added ({key, lon, lat}) and existing station ids
      * removed; data = POST /planning/what-if's answer for exactly these edits (or null).

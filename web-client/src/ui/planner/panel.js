@@ -70,6 +70,7 @@ export function mountPlanner(el, { store, planner, getCenter, getViewBox }) {
     legend: h('section', { class: 'plan-section plan-legend-section' }),
     districts: h('section', { class: 'plan-section plan-districts' }),
     suggest: h('section', { class: 'plan-section plan-suggest', 'data-testid': 'suggest-panel' }),
+    cover: h('section', { class: 'plan-section plan-cover', 'data-testid': 'cover-panel' }),
     whatIf: h('section', { class: 'plan-section plan-whatif', 'data-testid': 'whatif-panel' }),
     exports: h('section', { class: 'plan-section plan-exports' }),
   };
@@ -277,6 +278,51 @@ export function mountPlanner(el, { store, planner, getCenter, getViewBox }) {
     renderKeepFocus(sections.suggest, h('h3', { class: 'plan-h3' }, t('plan.suggest')), form, problem, result);
   }
 
+  function coverWords(data, target, lang) {
+    const lines = [];
+    const max = formatPct(data.max_pct, lang);
+    const targetText = formatNumber(target, lang, target % 1 ? 1 : 0);
+    if (!data.reachable) lines.push(t('plan.coverUnreachable', { target: targetText, max }));
+    else if (data.stations_needed === 0) lines.push(t('plan.coverAlready', { pct: formatPct(data.baseline?.coverage_pct, lang), target: targetText }));
+    else if (data.stations_needed == null) lines.push(t('plan.coverTooMany', { n: formatNumber(data.parameters?.max_sites ?? 200, lang) }));
+    else lines.push(t('plan.coverNeeded', { target: targetText, n: formatNumber(data.stations_needed, lang) }));
+    const exact = data.exact;
+    if (exact && exact.status !== 'skipped' && Number.isFinite(exact.stations_needed)) {
+      lines.push(t('plan.coverExact', { n: formatNumber(exact.stations_needed, lang), status: t(`plan.status.${exact.status}`) }));
+    }
+    return lines.join(' ');
+  }
+
+  function drawCover() {
+    const { lang, suggestForm: f, cover } = store.get();
+    const busy = cover.status === 'loading';
+    const form = h('form', {
+      class: 'cover-form',
+      novalidate: true,
+      onsubmit: (e) => {
+        e.preventDefault();
+        planner.setSuggestForm({ target: Number(new FormData(e.target).get('target')) });
+        planner.runCover();
+      },
+    },
+    h('div', { class: 'plan-control-row' },
+      field(t('plan.target'), h('input', {
+        type: 'number', name: 'target', min: 1, max: 100, step: 0.5, value: f.target, inputmode: 'decimal',
+        'data-testid': 'cover-target', 'data-focus': 'target', onchange: (e) => planner.setSuggestForm({ target: Number(e.target.value) }),
+      }), 'plan-field-narrow'),
+      h('button', { type: 'submit', class: 'btn btn-secondary', disabled: busy, 'data-testid': 'cover-run', 'data-focus': 'cover-run' },
+        busy ? h('span', { class: 'spinner spinner-small', 'aria-hidden': 'true' }) : null, t(busy ? 'plan.running' : 'plan.coverRun'))));
+    let result = null;
+    if (cover.status === 'invalid') result = h('p', { class: 'plan-warning', role: 'alert' }, t('plan.invalidTarget'));
+    else if (cover.status === 'error') result = errorBox(cover.error, lang, { testid: 'cover-error', retry: planner.runCover });
+    else if (cover.data) {
+      result = h('div', { class: 'cover-result' },
+        cover.stale ? h('p', { class: 'plan-warning', role: 'note' }, t('plan.stale')) : null,
+        h('p', { class: `plan-gap${cover.stale ? ' muted' : ''}`, 'data-testid': 'cover-result' }, coverWords(cover.data, cover.data.parameters?.target_pct ?? f.target, lang)));
+    }
+    renderKeepFocus(sections.cover, h('h3', { class: 'plan-h3' }, t('plan.cover')), h('p', { class: 'plan-note muted' }, t('plan.coverFor')), form, result);
+  }
+
   function drawWhatIf() {
     const { lang, whatIf, mapStations } = store.get();
     const nameOf = (id) => {
@@ -363,6 +409,7 @@ export function mountPlanner(el, { store, planner, getCenter, getViewBox }) {
     [drawLegend, ['lang', 'plan', 'showGaps']],
     [drawDistricts, ['lang', 'coverage', 'districtSort', 'focusDistrict']],
     [drawSuggest, ['lang', 'plan', 'planLayers', 'suggestForm', 'suggestion', 'focusDistrict', 'coverage']],
+    [drawCover, ['lang', 'suggestForm', 'cover']],
     [drawWhatIf, ['lang', 'whatIf', 'mapStations']],
     [drawExports, ['lang', 'exporting', 'suggestion']],
   ];

@@ -98,6 +98,19 @@ describe('planner panel', () => {
     expect(el.querySelector('.suggest-result').classList.contains('stale')).toBe(true);
   });
 
+  it('says how many new stations reach the target, and when it cannot be reached', () => {
+    const reached = { status: 'ok', stale: false, error: null, data: { parameters: { target_pct: 90 }, baseline: { coverage_pct: 72.2 }, stations_needed: 4, reachable: true, max_pct: 97.1, exact: { status: 'optimal', stations_needed: 4 } } };
+    const { el, planner } = setup({ cover: reached });
+    expect(el.querySelector('[data-testid="cover-result"]').textContent).toBe('To reach 90%: 4 new stations (greedy). Exact solver: 4 (optimal).');
+    el.querySelector('[data-testid="cover-target"]').value = '95';
+    el.querySelector('.cover-form').dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(planner.setSuggestForm).toHaveBeenCalledWith({ target: 95 });
+    expect(planner.runCover).toHaveBeenCalled();
+    const unreachable = { status: 'ok', stale: false, error: null, data: { parameters: { target_pct: 99 }, stations_needed: null, reachable: false, max_pct: 97.1, exact: { status: 'skipped' } } };
+    const { el: zh } = setup({ cover: unreachable }, 'zh');
+    expect(zh.querySelector('[data-testid="cover-result"]').textContent).toBe('这些候选点无法达到 99%：最多 97.1%。');
+  });
+
   it('what-if shows baseline → scenario and the signed delta; the add button uses the map centre', () => {
     const whatIf = {
       added: [{ key: 1, lon: 120.1, lat: 30.2 }], removed: [7], status: 'ok', error: null,
