@@ -52,20 +52,59 @@ async function problemFrom(response, url) {
   });
 }
 
+const ACCEPT_JSON = 'application/json, application/geo+json, application/problem+json';
+
+/** Sends one request; a network failure or a non-2xx answer becomes an ApiError. */
+async function send(url, { method = 'GET', body, signal, fetchImpl = globalThis.fetch, accept = ACCEPT_JSON }) {
+  const headers = { Accept: accept };
+  const init = { method, signal, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = method === 'GET' ? await fetchImpl(url, { signal, headers }) : await fetchImpl(url, init);
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError({ kind: 'network', detail: '', title: String(err?.message ?? err), url });
+  }
+  if (!response.ok) throw await problemFrom(response, url);
+  return response;
+}
+
+/**
+ * POSTs body as JSON to url and returns the parsed JSON answer (errors as in fetchJson).
+ * @param {string} url
+ * @param {object} body
+ * @param {{signal?: AbortSignal, fetchImpl?: typeof fetch}} [options]
+ */
+export async function postJson(url, body, { signal, fetchImpl = globalThis.fetch } = {}) {
+  const response = await send(url, { method: 'POST', body, signal, fetchImpl });
+  try {
+    return await response.json();
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError({ kind: 'parse', status: response.status, title: 'Invalid JSON from server', url });
+  }
+}
+
+/**
+ * Fetches a file (an export) as a Blob: GET, or POST with a JSON body. Problems arrive as ApiError
+ * like everywhere else, so a failed export is reported in words instead of saving an error page.
+ */
+export async function fetchBlob(url, { method = 'GET', body, signal, fetchImpl = globalThis.fetch } = {}) {
+  const response = await send(url, { method, body, signal, fetchImpl, accept: '*/*' });
+  return response.blob();
+}
+
 /**
  * GETs url and returns its parsed JSON body.
  * @param {string} url
  * @param {{signal?: AbortSignal, fetchImpl?: typeof fetch}} [options]
  */
 export async function fetchJson(url, { signal, fetchImpl = globalThis.fetch } = {}) {
-  let response;
-  try {
-    response = await fetchImpl(url, { signal, headers: { Accept: 'application/json, application/geo+json, application/problem+json' } });
-  } catch (err) {
-    if (isAbortError(err)) throw err;
-    throw new ApiError({ kind: 'network', detail: '', title: String(err?.message ?? err), url });
-  }
-  if (!response.ok) throw await problemFrom(response, url);
+  const response = await send(url, { signal, fetchImpl });
   try {
     return await response.json();
   } catch (err) {

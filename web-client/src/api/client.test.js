@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, fetchJson, isAbortError, latestOnly } from './client.js';
+import { ApiError, fetchBlob, fetchJson, isAbortError, latestOnly, postJson } from './client.js';
 
 function respond(status, body, contentType = 'application/json') {
   return async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), {
@@ -82,5 +82,35 @@ describe('latestOnly', () => {
     await expect(second).resolves.toEqual({ url: '/second' });
     const err = await first.catch((e) => e);
     expect(isAbortError(err)).toBe(true);
+  });
+});
+
+describe('postJson and fetchBlob', () => {
+  it('posts the body as JSON and returns the parsed answer', async () => {
+    const seen = [];
+    const fetchImpl = async (url, init) => {
+      seen.push({ url, init });
+      return new Response(JSON.stringify({ ok: true }), { headers: { 'content-type': 'application/json' } });
+    };
+    await expect(postJson('/api/v1/planning/what-if', { add: [] }, { fetchImpl })).resolves.toEqual({ ok: true });
+    expect(seen[0].init.method).toBe('POST');
+    expect(seen[0].init.headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(seen[0].init.body)).toEqual({ add: [] });
+  });
+
+  it('a POST answered with problem+json becomes an ApiError naming the parameter', async () => {
+    const problem = { title: 'Bad Request', status: 400, detail: 'p must be between 1 and 50', errors: { p: ['out of range'] } };
+    const err = await postJson('/x', { p: 99 }, { fetchImpl: respond(400, problem, 'application/problem+json') }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.detail).toBe('p must be between 1 and 50');
+    expect(err.errors).toHaveProperty('p');
+  });
+
+  it('fetchBlob returns the file and turns an error page into an ApiError', async () => {
+    const blob = await fetchBlob('/x.csv', { fetchImpl: respond(200, 'a,b\n1,2\n', 'text/csv') });
+    expect(await blob.text()).toBe('a,b\n1,2\n');
+    const err = await fetchBlob('/x.csv', { fetchImpl: respond(503, { title: 'Service Unavailable', detail: 'no road graph loaded' }, 'application/problem+json') }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.detail).toBe('no road graph loaded');
   });
 });

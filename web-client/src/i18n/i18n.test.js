@@ -85,3 +85,26 @@ describe('language choice', () => {
     expect(stationName({ name: '文三路暖心驿站', name_en: 'X' }, 'zh')).toBe('文三路暖心驿站');
   });
 });
+
+describe('planner strings', () => {
+  it('every key the planner code names exists in both languages', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const dir = new URL('../ui/planner/', import.meta.url);
+    const sources = [
+      ...readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js')).map((f) => readFileSync(new URL(f, dir), 'utf8')),
+      readFileSync(new URL('../main.js', import.meta.url), 'utf8'),
+      readFileSync(new URL('../ui/topbar.js', import.meta.url), 'utf8'),
+    ].join('\n');
+    const named = [...sources.matchAll(/\bt(?:ranslate)?\((?:[\w.]+, )?'((?:plan|view|mode)\.[\w.]+)'/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(50);
+    const built = [
+      ...['name', 'demand', 'covered', 'coverage_pct', 'mean_minutes', 'p95_minutes'].map((c) => `plan.col.${c}`),
+      ...['auto', 'always', 'never'].map((x) => `plan.exact.${x}`),
+      'mode.walk', 'mode.ebike',
+    ];
+    for (const key of new Set([...named, ...built])) {
+      expect(dictionaries.zh, key).toHaveProperty([key]);
+      expect(dictionaries.en, key).toHaveProperty([key]);
+    }
+  });
+});

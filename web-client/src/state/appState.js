@@ -1,8 +1,10 @@
 // The shape of the app's one state object, with its starting values.
 import { EMPTY_FILTERS } from './filters.js';
+import { initialPlannerState } from './plannerState.js';
 
-export function initialState({ lang, deepLinkId = null, travelMode = 'ebike' }) {
+export function initialState({ lang, deepLinkId = null, travelMode = 'ebike', view = 'courier' }) {
   return {
+    ...initialPlannerState({ view }),
     lang,
     /** GET /config: status loading|ok|error. */
     config: null,

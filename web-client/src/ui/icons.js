@@ -1,7 +1,7 @@
 // Icons: Lucide (ISC licence) SVGs, imported one by one so only these end up in the bundle.
 import {
   AirVent, Armchair, BatteryCharging, Bike, Footprints, BriefcaseMedical, Check, ChevronLeft, CircleQuestionMark, Clock, Droplet, Flame,
-  Languages, LocateFixed, Maximize2, LockKeyhole, MapPin, Microwave, Navigation, Phone, PlugZap, Refrigerator, RefreshCw, Scale,
+  ChartLine, Download, Languages, LocateFixed, MapPinPlus, Maximize2, LockKeyhole, MapPin, Microwave, Navigation, Phone, PlugZap, Refrigerator, RefreshCw, Scale,
   Smartphone, Stethoscope, TriangleAlert, Umbrella, Utensils, Wifi, Wrench, X, Toilet, createElement,
 } from 'lucide';
 
@@ -42,6 +42,9 @@ const UI_ICONS = {
   walk: Footprints,
   ebike: Bike,
   expand: Maximize2,
+  planner: ChartLine,
+  download: Download,
+  addPin: MapPinPlus,
 };
 
 /** An inline SVG icon, hidden from screen readers (its button or label carries the words). */

@@ -1,4 +1,5 @@
-// The top bar: app name, a demo-data tag when the API serves generated data, language switch.
+// The top bar: app name, a demo-data tag when the API serves generated data, the planner view
+// switch and the language switch.
 import { translate } from '../i18n/index.js';
 import { h, render } from './dom.js';
 import { icon } from './icons.js';
@@ -15,9 +16,9 @@ function logo() {
   return svg;
 }
 
-export function mountTopbar(el, { store, actions }) {
+export function mountTopbar(el, { store, actions, planner }) {
   function draw() {
-    const { lang, config } = store.get();
+    const { lang, config, view } = store.get();
     const t = (key) => translate(lang, key);
     const other = lang === 'zh' ? 'en' : 'zh';
     render(
@@ -29,6 +30,16 @@ export function mountTopbar(el, { store, actions }) {
             h('h1', { class: 'brand-title' }, t('app.title')),
             config?.demo_data ? h('span', { class: 'tag tag-demo', 'data-testid': 'demo-tag' }, t('app.demoData')) : null),
           h('p', { class: 'brand-tagline' }, t('app.tagline')))),
+      h('div', { class: 'topbar-actions' },
+      planner ? h('button', {
+        type: 'button',
+        class: `btn btn-view${view === 'planner' ? ' on' : ''}`,
+        'aria-pressed': view === 'planner' ? 'true' : 'false',
+        'aria-label': t('view.planner'),
+        title: t(view === 'planner' ? 'view.toCourier' : 'view.toPlanner'),
+        'data-testid': 'view-toggle',
+        onclick: planner.toggleView,
+      }, icon('planner', { size: 18 }), h('span', {}, t('view.planner'))) : null,
       h('button', {
         type: 'button',
         class: 'btn btn-lang',
@@ -36,11 +47,11 @@ export function mountTopbar(el, { store, actions }) {
         'aria-label': t('lang.switchLabel'),
         'data-testid': 'lang-toggle',
         onclick: () => actions.setLang(other),
-      }, icon('languages', { size: 18 }), h('span', {}, t('lang.switch'))),
+      }, icon('languages', { size: 18 }), h('span', {}, t('lang.switch')))),
     );
   }
   draw();
   store.subscribe((s, prev) => {
-    if (s.lang !== prev.lang || s.config !== prev.config) draw();
+    if (s.lang !== prev.lang || s.config !== prev.config || s.view !== prev.view) draw();
   });
 }
