@@ -12,4 +12,6 @@ public sealed class StationMapOptions
     public double DefaultZoom { get; set; } = 13;
     /// <summary>Server-side cap on one SQL statement, so an abandoned request does not keep the database busy.</summary>
     public int StatementTimeoutSeconds { get; set; } = 15;
+    /// <summary>Fill the coverage caches (demand snaps, access fields) in the background when a road graph loads.</summary>
+    public bool WarmCoverageCaches { get; set; } = true;
 }

@@ -10,8 +10,8 @@ namespace StationMap.Api.Features.Coverage;
 /// and e-bike. Loading and snapping 100,000 demand points takes over a second; without this the
 /// first planner to open the map after a start or a graph change pays for it.
 /// </summary>
-public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, ILogger<CoverageWarmup> log)
-    : BackgroundService
+public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.StationMapOptions> options, ILogger<CoverageWarmup> log) : BackgroundService
 {
     /// <summary>At most this many demand layers are warmed (demo first, then the most recently changed).</summary>
     const int MaxLayers = 4;
@@ -19,6 +19,7 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
+        if (!options.Value.WarmCoverageCaches) return;
         graphs.Loaded += _ => _wake.Release();
         if (graphs.Current is null) await _wake.WaitAsync(stop);
         while (!stop.IsCancellationRequested)
