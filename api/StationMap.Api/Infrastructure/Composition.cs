@@ -25,7 +25,8 @@ public static class Composition
         services.AddSingleton<Features.ServiceAreas.ServiceAreaJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.ServiceAreas.ServiceAreaJob>());
         services.AddSingleton<Features.Coverage.CoverageEngine>();
-        services.AddHostedService<Features.Coverage.CoverageWarmup>();
+        services.AddSingleton<Features.Coverage.CoverageWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Coverage.CoverageWarmup>());
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ApiJson.Configure(o.JsonSerializerOptions));

@@ -16,29 +16,50 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
     /// <summary>At most this many demand layers are warmed (demo first, then the most recently changed).</summary>
     const int MaxLayers = 4;
     readonly SemaphoreSlim _wake = new(0);
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> _layers = new();
+
+    /// <summary>Warms one demand layer (just uploaded or replaced) on the loaded graph.</summary>
+    public void Wake(string layer)
+    {
+        if (!options.Value.WarmCoverageCaches) return;
+        _layers.Enqueue(layer);
+        _wake.Release();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         if (!options.Value.WarmCoverageCaches) return;
         graphs.Loaded += _ => _wake.Release();
         if (graphs.Current is null) await _wake.WaitAsync(stop);
+        long warmed = -1;
         while (!stop.IsCancellationRequested)
         {
-            if (graphs.Current is { } graph) await WarmAsync(graph, stop);
+            if (graphs.Current is { } graph)
+            {
+                var named = new List<string>();
+                while (_layers.TryDequeue(out var layer)) named.Add(layer);
+                // A new graph warms every layer; otherwise just the layers named by uploads.
+                if (graph.Info.Version != warmed) await WarmAsync(graph, null, stop);
+                else if (named.Count > 0) await WarmAsync(graph, named.Distinct().ToList(), stop);
+                warmed = graph.Info.Version;
+            }
             await _wake.WaitAsync(stop);
         }
     }
 
-    async Task WarmAsync(LoadedGraph graph, CancellationToken ct)
+    async Task WarmAsync(LoadedGraph graph, List<string>? only, CancellationToken ct)
     {
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var layers = new List<string>();
-            await using (var cmd = data.CreateCommand(
-                $"SELECT name FROM planning_layer WHERE kind = 'demand' ORDER BY is_demo DESC, updated_at DESC LIMIT {MaxLayers}"))
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            var layers = only ?? [];
+            if (only is null)
+            {
+                await using var cmd = data.CreateCommand(
+                    $"SELECT name FROM planning_layer WHERE kind = 'demand' ORDER BY is_demo DESC, updated_at DESC LIMIT {MaxLayers}");
+                await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) layers.Add(r.GetString(0));
+            }
             var scenario = await engine.StationsAsync(null, ct);
             foreach (var mode in new[] { TravelMode.Ebike, TravelMode.Walk })
             {

@@ -26,7 +26,7 @@ public static class LayerUploadEndpoint
     public const long MaxBodyBytes = 20 * 1024 * 1024;
 
     public static async Task<Results<Ok<LayerUploadReport>, ValidationProblem, ProblemHttpResult>> Handle(
-        [AsParameters] LayerUploadQuery query, HttpRequest request, NpgsqlDataSource data, CancellationToken ct)
+        [AsParameters] LayerUploadQuery query, HttpRequest request, NpgsqlDataSource data, Coverage.CoverageWarmup warmup, CancellationToken ct)
     {
         var v = new Validation();
         if (string.IsNullOrEmpty(query.Name)) v.Add("name", "name is required: the layer to create or replace.");
@@ -61,6 +61,8 @@ public static class LayerUploadEndpoint
         try
         {
             var layer = await PointLayerStore.ReplaceAsync(conn, query.Name!, kind, query.Description, "upload", isDemo: false, rows.Points, ct);
+            // A new demand layer is snapped in the background now, not by the first coverage request.
+            if (kind == "demand") warmup.Wake(query.Name!);
             return TypedResults.Ok(new LayerUploadReport(layer, atomic, rows.Rows, rows.Points.Count, rows.Errors.Count, rows.Errors));
         }
         catch (LayerKindConflictException e)
