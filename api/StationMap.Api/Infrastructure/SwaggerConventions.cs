@@ -18,7 +18,7 @@ public sealed class SwaggerConventions : IOperationFilter
         Add(operation, "400", "Invalid parameters (problem+json; errors keyed by parameter name)");
         Add(operation, "500", "Unexpected error (problem+json, no stack trace)");
         Add(operation, "503", "Database unavailable (problem+json)");
-        if (path.Contains("{id}", StringComparison.Ordinal)) Add(operation, "404", "No station with that id (problem+json)");
+        if (path.Contains("{id}", StringComparison.Ordinal)) Add(operation, "404", "Nothing with that id (problem+json)");
 
         var protectedOp = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any();
         if (!protectedOp) return;

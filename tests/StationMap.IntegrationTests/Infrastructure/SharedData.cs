@@ -5,6 +5,8 @@ public static class SharedData
 {
     public static string Osm(string file) => Path.Combine(Root(), "osm", file);
 
+    public static string Boundary(string file) => Path.Combine(Root(), "boundaries", file);
+
     static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -45,10 +45,10 @@ public static class LayerUploadEndpoint
         try { rows = PointLayerReader.Read(text, format, crs); }
         catch (FormatException e)
         {
-            v.Add("body", $"The {format} document could not be read: {e.Message}.");
+            v.Add("body", $"body: the {format} document could not be read: {e.Message}.");
             return v.Problem();
         }
-        if (rows.Rows == 0) { v.Add("body", $"The {format} document has no rows."); return v.Problem(); }
+        if (rows.Rows == 0) { v.Add("body", $"body: the {format} document has no rows."); return v.Problem(); }
 
         var atomic = query.Atomic ?? true;
         if (rows.Errors.Count > 0 && (atomic || rows.Points.Count == 0))

@@ -25,6 +25,12 @@ public static class CliCommands
     {
         var cs = Environment.GetEnvironmentVariable("ConnectionStrings__Stations");
         if (string.IsNullOrEmpty(cs)) return Fail("ConnectionStrings__Stations is not set.");
+        return await RunAsync(args, cs);
+    }
+
+    /// <summary>Runs a verb against the database <paramref name="cs"/>; 0 on success, 1 after printing "error: …" (no stack trace).</summary>
+    internal static async Task<int> RunAsync(string[] args, string cs)
+    {
         try
         {
             return args[0] switch
@@ -64,7 +70,7 @@ public static class CliCommands
             if (!(bool)(await graph.ExecuteScalarAsync())!) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
             await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
-            if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo data not loaded"); return 0; }
+            if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
         }
         await using (var actor = new NpgsqlCommand("SELECT set_config('stationmap.actor', 'demo-generator', false)", conn))
             await actor.ExecuteNonQueryAsync();
