@@ -70,12 +70,13 @@ public static class MaximalCovering
     /// <param name="instance">Demand weights, cover lists and existing coverage.</param>
     /// <param name="p">Maximum number of new sites.</param>
     /// <param name="limit">Wall-clock time limit for CP-SAT.</param>
+    /// <param name="cancellationToken">Stops the search (e.g. when the HTTP request is aborted); the call then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>
     /// Optimal or Feasible with the chosen sites ordered by marginal gain (a greedy pass restricted
     /// to the chosen set, so the cumulative curve is meaningful), sites that add nothing left out;
     /// or Timeout with no steps when CP-SAT found no solution in time.
     /// </returns>
-    public static SitingResult Exact(CoverageInstance instance, int p, TimeSpan limit)
+    public static SitingResult Exact(CoverageInstance instance, int p, TimeSpan limit, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var inst = PreparedInstance.From(instance);
@@ -83,10 +84,13 @@ public static class MaximalCovering
         if (limit <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The time limit must be positive.");
 
+        cancellationToken.ThrowIfCancellationRequested();
         var greedySteps = LazyGreedy.Run(inst, p, double.PositiveInfinity);
-        var model = CollapsedModel.Build(inst);
-        if (p == 0 || model.GroupWeight.Length == 0)
+        // Greedy stopped before p sites only because nothing adds coverage any more: everything
+        // coverable is covered, which no set can beat.
+        if (p == 0 || greedySteps.Count < p)
             return Result(inst, greedySteps, "exact", SolveStatus.Optimal, clock);
+        var model = CollapsedModel.Build(inst);
 
         var scaled = model.ScaledWeights(out _);
         var cp = new CpModel();
@@ -109,7 +113,7 @@ public static class MaximalCovering
         for (var g = 0; g < y.Length; g++)
             cp.AddHint(y[g], model.GroupCandidates[g].Any(greedySet.Contains));
 
-        var (raw, chosen) = Solve(cp, limit, x);
+        var (raw, chosen) = Solve(cp, limit, x, cancellationToken);
         var status = raw switch
         {
             CpSolverStatus.Optimal => SolveStatus.Optimal,
@@ -161,14 +165,36 @@ public static class MaximalCovering
     internal const string SolverParameters = "num_workers:2 subsolvers:\"max_lp\" subsolvers:\"default_lp\" random_seed:1";
 
     /// <summary>Runs CP-SAT; the chosen candidates are those with x_j = 1 (empty without a solution).</summary>
-    internal static (CpSolverStatus Status, int[] Chosen) Solve(CpModel cp, TimeSpan limit, Dictionary<int, BoolVar> x)
+    internal static (CpSolverStatus Status, int[] Chosen) Solve(CpModel cp, TimeSpan limit, Dictionary<int, BoolVar> x, CancellationToken cancellationToken)
     {
-        var solver = new CpSolver
+        using var solver = new CpSolver
         {
             StringParameters = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"max_time_in_seconds:{limit.TotalSeconds} {SolverParameters}"),
         };
-        var status = solver.Solve(cp);
+        CpSolverStatus status;
+        using var finished = new ManualResetEventSlim();
+        // A stop request that arrives before CP-SAT has set up its search is not remembered, so
+        // after a cancellation keep asking every 50 ms until Solve returns.
+        var watcher = cancellationToken.CanBeCanceled
+            ? Task.Run(() =>
+            {
+                WaitHandle.WaitAny([cancellationToken.WaitHandle, finished.WaitHandle]);
+                while (cancellationToken.IsCancellationRequested && !finished.Wait(50))
+                    solver.StopSearch();
+            })
+            : Task.CompletedTask;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            status = solver.Solve(cp);
+        }
+        finally
+        {
+            finished.Set();
+            watcher.Wait();
+        }
+        cancellationToken.ThrowIfCancellationRequested();
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return (status, []);
         return (status, x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => kv.Key).Order().ToArray());
     }

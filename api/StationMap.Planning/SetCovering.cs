@@ -51,12 +51,13 @@ public static class SetCovering
     /// <param name="targetCoveredWeight">Covered weight to reach, existing stations' weight included.</param>
     /// <param name="maxSites">Upper bound on the number of sites.</param>
     /// <param name="limit">Wall-clock time limit for CP-SAT.</param>
+    /// <param name="cancellationToken">Stops the search; the call then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>
     /// Status Optimal: the fewest sites (or proof that none within <paramref name="maxSites"/> exist:
     /// no steps, TargetReached false). Feasible: a plan meeting the target, not proven minimal.
     /// Timeout: no plan found in time (no steps).
     /// </returns>
-    public static SetCoveringResult Exact(CoverageInstance instance, double targetCoveredWeight, int maxSites, TimeSpan limit)
+    public static SetCoveringResult Exact(CoverageInstance instance, double targetCoveredWeight, int maxSites, TimeSpan limit, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var inst = PreparedInstance.From(instance);
@@ -64,6 +65,7 @@ public static class SetCovering
         if (limit <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The time limit must be positive.");
 
+        cancellationToken.ThrowIfCancellationRequested();
         var goal = Goal(inst, targetCoveredWeight);
         var greedySteps = LazyGreedy.Run(inst, maxSites, goal);
         var greedyMeets = inst.CoveredWeight(greedySteps.Select(s => s.Candidate)) >= goal;
@@ -103,7 +105,7 @@ public static class SetCovering
                 cp.AddHint(y[g], model.GroupCandidates[g].Any(greedySet.Contains));
         }
 
-        var (raw, chosen) = MaximalCovering.Solve(cp, limit, x);
+        var (raw, chosen) = MaximalCovering.Solve(cp, limit, x, cancellationToken);
         var status = raw switch
         {
             CpSolverStatus.Optimal => SolveStatus.Optimal,

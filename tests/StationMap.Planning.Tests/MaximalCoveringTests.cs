@@ -320,4 +320,20 @@ public class MaximalCoveringTests
         var gains = exact.Steps.Select(s => s.NewlyCovered).ToArray();
         Assert.Equal(gains.OrderByDescending(g => g), gains);
     }
+
+    [Fact]
+    public void Exact_stops_searching_when_cancelled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => MaximalCovering.Exact(Small(1, 0), 3, Limit, cancelled.Token));
+
+        // A model far beyond IsSmallEnough, which would run to its two-minute limit: cancelling
+        // must end the search early instead of waiting for the limit.
+        var large = RandomInstances.Uniform(3, candidates: 600, points: 20_000, coverSize: 300);
+        using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<OperationCanceledException>(() => MaximalCovering.Exact(large, 10, TimeSpan.FromMinutes(2), soon.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"cancellation took {clock.Elapsed}");
+    }
 }

@@ -48,7 +48,7 @@ SELECT 'B' || (r * 3 + c), 'bench district ' || (r * 3 + c), 'bench', ST_Multi(e
 FROM generate_series(0, 2) r, generate_series(0, 2) c,
      LATERAL (SELECT ST_MakeEnvelope(120.04 + c * 0.1, 30.14 + r * 0.08, 120.14 + c * 0.1, 30.22 + r * 0.08, 4326) e) x;
 INSERT INTO planning_layer (name, kind, description) VALUES ('bench-demand', 'demand', 'benchmark: generated'), ('bench-candidates', 'candidate', 'benchmark: generated');
-SELECT setseed(0.2026);
+SELECT setseed(0.2026) AS seeded \gset
 INSERT INTO planning_point (layer_id, category, weight, geom)
 SELECT (SELECT id FROM planning_layer WHERE name = 'bench-demand'), 'population', 1 + floor(random() * 10),
        ST_SetSRID(ST_MakePoint(120.04 + random() * 0.30, 30.14 + random() * 0.24), 4326)

@@ -203,6 +203,107 @@ public sealed class CoverageTests(CoverageFixture api) : IClassFixture<CoverageF
         await api.Client().GetAsync("/api/v1/coverage/uncovered?minutes=12").Problem(400, "minutes");
     }
 
+    [Fact]
+    public async Task Suggest_returns_p_sites_with_a_monotone_curve_and_exact_at_least_greedy()
+    {
+        await api.ReadyAsync();
+        var request = new { layer = "test-demand", p = 5, candidates = new { layer = "test-candidates" }, exact = "always" };
+        var body = await (await api.Client().PostAsJsonAsync("/api/v1/planning/suggest", request)).Json(200);
+        var sites = body["sites"]!.AsArray();
+        Assert.Equal(5, sites.Count);
+        Assert.Equal([1, 2, 3, 4, 5], sites.Select(x => (int)x!["rank"]!));
+        var curve = body["curve"]!.AsArray().Select(x => (double)x!["covered"]!).ToList();
+        Assert.Equal(6, curve.Count);
+        Assert.Equal((double)body["baseline"]!["covered_demand"]!, curve[0], 3);
+        Assert.Equal(curve.Order(), curve);
+        Assert.True(curve[^1] > curve[0]);
+        Assert.All(sites, x => Assert.True((double)x!["newly_covered"]! > 0));
+        Assert.Equal(curve[^1] - curve[0], sites.Sum(x => (double)x!["newly_covered"]!), 2);
+        var exact = body["exact"]!;
+        Assert.Contains((string?)exact["status"], new[] { "optimal", "feasible" });
+        Assert.True((double)exact["covered"]! >= curve[^1] - 1e-6, body.ToJsonString());
+        Assert.True((double)exact["gap_pct"]! >= -1e-9);
+
+        // Independent check of the cover lists: the same sites added in a what-if give the curve's end.
+        var add = sites.Select(x => new { lon = (double)x!["lon"]!, lat = (double)x["lat"]! }).ToArray();
+        var whatIf = await (await api.Client().PostAsJsonAsync("/api/v1/planning/what-if", new { layer = "test-demand", add })).Json(200);
+        Assert.Equal(curve[^1], (double)whatIf["scenario"]!["covered_demand"]!, 2);
+
+        var csv = await api.Client().PostAsJsonAsync("/api/v1/planning/suggest?format=csv", request);
+        var lines = (await csv.Content.ReadAsStringAsync()).Trim().Split('\n');
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(6, lines.Length);
+        Assert.Contains("graph_version", lines[0]);
+        var geo = await (await api.Client().PostAsJsonAsync("/api/v1/planning/suggest?format=geojson", request)).Json(200, "application/geo+json");
+        Assert.Equal(5, geo["features"]!.AsArray().Count);
+        Assert.Equal(5, (int)geo["parameters"]!["p"]!);
+    }
+
+    [Fact]
+    public async Task Cover_returns_how_many_sites_reach_the_target_and_grid_candidates_lie_on_roads()
+    {
+        await api.ReadyAsync();
+        var suggest = await (await api.Client().PostAsJsonAsync("/api/v1/planning/suggest",
+            new { layer = "test-demand", p = 3, candidates = new { layer = "test-candidates" }, exact = "never" })).Json(200);
+        Assert.Equal("skipped", (string?)suggest["exact"]!["status"]);
+        var target = (double)suggest["curve"]!.AsArray()[3]!["coverage_pct"]! - 0.001;
+        var cover = await (await api.Client().PostAsJsonAsync("/api/v1/planning/cover",
+            new { layer = "test-demand", target_pct = target, candidates = new { layer = "test-candidates" } })).Json(200);
+        Assert.True((bool)cover["reachable"]!);
+        Assert.Equal(3, (int)cover["stations_needed"]!); // greedy set covering follows the greedy curve
+        Assert.True((double)cover["curve"]!.AsArray()[^1]!["coverage_pct"]! >= target);
+        if ((string?)cover["exact"]!["status"] == "optimal") Assert.True((int)cover["exact"]!["stations_needed"]! <= 3);
+        var impossible = await (await api.Client().PostAsJsonAsync("/api/v1/planning/cover",
+            new { layer = "test-demand", target_pct = 100, candidates = new { layer = "test-candidates" } })).Json(200);
+        Assert.False((bool)impossible["reachable"]!); // the off-network point can never be covered
+        Assert.Null(impossible["stations_needed"]);
+        Assert.True((double)impossible["max_pct"]! < 100);
+
+        var grid = await (await api.Client().PostAsJsonAsync("/api/v1/planning/suggest",
+            new { layer = "test-demand", p = 2, district = 2, candidates = new { grid = new { spacing_m = 600 } } })).Json(200);
+        Assert.InRange((int)grid["candidates_considered"]!, 100, 600); // district 2 is about 11 × 17 km
+        var graph = await api.ReadyAsync();
+        foreach (var site in grid["sites"]!.AsArray())
+        {
+            var snap = graph.Engine.Snap((double)site!["lon"]!, (double)site["lat"]!, TravelMode.Ebike, 500);
+            Assert.True(snap is { DistanceM: < 1 }, site.ToJsonString());
+            Assert.True(await api.ScalarAsync<bool>("SELECT ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, 300) FROM district WHERE id = 2",
+                (double)site["lon"]!, (double)site["lat"]!));
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"p":0,"candidates":{"layer":"test-candidates"}}""", "p")]
+    [InlineData("""{"p":51,"candidates":{"layer":"test-candidates"}}""", "p")]
+    [InlineData("""{"candidates":{"layer":"test-candidates"}}""", "p")]
+    [InlineData("""{"p":3}""", "candidates")]
+    [InlineData("""{"p":3,"candidates":{"layer":"test-candidates","grid":{"spacing_m":500}}}""", "candidates")]
+    [InlineData("""{"p":3,"candidates":{"grid":{"spacing_m":100}}}""", "candidates.grid.spacing_m")]
+    [InlineData("""{"p":3,"candidates":{"grid":{"spacing":500}}}""", "candidates.grid.spacing")]
+    [InlineData("""{"p":3,"candidates":{"layer":"test-candidates"},"exact":"maybe"}""", "exact")]
+    [InlineData("""{"p":3,"candidates":{"layer":"test-candidates"},"minutes":61}""", "minutes")]
+    [InlineData("""{"p":"three","candidates":{"layer":"test-candidates"}}""", "p")]
+    public async Task Bad_suggest_bodies_are_400_problems_naming_the_field(string json, string parameter)
+    {
+        await api.ReadyAsync();
+        var response = await api.Client().PostAsync("/api/v1/planning/suggest", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        await response.Problem(400, parameter);
+    }
+
+    [Fact]
+    public async Task Bad_cover_requests_are_400_and_unknown_candidate_layers_404()
+    {
+        await api.ReadyAsync();
+        StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+        await (await api.Client().PostAsync("/api/v1/planning/cover", Json("""{"target_pct":150,"candidates":{"layer":"test-candidates"}}"""))).Problem(400, "target_pct");
+        await (await api.Client().PostAsync("/api/v1/planning/cover", Json("""{"candidates":{"layer":"test-candidates"}}"""))).Problem(400, "target_pct");
+        await (await api.Client().PostAsync("/api/v1/planning/cover", Json("""{"target_pct":80,"max_sites":0,"candidates":{"layer":"test-candidates"}}"""))).Problem(400, "max_sites");
+        await (await api.Client().PostAsync("/api/v1/planning/suggest?format=xml", Json("""{"p":2,"candidates":{"layer":"test-candidates"}}"""))).Problem(400, "format");
+        await (await api.Client().PostAsync("/api/v1/planning/suggest", Json("""{"layer":"test-demand","p":2,"candidates":{"layer":"no-such"}}"""))).Problem(404);
+        await (await api.Client().PostAsync("/api/v1/planning/suggest", Json("""{"layer":"test-demand","p":2,"candidates":{"layer":"test-demand"}}"""))).Problem(404);
+        await (await api.Client().PostAsync("/api/v1/planning/suggest", Json("""{"layer":"test-demand","p":2,"candidates":{"grid":{"spacing_m":500,"district":999}}}"""))).Problem(404);
+    }
+
     [Theory]
     [InlineData("/api/v1/coverage?mode=car", "mode")]
     [InlineData("/api/v1/coverage?mode=horse", "mode")]
@@ -269,6 +370,26 @@ public sealed class CoverageWithoutGraphTests(ApiFixture api) : IClassFixture<Ap
     [InlineData("/api/v1/coverage/uncovered")]
     public async Task Coverage_needs_a_road_graph(string path) =>
         await api.Client().GetAsync(path).Problem(503);
+
+    [Fact]
+    public async Task Swagger_documents_the_coverage_and_planning_endpoints()
+    {
+        var paths = (await api.Client().GetAsync("/swagger/v1/swagger.json").Json(200))["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/coverage", "get"), ("/api/v1/coverage/gaps", "get"), ("/api/v1/coverage/gaps/tiles/{z}/{x}/{y}.mvt", "get"),
+                     ("/api/v1/coverage/uncovered", "get"), ("/api/v1/planning/what-if", "post"), ("/api/v1/planning/suggest", "post"),
+                     ("/api/v1/planning/cover", "post"),
+                 })
+        {
+            var op = paths[path]?[method];
+            Assert.True(op is not null, $"{method.ToUpperInvariant()} {path} is not documented");
+            Assert.NotNull(op["summary"]);
+            Assert.NotNull(op["responses"]!["400"]);
+            Assert.NotNull(op["responses"]!["503"]);
+            if (method == "post") Assert.NotNull(op["requestBody"]);
+        }
+    }
 
     [Fact]
     public async Task What_if_needs_a_road_graph() =>

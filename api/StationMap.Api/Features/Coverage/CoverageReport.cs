@@ -51,18 +51,20 @@ public static class CoverageReport
 
         // One sort answers every group's weighted 95th percentile.
         var order = reachable.ToArray();
-        var keys = order.Select(i => seconds[i]).ToArray();
+        var keys = new double[order.Length];
+        for (var n = 0; n < order.Length; n++) keys[n] = seconds[order[n]];
         Array.Sort(keys, order);
         var p95 = new double?[groups + 1];
         var running = new double[groups + 1];
+        void Step(int k, double w, double t)
+        {
+            running[k] += w;
+            if (p95[k] is null && reachW[k] > 0 && running[k] >= 0.95 * reachW[k]) p95[k] = t;
+        }
         foreach (var i in order)
         {
-            var g = d.District[i] < 0 ? groups - 1 : d.District[i];
-            foreach (var k in new[] { g, groups })
-            {
-                running[k] += d.Weight[i];
-                if (p95[k] is null && running[k] >= 0.95 * reachW[k] && reachW[k] > 0) p95[k] = seconds[i];
-            }
+            Step(d.District[i] < 0 ? groups - 1 : d.District[i], d.Weight[i], seconds[i]);
+            Step(groups, d.Weight[i], seconds[i]);
         }
 
         double? Mean(int k) => reachW[k] > 0 ? Minutes(sumWT[k] / reachW[k]) : null;

@@ -32,20 +32,28 @@ public static class CandidateSites
     public const int MaxCandidates = 5000;
     public const int MaxGridPoints = 40_000;
 
+    /// <summary>Checks the shape of a candidates object (before anything is loaded).</summary>
+    public static void Validate(CandidateSpec? spec, Validation v)
+    {
+        if (spec is null || (spec.Layer is null) == (spec.Grid is null))
+        {
+            v.Add("candidates", "candidates must be {\"layer\": NAME} or {\"grid\": {\"spacing_m\": 300–5000, \"district\": ID?}}.");
+            return;
+        }
+        if (spec.Layer is { } layer) CoverageRequest.ParseLayer(layer, v, "candidates.layer");
+        if (spec.Grid is { } grid && (grid.SpacingM is not { } spacing || spacing < 300 || spacing > 5000))
+            v.Add("candidates.grid.spacing_m", "candidates.grid.spacing_m must be whole metres between 300 and 5000.");
+        if (spec.Grid?.District is <= 0) v.Add("candidates.grid.district", "candidates.grid.district must be a district id.");
+    }
+
+    /// <summary>Loads a validated candidates object: a 404 problem for an unknown layer or district.</summary>
     public static async Task<(List<Candidate>? Candidates, string? Key, IResult? Problem)> LoadAsync(CandidateSpec? spec, CoverageContext c,
         NpgsqlDataSource data, Validation v, CancellationToken ct)
     {
         var engine = c.Graph.Engine;
         var mode = c.Parameters.Mode;
-        if (spec is null || (spec.Layer is null) == (spec.Grid is null))
+        if (spec!.Layer is { } layer)
         {
-            v.Add("candidates", "candidates must be {\"layer\": NAME} or {\"grid\": {\"spacing_m\": 300–5000, \"district\": ID?}}.");
-            return (null, null, null);
-        }
-        if (spec.Layer is { } layer)
-        {
-            CoverageRequest.ParseLayer(layer, v, "candidates.layer");
-            if (!v.IsValid) return (null, null, null);
             await using var cmd = data.CreateCommand("""
                 SELECT l.id, l.updated_at, p.id, p.label, ST_X(p.geom), ST_Y(p.geom)
                 FROM planning_layer l LEFT JOIN planning_point p ON p.layer_id = l.id
@@ -71,11 +79,7 @@ public static class CandidateSites
         }
 
         var grid = spec.Grid!;
-        if (grid.SpacingM is not { } spacing || spacing < 300 || spacing > 5000)
-        {
-            v.Add("candidates.grid.spacing_m", "candidates.grid.spacing_m must be whole metres between 300 and 5000.");
-            return (null, null, null);
-        }
+        var spacing = grid.SpacingM!.Value;
         IPreparedGeometry? area = null;
         var bounds = engine.Graph.Bounds;
         var districtId = grid.District ?? c.Parameters.District;

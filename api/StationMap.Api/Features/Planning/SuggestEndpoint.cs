@@ -57,7 +57,9 @@ public static class SuggestEndpoint
             .WithSummary("Where to add p stations to cover the most demand (greedy maximal covering, exact CP-SAT when small)")
             .WithDescription("Body: {mode, minutes, layer, p: 1–50, candidates: {layer: NAME} | {grid: {spacing_m: 300–5000, district?}}, district?, at?, " +
                              "exact: auto (default) | always | never, crs?}. Sites in order with the demand each newly covers, the cumulative curve " +
-                             "(monotone) and the exact result with its gap to greedy. ?format=csv|geojson exports the sites, stamped. " +
+                             "(monotone) and the exact result with its gap to greedy. district limits the demand counted; a candidate layer is used whole " +
+                             "(a site just outside may serve the district), a grid covers grid.district, else district, else the road network; " +
+                             "grid points farther than spacing_m/2 from a usable road are dropped. ?format=csv|geojson exports the sites, stamped. " +
                              "404 unknown layer or district; 503 no road graph.")
             .Accepts<SuggestRequest>("application/json")
             .Produces<SuggestResponse>(200).Produces(200, contentType: StationFormats.GeoJsonType).Produces(200, contentType: "text/csv")
@@ -145,6 +147,7 @@ public static class SuggestEndpoint
         if (body is null) return v.Problem();
         var p = CoverageRequest.Parse(body.Mode, body.Minutes, body.Layer, body.District, body.At, v);
         if (body.P is not { } count || count < 1 || count > 50) v.Add("p", "p must be a whole number of new stations between 1 and 50.");
+        CandidateSites.Validate(body.Candidates, v);
         var exactMode = ParseExact(body.Exact, v);
         if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
         if (!v.IsValid) return v.Problem();
@@ -156,7 +159,7 @@ public static class SuggestEndpoint
         var exact = new ExactBlock("skipped", null, null, [], null, 0);
         if (TryExact(exactMode!, inst.Instance))
         {
-            var r = MaximalCovering.Exact(inst.Instance, body.P.Value, ExactLimit);
+            var r = MaximalCovering.Exact(inst.Instance, body.P.Value, ExactLimit, ct);
             exact = r.Status == SolveStatus.Timeout
                 ? new ExactBlock("timeout", null, null, [], null, Math.Round(r.Elapsed.TotalSeconds, 3))
                 : new ExactBlock(StatusName(r.Status), CoverageReport.Round(r.Covered), CoverageReport.Pct(r.Covered, inst.TotalWeight), Sites(inst, r, crs),
@@ -186,6 +189,7 @@ public static class SuggestEndpoint
         if (body.TargetPct is not { } target || !double.IsFinite(target) || target < 0 || target > 100)
             v.Add("target_pct", "target_pct must be a percentage between 0 and 100.");
         v.Range(body.MaxSites, "max_sites", 1, 500);
+        CandidateSites.Validate(body.Candidates, v);
         var exactMode = ParseExact(body.Exact, v);
         if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
         if (!v.IsValid) return v.Problem();
@@ -199,7 +203,7 @@ public static class SuggestEndpoint
         var exact = new ExactBlock("skipped", null, null, [], null, 0);
         if (TryExact(exactMode!, inst.Instance) && greedy.Reachable)
         {
-            var r = SetCovering.Exact(inst.Instance, goal, greedy.TargetReached ? greedy.SitesNeeded : maxSites, ExactLimit);
+            var r = SetCovering.Exact(inst.Instance, goal, greedy.TargetReached ? greedy.SitesNeeded : maxSites, ExactLimit, ct);
             var s = r.Siting;
             exact = s.Status == SolveStatus.Timeout || !r.TargetReached
                 ? new ExactBlock(s.Status == SolveStatus.Timeout ? "timeout" : StatusName(s.Status), null, null, [], null, Math.Round(s.Elapsed.TotalSeconds, 3))

@@ -20,7 +20,11 @@ public sealed record AddedSite(double Lon, double Lat, string? Label, double Sna
 
 public sealed record WhatIfResponse(string Mode, int Minutes, string Layer, long? District, string? At, long GraphVersion, DateTimeOffset? DataTime,
     CoverageBlock Baseline, CoverageBlock Scenario, double DeltaCovered, double DeltaPct, IReadOnlyList<AddedSite> Added,
-    IReadOnlyList<long> Removed, string Crs, double ComputeMs);
+    IReadOnlyList<long> Removed, string Crs, double ComputeMs)
+{
+    /// <summary>Where the time went: loading the scenario, the new field or search, the two summaries (ms).</summary>
+    public IReadOnlyDictionary<string, double>? TimingsMs { get; init; }
+}
 
 /// <summary>
 /// POST /api/v1/planning/what-if: coverage with hypothetical stations added and existing ones removed,
@@ -78,6 +82,7 @@ public static class WhatIfEndpoint
                 detail: $"add[{i}] is more than {CoverageEngine.OffNetworkM:0} m from any road usable by {p.Mode.Name()}.");
         }
 
+        var resolved = timer.Elapsed.TotalMilliseconds;
         var baseline = engine.Times(c.Field, c.Demand!);
         var scenarioTimes = baseline;
         if (remove.Count > 0)
@@ -89,8 +94,10 @@ public static class WhatIfEndpoint
         var newly = new double[snaps.Count];
         if (snaps.Count > 0) scenarioTimes = WithSites(c, scenarioTimes, baseline, snaps, newly);
 
-        var before = Block(c, baseline.Seconds);
+        var searched = timer.Elapsed.TotalMilliseconds;
+        var before = engine.Memo($"block|{c.Field.Key}|{c.Demand!.Key}|{p!.Minutes}|{c.DistrictIndex}", () => Block(c, baseline.Seconds));
         var after = Block(c, scenarioTimes.Seconds);
+        var summarized = timer.Elapsed.TotalMilliseconds;
         var added = sites.Select((s, i) =>
         {
             var (lon, lat) = CoordinateSystems.FromWgs84(crs, snaps[i].Lon, snaps[i].Lat);
@@ -98,7 +105,13 @@ public static class WhatIfEndpoint
         }).ToList();
         return TypedResults.Ok(new WhatIfResponse(p!.Mode.Name(), p.Minutes, p.Layer, p.District, p.AtText, c.Graph.Info.Version, c.DataTime,
             before, after, CoverageReport.Round(after.CoveredDemand - before.CoveredDemand), Math.Round(after.CoveragePct - before.CoveragePct, 3),
-            added, remove, CoordinateSystems.Name(crs), Math.Round(timer.Elapsed.TotalMilliseconds, 1)));
+            added, remove, CoordinateSystems.Name(crs), Math.Round(timer.Elapsed.TotalMilliseconds, 1))
+        {
+            TimingsMs = new Dictionary<string, double>
+            {
+                ["resolve"] = Math.Round(resolved, 1), ["scenario"] = Math.Round(searched - resolved, 1), ["summaries"] = Math.Round(summarized - searched, 1),
+            },
+        });
     }
 
     /// <summary>
