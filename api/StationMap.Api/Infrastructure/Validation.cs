@@ -18,6 +18,13 @@ public sealed class Validation
         list.Add(message);
     }
 
+    /// <summary>The <c>crs</c> parameter (wgs84 when absent); an error when it names no supported system.</summary>
+    public Geo.Crs Crs(string? text)
+    {
+        if (!Geo.CoordinateSystems.TryParse(text, out var crs)) Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        return crs;
+    }
+
     /// <summary>Checks a coordinate pair: finite, lon in [-180, 180], lat in [-90, 90] (degrees).</summary>
     public void Coordinates(double? lon, double? lat, string lonName = "lon", string latName = "lat", bool required = true)
     {

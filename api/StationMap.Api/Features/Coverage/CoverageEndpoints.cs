@@ -63,7 +63,7 @@ public static class CoverageEndpoints
         v.Range(q.Worst, "worst", 0, MaxWorst);
         var format = (q.Format ?? "json").Trim().ToLowerInvariant();
         if (format is not ("json" or "csv" or "geojson")) v.Add("format", "format must be one of json, csv, geojson.");
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         if (!v.IsValid) return v.Problem();
 
         var timer = System.Diagnostics.Stopwatch.StartNew();

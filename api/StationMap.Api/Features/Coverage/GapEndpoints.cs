@@ -94,7 +94,7 @@ public static class GapEndpoints
         var v = new Validation();
         var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
         v.Range(q.Cell, "cell", MinCellM, MaxCellM);
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         var bbox = ListEndpoint.ParseBbox(q.Bbox, crs, v);
         if (q.Bbox is null && q.District is null) v.Add("bbox", "bbox (minLon,minLat,maxLon,maxLat) or district is required.");
         if (q.Bbox is not null && q.District is not null) v.Add("bbox", "Use either bbox or district, not both.");
@@ -235,7 +235,7 @@ public static class GapEndpoints
         var v = new Validation();
         var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
         if (q.Minutes is { } m && m is not (5 or 10 or 15)) v.Add("minutes", "minutes must be 5, 10 or 15 (the stored service-area bands).");
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         if (!v.IsValid) return v.Problem();
         var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
         if (problem is not null) return problem;

@@ -62,7 +62,7 @@ public static class DistrictEndpoints
     static IResult Invalid(DistrictQuery q)
     {
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(q.Crs, out _)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        v.Crs(q.Crs);
         if ((q.Format ?? "json").ToLowerInvariant() is not ("json" or "geojson")) v.Add("format", "format must be json or geojson.");
         return v.Problem();
     }

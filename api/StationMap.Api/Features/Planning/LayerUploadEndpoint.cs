@@ -33,7 +33,7 @@ public static class LayerUploadEndpoint
         else if (!PointLayerStore.NamePattern().IsMatch(query.Name)) v.Add("name", $"name: {PointLayerStore.NameRule}.");
         var kind = (query.Kind ?? "demand").ToLowerInvariant();
         if (!PointLayerStore.Kinds.Contains(kind)) v.Add("kind", "kind must be demand or candidate.");
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         if (query.Format is not null && query.Format.ToLowerInvariant() is not ("csv" or "geojson")) v.Add("format", "format must be csv or geojson.");
         if (query.Description is { Length: > 1000 }) v.Add("description", "description must be at most 1000 characters.");
         if (!v.IsValid) return v.Problem();

@@ -61,7 +61,7 @@ public static class PlanningLayerEndpoints
     static async Task<IResult> Points(string name, [AsParameters] LayerPointsQuery query, NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         var bbox = ListEndpoint.ParseBbox(query.Bbox, crs, v);
         var format = (query.Format ?? "geojson").ToLowerInvariant();
         if (format is not ("geojson" or "csv")) v.Add("format", "format must be geojson or csv.");

@@ -149,7 +149,7 @@ public static class SuggestEndpoint
         if (body.P is not { } count || count < 1 || count > 50) v.Add("p", "p must be a whole number of new stations between 1 and 50.");
         CandidateSites.Validate(body.Candidates, v);
         var exactMode = ParseExact(body.Exact, v);
-        if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(body.Crs);
         if (!v.IsValid) return v.Problem();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -191,7 +191,7 @@ public static class SuggestEndpoint
         v.Range(body.MaxSites, "max_sites", 1, 500);
         CandidateSites.Validate(body.Candidates, v);
         var exactMode = ParseExact(body.Exact, v);
-        if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(body.Crs);
         if (!v.IsValid) return v.Problem();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -55,7 +55,7 @@ public static class WhatIfEndpoint
         var body = await PlanningBody.ReadAsync<WhatIfRequest>(request, v, ct);
         if (body is null) return v.Problem();
         var p = CoverageRequest.Parse(body.Mode, body.Minutes, body.Layer, body.District, body.At, v);
-        if (!CoordinateSystems.TryParse(body.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(body.Crs);
         var add = body.Add ?? [];
         var remove = body.Remove ?? [];
         if (add.Count > MaxSites) v.Add("add", $"add takes at most {MaxSites} sites.");

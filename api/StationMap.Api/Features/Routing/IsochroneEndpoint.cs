@@ -90,7 +90,7 @@ public static class IsochroneEndpoint
             _ => (SearchDirection?)null,
         };
         if (direction is null) v.Add("direction", "direction must be 'to' (who can reach the point) or 'from' (where one can get to).");
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         if (!v.IsValid) return v.Problem();
 
         var graph = graphs.Current;

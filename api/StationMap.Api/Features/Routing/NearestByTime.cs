@@ -80,7 +80,7 @@ public static class ReachableEndpoint
         v.Coordinates(q.Lon, q.Lat);
         v.Range(q.Minutes, "minutes", 1, IsochroneEndpoint.MaxMinutes);
         var mode = IsochroneEndpoint.ParseMode(q.Mode, v);
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         if (!v.IsValid) return v.Problem();
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
         var stations = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null && s.Status == "open");

@@ -69,7 +69,7 @@ public static class ServiceAreaEndpoints
         var v = new Validation();
         var mode = Mode(q.Mode, v);
         var minutes = Bands(q.Minutes, v, single: false);
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         if (!v.IsValid) return v.Problem();
         var graph = graphs.Current;
 
@@ -117,7 +117,7 @@ public static class ServiceAreaEndpoints
         var v = new Validation();
         var mode = Mode(q.Mode, v);
         var minutes = Bands(q.Minutes, v, single: true);
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(q.Crs);
         var bbox = ListEndpoint.ParseBbox(q.Bbox, crs, v);
         if (q.Bbox is null) v.Add("bbox", "bbox is required: minLon,minLat,maxLon,maxLat.");
         if (!v.IsValid) return v.Problem();

@@ -34,7 +34,7 @@ public static class ImportEndpoint
         [AsParameters] ImportQuery query, HttpRequest request, StationsDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         var contentType = request.ContentType ?? "";
         var format = query.Format?.ToLowerInvariant()
                      ?? (contentType.Contains("csv") ? "csv" : contentType.Contains("json") ? "geojson" : null);

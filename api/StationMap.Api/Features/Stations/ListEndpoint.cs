@@ -35,7 +35,7 @@ public static class ListEndpoint
     public static async Task<IResult> Handle([AsParameters] ListQuery query, StationsDb db, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         var bbox = ParseBbox(query.Bbox, crs, v);
         var near = query.Lon is not null || query.Lat is not null || query.Radius is not null;
         if (near)

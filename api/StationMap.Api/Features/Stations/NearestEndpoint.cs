@@ -55,7 +55,7 @@ public static class NearestEndpoint
         v.Range(query.MaxDistance, "maxDistance", 1, MaxDistanceLimit, "metres");
         var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
         var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         var byTime = query.By?.Trim().ToLowerInvariant() switch
         {
             null or "" or "distance" => false,

@@ -23,7 +23,7 @@ public static class StationWriteEndpoints
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         body.Validate(v, now);
         if (!v.IsValid) return v.Problem();
 
@@ -41,7 +41,7 @@ public static class StationWriteEndpoints
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         body.Validate(v, now);
         if (!v.IsValid) return v.Problem();
         var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
@@ -59,7 +59,7 @@ public static class StationWriteEndpoints
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs)) v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
+        var crs = v.Crs(query.Crs);
         if (!v.IsValid) return v.Problem();
         var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
         if (station is null) return NotFound(id);

@@ -76,12 +76,9 @@ public static class StationsEndpoints
     static async Task<Results<Ok<StationView>, ProblemHttpResult, ValidationProblem>> Get(
         long id, [AsParameters] GetQuery query, HttpContext http, StationsDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (!CoordinateSystems.TryParse(query.Crs, out var crs))
-        {
-            var v = new Validation();
-            v.Add("crs", "crs must be one of wgs84, gcj02, bd09.");
-            return v.Problem();
-        }
+        var v = new Validation();
+        var crs = v.Crs(query.Crs);
+        if (!v.IsValid) return v.Problem();
         var station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
         if (station is null)
             return StationWriteEndpoints.NotFound(id);
