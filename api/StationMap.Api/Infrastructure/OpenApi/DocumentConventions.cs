@@ -1,0 +1,68 @@
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace StationMap.Api.Infrastructure.OpenApi;
+
+/// <summary>
+/// Document-wide parts: a relative server (replaced by the request's base when served), tag
+/// descriptions, and the problem-details schemas every error response refers to, with the
+/// traceId every problem carries.
+/// </summary>
+public sealed class DocumentConventions : IDocumentFilter
+{
+    static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Stations"] = "Rest stations: nearest, search, change feed, reachable by travel time, and writes with an API key.",
+        ["Service areas"] = "Travel-time isochrones around any point and the stations' precomputed service areas.",
+        ["Coverage"] = "How much demand is within N minutes of an open station: reports, gap surface, uncovered areas, tiles.",
+        ["Planning"] = "What-if scenarios and where to add stations (maximal and set covering).",
+        ["Planning layers"] = "Demand and candidate point layers that coverage and planning read.",
+        ["Districts"] = "District boundaries the planner reports by.",
+        ["Maps"] = "Vector tiles of the road network for map clients.",
+        ["Platform"] = "Liveness, readiness and the configuration map clients start from.",
+    };
+
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The instance serving this document" }];
+        var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
+            .Select(t => t.Name).Where(n => n is not null).Distinct().Order(StringComparer.Ordinal);
+        document.Tags = new HashSet<OpenApiTag>(used.Select(name => new OpenApiTag
+        {
+            Name = name, Description = TagDescriptions.GetValueOrDefault(name!, name!),
+        }));
+
+        var schemas = context.SchemaRepository.Schemas;
+        schemas["ProblemDetails"] = Problem(validation: false);
+        schemas["ValidationProblemDetails"] = Problem(validation: true);
+        schemas.Remove("HttpValidationProblemDetails");
+    }
+
+    static OpenApiSchema Problem(bool validation)
+    {
+        var properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", Description = "A URI naming the kind of problem; stable per kind." },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Short summary of the kind of problem, the same for every occurrence." },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What went wrong in this request and what to change." },
+            ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request path." },
+            ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "W3C trace id of the request, for the server's logs." },
+        };
+        if (validation)
+            properties["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                Description = "Messages keyed by the parameter or body field they concern (lat, bbox, amenities, If-Match, body, …).",
+            };
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object, Properties = properties, AdditionalPropertiesAllowed = true,
+            Required = new HashSet<string> { "title", "status" },
+            Description = validation
+                ? "RFC 9457 problem details for invalid input, with errors keyed by parameter name."
+                : "RFC 9457 problem details (application/problem+json).",
+        };
+    }
+}
