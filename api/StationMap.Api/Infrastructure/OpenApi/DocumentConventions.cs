@@ -22,8 +22,35 @@ public sealed class DocumentConventions : IDocumentFilter
         ["Platform"] = "Liveness, readiness and the configuration map clients start from.",
     };
 
+    /// <summary>Descriptions for operations whose registration gives only a summary (keyed by operationId).</summary>
+    static readonly Dictionary<string, string> OperationDescriptions = new()
+    {
+        ["GetDistrict"] = "The district's code, names, area (km²) and centroid; format=geojson gives a Feature with its MultiPolygon. 404 for an unknown id.",
+        ["ListPlanningLayers"] = "Every demand and candidate layer with its point count, total weight, source, demo flag and last replacement time.",
+        ["DeletePlanningLayer"] = "Deletes the layer and all its points (admin key). 404 for an unknown layer.",
+        ["Health"] = "Liveness: 200 while the process runs; says nothing about the database (see /readyz).",
+        ["Ready"] = "Readiness: 200 when the database answers within 5 s and every migration is applied; 503 with the reason otherwise.",
+        ["ClientConfig"] = "The basemap style URL and attribution, the default centre and zoom, the amenity and tier vocabularies, " +
+                           "whether the data are demo data, and the loaded road graph (routing: version, region, modes, bbox) or null.",
+        ["ServiceAreaStatus"] = "How many stations' service areas are up to date on the active graph, stale or outside the network, " +
+                                "and the background job's last pass.",
+        ["CreateStation"] = "Creates a station from the body (editor key); coordinates in crs. 201 with the station and its ETag; " +
+                            "400 with errors keyed by field (opening_hours is validated).",
+        ["GetStation"] = "One station with hours_week (the next seven days, today first) and open_state; ETag = its version.",
+        ["ReplaceStation"] = "Replaces every field of the station (editor key). If-Match with the current ETag (or version in the body) is required: " +
+                             "412 when stale, 428 when missing.",
+        ["PatchStation"] = "Changes the fields present in the body (RFC 7396 JSON merge patch; null clears a field; editor key). " +
+                           "If-Match with the current ETag (or version in the body) is required: 412 when stale, 428 when missing.",
+        ["DeleteStation"] = "Soft delete (admin key): the station leaves every read and appears in the change feed with deleted_at set. " +
+                            "If-Match is optional; 412 when it is stale.",
+    };
+
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+            if (string.IsNullOrEmpty(operation.Description) && operation.OperationId is { } id && OperationDescriptions.TryGetValue(id, out var text))
+                operation.Description = text;
+
         document.Servers = [new OpenApiServer { Url = "/", Description = "The instance serving this document" }];
         var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
             .Select(t => t.Name).Where(n => n is not null).Distinct().Order(StringComparer.Ordinal);
