@@ -15,6 +15,7 @@ import booleanClockwise from '@turf/boolean-clockwise';
 import area from '@turf/area';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
+import Ajv from 'ajv';
 
 const BASE = (process.env.STATIONMAP_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 // The demo city's centre and a 4 × 4 km box inside it.
@@ -23,19 +24,19 @@ const BOX = '120.14,30.25,120.18,30.29';
 const PLAN = { mode: 'ebike', minutes: 15, layer: 'demo-demand', candidates: { layer: 'demo-candidates' } };
 
 const exports = [
-  { name: 'stations format=geojson', path: `/api/v1/stations?bbox=${BOX}&format=geojson&limit=1000` },
-  { name: 'isochrones', path: `/api/v1/isochrones?lon=${LON}&lat=${LAT}&mode=ebike&minutes=5,10,15` },
-  { name: 'isochrones walk direction=from', path: `/api/v1/isochrones?lon=${LON}&lat=${LAT}&mode=walk&minutes=10&direction=from` },
-  { name: 'station service area', path: '/api/v1/stations/{station}/service-area?mode=ebike', waitReady: true },
-  { name: 'service-areas in a bbox', path: `/api/v1/service-areas?bbox=${BOX}&mode=ebike&minutes=15`, waitReady: true },
-  { name: 'coverage format=geojson', path: '/api/v1/coverage?format=geojson' },
-  { name: 'coverage/gaps', path: `/api/v1/coverage/gaps?bbox=${BOX}` },
-  { name: 'coverage/uncovered', path: '/api/v1/coverage/uncovered?mode=ebike&minutes=15' },
-  { name: 'districts format=geojson', path: '/api/v1/districts?format=geojson' },
-  { name: 'district format=geojson', path: '/api/v1/districts/{district}?format=geojson', feature: true },
-  { name: 'planning layer points format=geojson', path: `/api/v1/planning/layers/demo-demand/points?format=geojson&bbox=${BOX}` },
-  { name: 'planning/suggest format=geojson', path: '/api/v1/planning/suggest?format=geojson', body: { ...PLAN, p: 3 } },
-  { name: 'planning/cover format=geojson', path: '/api/v1/planning/cover?format=geojson', body: { ...PLAN, target_pct: 80 } },
+  { name: 'stations format=geojson', op: 'get /api/v1/stations', path: `/api/v1/stations?bbox=${BOX}&format=geojson&limit=1000` },
+  { name: 'isochrones', op: 'get /api/v1/isochrones', path: `/api/v1/isochrones?lon=${LON}&lat=${LAT}&mode=ebike&minutes=5,10,15` },
+  { name: 'isochrones walk direction=from', op: 'get /api/v1/isochrones', path: `/api/v1/isochrones?lon=${LON}&lat=${LAT}&mode=walk&minutes=10&direction=from` },
+  { name: 'station service area', op: 'get /api/v1/stations/{id}/service-area', path: '/api/v1/stations/{station}/service-area?mode=ebike', waitReady: true },
+  { name: 'service-areas in a bbox', op: 'get /api/v1/service-areas', path: `/api/v1/service-areas?bbox=${BOX}&mode=ebike&minutes=15`, waitReady: true },
+  { name: 'coverage format=geojson', op: 'get /api/v1/coverage', path: '/api/v1/coverage?format=geojson' },
+  { name: 'coverage/gaps', op: 'get /api/v1/coverage/gaps', path: `/api/v1/coverage/gaps?bbox=${BOX}` },
+  { name: 'coverage/uncovered', op: 'get /api/v1/coverage/uncovered', path: '/api/v1/coverage/uncovered?mode=ebike&minutes=15' },
+  { name: 'districts format=geojson', op: 'get /api/v1/districts', path: '/api/v1/districts?format=geojson' },
+  { name: 'district format=geojson', op: 'get /api/v1/districts/{id}', path: '/api/v1/districts/{district}?format=geojson', feature: true },
+  { name: 'planning layer points format=geojson', op: 'get /api/v1/planning/layers/{name}/points', path: `/api/v1/planning/layers/demo-demand/points?format=geojson&bbox=${BOX}` },
+  { name: 'planning/suggest format=geojson', op: 'post /api/v1/planning/suggest', path: '/api/v1/planning/suggest?format=geojson', body: { ...PLAN, p: 3 } },
+  { name: 'planning/cover format=geojson', op: 'post /api/v1/planning/cover', path: '/api/v1/planning/cover?format=geojson', body: { ...PLAN, target_pct: 80 } },
 ];
 
 function tileOf(lon, lat, z) {
@@ -83,6 +84,25 @@ const featuresOf = (doc) => (doc.type === 'Feature' ? [doc] : doc.features ?? []
 const hasOgrinfo = spawnSync('ogrinfo', ['--version']).status === 0;
 
 const known = await ids();
+const openapi = JSON.parse((await get('/swagger/v1/swagger.json')).body);
+// The document's components as one schema, so each response schema's $refs resolve; nullable is OpenAPI 3.0's, which Ajv reads.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema({ $id: 'openapi', components: openapi.components });
+
+/** The schema the OpenAPI document gives an operation's 200 answer of a content type, or undefined. */
+function documented(op, contentType) {
+  const [method, path] = op.split(' ');
+  const schema = openapi.paths[path]?.[method]?.responses?.['200']?.content?.[contentType]?.schema;
+  return schema && JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'));
+}
+
+const csvExports = [
+  { name: 'stations format=csv', op: 'get /api/v1/stations', path: `/api/v1/stations?bbox=${BOX}&format=csv` },
+  { name: 'coverage format=csv', op: 'get /api/v1/coverage', path: '/api/v1/coverage?format=csv' },
+  { name: 'planning layer points format=csv', op: 'get /api/v1/planning/layers/{name}/points', path: `/api/v1/planning/layers/demo-demand/points?format=csv&bbox=${BOX}` },
+  { name: 'planning/suggest format=csv', op: 'post /api/v1/planning/suggest', path: '/api/v1/planning/suggest?format=csv', body: { ...PLAN, p: 3 } },
+  { name: 'planning/cover format=csv', op: 'post /api/v1/planning/cover', path: '/api/v1/planning/cover?format=csv', body: { ...PLAN, target_pct: 80 } },
+];
 
 for (const e of exports) {
   describe(e.name, () => {
@@ -110,6 +130,15 @@ for (const e of exports) {
           `; other top-level members: ${Object.keys(doc).filter((k) => k !== 'features').join(', ')}`);
       });
     }
+
+    it(`${e.name} › matches the schema the OpenAPI document gives it`, () => {
+      assert.ok(doc, 'no document');
+      const schema = documented(e.op, 'application/geo+json');
+      assert.ok(schema, `${e.op} documents no application/geo+json schema`);
+      const validate = ajv.compile(schema);
+      const ok = validate(doc);
+      assert.ok(ok, (validate.errors ?? []).slice(0, 10).map((x) => `${x.instancePath || '/'} ${x.message} ${JSON.stringify(x.params)}`).join('; '));
+    });
 
     it(`${e.name} › OpenLayers GeoJSON readFeatures`, () => {
       assert.ok(doc, 'no document');
@@ -167,6 +196,19 @@ for (const e of exports) {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+}
+
+for (const c of csvExports) {
+  it(`${c.name} › header row is the documented x-csv-columns`, async () => {
+    const schema = documented(c.op, 'text/csv');
+    assert.ok(schema?.['x-csv-columns'], `${c.op} documents no text/csv columns`);
+    const init = c.body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c.body) } : undefined;
+    const res = await get(c.path, init);
+    assert.equal(res.status, 200, res.body.toString().slice(0, 300));
+    assert.match(res.type, /^text\/csv/);
+    const header = res.body.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].split(',');
+    assert.deepEqual(header, schema['x-csv-columns']);
   });
 }
 
