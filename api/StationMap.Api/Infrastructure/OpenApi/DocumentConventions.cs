@@ -59,10 +59,93 @@ public sealed class DocumentConventions : IDocumentFilter
             Name = name, Description = TagDescriptions.GetValueOrDefault(name!, name!),
         }));
 
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+            if (operation.OperationId is { } id && operation.RequestBody is OpenApiRequestBody body && body.Content is not null)
+                RequestBody(id, body, context.SchemaRepository);
+
         var schemas = context.SchemaRepository.Schemas;
         schemas["ProblemDetails"] = Problem(validation: false);
         schemas["ValidationProblemDetails"] = Problem(validation: true);
         schemas.Remove("HttpValidationProblemDetails");
+    }
+
+    /// <summary>
+    /// Bodies the handlers read by hand (a JSON merge patch, CSV or GeoJSON uploads), which the API
+    /// explorer can only see as "an object" or "a string".
+    /// </summary>
+    static void RequestBody(string operationId, OpenApiRequestBody body, SchemaRepository repository)
+    {
+        switch (operationId)
+        {
+            case "PatchStation":
+                body.Description = "JSON merge patch (RFC 7396): only the fields to change, null clears a field; the fields are those of StationInput.";
+                foreach (var media in body.Content!.Values.OfType<OpenApiMediaType>()) media.Schema = new OpenApiSchemaReference("StationInput", null);
+                break;
+            case "ImportStations":
+                body.Description = "CSV with the columns of format=csv exports (at least name, lon, lat), or a GeoJSON FeatureCollection of Points whose properties are station fields.";
+                Upload(body, repository, "StationImportFeatureCollection", new OpenApiSchemaReference("StationInput", null),
+                    ExportSchemas.CsvSchema("ListStations")!.Description!.Replace("then one row per item", "then one row per station; only name, lon and lat are required"));
+                break;
+            case "UploadPlanningLayer":
+                body.Description = "CSV lon,lat[,weight][,label|name][,category|kind] (an id column is ignored, so an export reads back), " +
+                                   "or a GeoJSON FeatureCollection of Points with properties weight, name/label, category/kind.";
+                Upload(body, repository, "LayerPointImportFeatureCollection", new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["weight"] = new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null, Minimum = "0", Maximum = "1000000000", Description = "Demand weight (default 1)." },
+                        ["label"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = 200, Description = "Label (or name)." },
+                        ["name"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = 200, Description = "Read as label when label is absent." },
+                        ["category"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = 64, Description = "Category (or kind)." },
+                        ["kind"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = 64, Description = "Read as category when category is absent." },
+                    },
+                }, "CSV (UTF-8) with a header row: lon, lat, then optionally weight, label (or name), category (or kind); id is ignored.");
+                break;
+        }
+    }
+
+    static void Upload(OpenApiRequestBody body, SchemaRepository repository, string collectionId, IOpenApiSchema properties, string csvDescription)
+    {
+        if (!repository.Schemas.ContainsKey(collectionId))
+        {
+            var point = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object, Required = new HashSet<string> { "type", "coordinates" },
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("Point")] },
+                    ["coordinates"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Number }, MinItems = 2, MaxItems = 3,
+                        Description = "lon, lat in the crs given by the query." },
+                },
+            };
+            var feature = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object, Required = new HashSet<string> { "type", "geometry", "properties" },
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("Feature")] },
+                    ["geometry"] = point, ["properties"] = properties,
+                },
+            };
+            repository.AddDefinition(collectionId, new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object, Required = new HashSet<string> { "type", "features" }, AdditionalPropertiesAllowed = true,
+                Description = "A GeoJSON FeatureCollection of Points to import.",
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("FeatureCollection")] },
+                    ["features"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = feature, MinItems = 1 },
+                },
+            });
+        }
+        foreach (var (contentType, media) in body.Content!)
+        {
+            if (media is not OpenApiMediaType m) continue;
+            m.Schema = contentType.StartsWith("text/", StringComparison.Ordinal)
+                ? new OpenApiSchema { Type = JsonSchemaType.String, Description = csvDescription }
+                : new OpenApiSchemaReference(collectionId, null);
+        }
     }
 
     static OpenApiSchema Problem(bool validation)

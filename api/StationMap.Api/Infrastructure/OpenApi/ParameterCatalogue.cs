@@ -41,7 +41,7 @@ public sealed class ParameterCatalogue : IOperationFilter
         ["mode"] = new("Travel mode over the road network.", "ebike", AllModes, "ebike"),
         ["minutes"] = new("Travel-time cut-off in minutes.", 15, Default: 15, Minimum: "1", Maximum: "60"),
         ["bbox"] = new("Bounding box minLon,minLat,maxLon,maxLat in degrees (in crs).", "120.14,30.25,120.18,30.29", Pattern: BboxPattern),
-        ["format"] = new("Representation of the answer.", "json", ["json"], "json"),
+        ["format"] = new("Representation of the answer."),
         ["limit"] = new("Page size: how many items to return.", 10, Minimum: "1"),
         ["page"] = new("Page number, from 1; has_more in the answer says whether another page exists.", 1, Default: 1, Minimum: "1", Maximum: "1000000"),
         ["q"] = new("Text search in name, English name, address and district (case-insensitive substring, at most 100 characters).", "暖心"),
