@@ -24,7 +24,9 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(command, args) {
-  const r = spawnSync(command, args, { cwd: HERE, encoding: 'utf8', maxBuffer: 64 << 20 });
+  // No telemetry or update check: the tests talk to the API under test only.
+  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
+  const r = spawnSync(command, args, { cwd: HERE, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error) throw r.error;
   return r;
 }
