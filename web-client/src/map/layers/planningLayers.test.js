@@ -1,35 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { createDemandLayers, worstFeatures } from './demand.js';
 import { DISTRICTS_FOCUS, DISTRICTS_LABELS, createDistrictsLayer, findDistrict, geometryBounds } from './districts.js';
 import { GAPS_LAYER, GAPS_SOURCE, UNREACHABLE_COLOR, createGapsLayer, gapClasses, gapColorExpression } from './gaps.js';
+import { fakeMap, validLayers } from './fakeMap.js';
 import { SUGGESTIONS_LAYER, SUGGESTIONS_SOURCE, createSuggestionsLayer, siteFeatures } from './suggestions.js';
-
-function fakeMap() {
-  const sources = new Map();
-  const layers = [];
-  const find = (id) => layers.find((l) => l.id === id);
-  return {
-    layers,
-    getSource: (id) => sources.get(id),
-    getLayer: (id) => find(id),
-    addSource: (id, spec) => sources.set(id, { spec, data: spec.data, tiles: spec.tiles, setData(d) { this.data = d; }, setTiles(t) { this.tiles = t; } }),
-    addLayer: (layer, before) => { layer.before = before; layers.push(layer); },
-    setFilter: (id, filter) => { find(id).filter = filter; },
-    setPaintProperty: (id, name, value) => { find(id).paint[name] = value; },
-    setLayoutProperty: (id, name, value) => { (find(id).layout ??= {})[name] = value; },
-  };
-}
-
-/** Checks layers against the MapLibre style spec (the way the real map would reject them). */
-function validLayers(map) {
-  const sources = {};
-  for (const l of map.layers) {
-    if (!sources[l.source]) sources[l.source] = l['source-layer'] ? { type: 'vector', tiles: ['http://x/{z}/{x}/{y}.mvt'] } : { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
-  }
-  const clean = map.layers.map(({ before, ...l }) => l);
-  return validateStyleMin({ version: 8, glyphs: 'http://x/{fontstack}/{range}.pbf', sources, layers: clean });
-}
 
 describe('gap surface', () => {
   it('classes break at N/3, 2N/3, N, 1.5N and 2N; the first three are covered', () => {
