@@ -12,6 +12,7 @@ import { createPlanner } from './planner.js';
 import { initialState } from './state/appState.js';
 import { viewFromSearch } from './state/plannerState.js';
 import { createStore, watch } from './state/store.js';
+import { stationFromSearch } from './state/url.js';
 import { mountFilters } from './ui/filters.js';
 import { createLayout } from './ui/layout.js';
 import { mountMapButtons, mountNotices } from './ui/notices.js';
@@ -19,13 +20,8 @@ import { mountPlanner } from './ui/planner/panel.js';
 import { mountSheet } from './ui/sheet.js';
 import { mountTopbar } from './ui/topbar.js';
 
-function deepLinkStation(search) {
-  const raw = new URLSearchParams(search).get('station');
-  return raw && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : null;
-}
-
 const store = createStore(initialState({
-  lang: loadLang(), deepLinkId: deepLinkStation(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
+  lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
 }));
 const actions = createApp(store);
 const planner = createPlanner(store);
