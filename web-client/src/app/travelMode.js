@@ -13,9 +13,10 @@ export function loadTravelMode(storage = globalThis.localStorage) {
   }
 }
 
-export function saveTravelMode(mode, storage = globalThis.localStorage) {
+/** storage defaults to localStorage, looked up inside the try: where it is blocked, reading it throws. */
+export function saveTravelMode(mode, storage) {
   try {
-    storage?.setItem(MODE_STORAGE_KEY, mode);
+    (storage === undefined ? globalThis.localStorage : storage)?.setItem(MODE_STORAGE_KEY, mode);
   } catch {
     // not remembered, still switched
   }

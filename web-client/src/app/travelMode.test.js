@@ -15,6 +15,15 @@ describe('travel mode', () => {
     const blocked = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); } };
     expect(loadTravelMode(blocked)).toBe('ebike');
     expect(() => saveTravelMode('walk', blocked)).not.toThrow();
+    // Where the browser blocks storage, merely reading window.localStorage throws.
+    vi.stubGlobal('localStorage', undefined);
+    Object.defineProperty(globalThis, 'localStorage', { configurable: true, get() { throw new Error('SecurityError'); } });
+    try {
+      expect(() => saveTravelMode('walk')).not.toThrow();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(() => globalThis.localStorage).not.toThrow();
   });
 
   it('a switch reloads the list, and the circle when a station is open; the same mode does nothing', () => {
