@@ -4,9 +4,10 @@ import { TRAVEL_MODES } from '../api/requests.js';
 
 export const MODE_STORAGE_KEY = 'stationmap.mode';
 
-export function loadTravelMode(storage = globalThis.localStorage) {
+/** storage defaults to localStorage, looked up inside the try: where it is blocked, reading it throws. */
+export function loadTravelMode(storage) {
   try {
-    const saved = storage?.getItem(MODE_STORAGE_KEY);
+    const saved = (storage === undefined ? globalThis.localStorage : storage)?.getItem(MODE_STORAGE_KEY);
     return TRAVEL_MODES.includes(saved) ? saved : 'ebike';
   } catch {
     return 'ebike';
