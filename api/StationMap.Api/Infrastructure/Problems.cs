@@ -70,6 +70,15 @@ public static class Problems
         OutsideNetworkKind, PreconditionRequired, RateLimited, InternalError, NoRoadNetworkKind, DatabaseUnavailable,
     ];
 
+    /// <summary>The general kind for a status (for problems written outside the catalogue); null for a status it has none for.</summary>
+    public static ProblemKind? ForStatus(int status) => status switch
+    {
+        400 => InvalidParameters, 401 => ApiKeyRequired, 403 => Forbidden, 404 => RouteNotFound, 405 => MethodNotAllowed,
+        412 => PreconditionFailed, 413 => BodyTooLarge, 415 => UnsupportedMediaType, 428 => PreconditionRequired,
+        429 => RateLimited, 500 => InternalError, 503 => DatabaseUnavailable,
+        _ => null,
+    };
+
     /// <summary>A problem of <paramref name="kind"/> with a detail and optional extension members.</summary>
     public static ProblemHttpResult Of(ProblemKind kind, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(statusCode: kind.Status, title: kind.Title, type: kind.Type, detail: detail, extensions: extensions);
