@@ -148,7 +148,7 @@ public static class GapEndpoints
         }
         var minutes = CentreMinutes(c!.Field, c.Graph.Engine, p!.Mode, centres);
         // Whole hexagons (never clipped), so there are no specks to drop.
-        var features = shapes.Select((shape, i) => GeoJson.Feature(GeoJsonGeometry.Write(shape, crs),
+        var features = shapes.Select((shape, i) => GeoJson.Feature(GeoJsonGeometry.Write(shape, crs, polygon: true),
             GeoJson.Properties(new GapCell(minutes[i], minutes[i] <= p.Minutes))));
         return GeoJson.Collection<GapCell>(crs, features, new JsonObject
         {

@@ -17,7 +17,8 @@ namespace StationMap.Api.Infrastructure.Formats;
 ///   the area of the raster cell that traced the polygon (<see cref="GeoJsonGeometry.CellArea"/>): anything
 ///   smaller than one cell is an artefact of the grid, not a place.</item>
 /// </list>
-/// Polygons are always written as MultiPolygon so a feature's geometry type does not depend on its shape.
+/// Polygons are written as MultiPolygon (unless asked for a single Polygon) so a feature's geometry
+/// type does not depend on its shape.
 /// </summary>
 public static class GeoJsonGeometry
 {
@@ -39,14 +40,20 @@ public static class GeoJsonGeometry
     public static JsonObject Position(double x, double y) =>
         new() { ["type"] = "Point", ["coordinates"] = new JsonArray(x, y) };
 
-    /// <summary>A (Multi)Polygon as a normalised MultiPolygon; other geometry types as points or null.</summary>
-    public static JsonObject? Write(Geometry? geometry, Crs crs, double minPartAreaM2 = 0)
+    /// <summary>A (Multi)Polygon as a normalised MultiPolygon (or, with <paramref name="polygon"/>, a Polygon when it is one); points as points.</summary>
+    public static JsonObject? Write(Geometry? geometry, Crs crs, double minPartAreaM2 = 0, bool polygon = false)
     {
         if (geometry is null) return null;
         if (geometry is Point p) return p.IsEmpty ? null : Point(p.X, p.Y, crs);
         var parts = new JsonArray();
-        foreach (var polygon in Polygons(geometry))
-            if (Polygon(polygon, crs, minPartAreaM2) is { } rings) parts.Add(rings);
+        foreach (var part in Polygons(geometry))
+            if (Polygon(part, crs, minPartAreaM2) is { } rings) parts.Add(rings);
+        if (polygon && parts.Count == 1 && geometry is Polygon)
+        {
+            var single = parts[0]!;
+            parts.RemoveAt(0);
+            return new JsonObject { ["type"] = "Polygon", ["coordinates"] = single };
+        }
         return new JsonObject { ["type"] = "MultiPolygon", ["coordinates"] = parts };
     }
 
