@@ -261,18 +261,8 @@ public static class GapEndpoints
     /// <summary>Each district minus the union of the given stations' stored bands (WGS-84 WKB, km²).</summary>
     static async Task<List<UncoveredRow>> UncoveredRowsAsync(NpgsqlDataSource data, long[] ids, string mode, int minutes, long? district)
     {
-        // service_area_geom_idx serves the && prefilter; the union is per district, so only nearby circles take part.
-        await using var cmd = data.CreateCommand("""
-            SELECT d.id, d.name, d.area_km2, ST_AsBinary(u.geom), ST_Area(u.geom::geography) / 1e6
-            FROM district d
-            CROSS JOIN LATERAL (
-                SELECT ST_Multi(ST_CollectionExtract(CASE WHEN s.g IS NULL THEN d.geom ELSE ST_Difference(d.geom, s.g) END, 3)) AS geom
-                FROM (SELECT ST_Union(a.geom) AS g FROM service_area a
-                      WHERE a.station_id = ANY($1) AND a.mode = $2 AND a.minutes = $3 AND a.geom && d.geom) s
-            ) u
-            WHERE $4::bigint IS NULL OR d.id = $4
-            ORDER BY d.id
-            """);
+        // stationmap.uncovered_area (migration 0007): the union is per district, prefiltered on service_area_geom_idx.
+        await using var cmd = data.CreateCommand("SELECT id, name, area_km2, ST_AsBinary(geom), uncovered_km2 FROM stationmap.uncovered_area($1, $2, $3, $4)");
         cmd.Parameters.AddWithValue(ids);
         cmd.Parameters.AddWithValue(mode);
         cmd.Parameters.AddWithValue(minutes);

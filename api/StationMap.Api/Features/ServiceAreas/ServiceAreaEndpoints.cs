@@ -157,10 +157,8 @@ public static class ServiceAreaEndpoints
 
     static async Task<int> StaleCountAsync(NpgsqlConnection conn, long version, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT count(*) FROM station s LEFT JOIN service_area_state st ON st.station_id = s.id
-            WHERE s.deleted_at IS NULL AND s.status <> 'closed_permanently' AND {ServiceAreaJob.StaleCondition(version)}
-            """, conn);
+        await using var cmd = new NpgsqlCommand("SELECT stations - up_to_date FROM stationmap.service_area_progress($1)", conn);
+        cmd.Parameters.AddWithValue(version);
         return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
@@ -168,11 +166,8 @@ public static class ServiceAreaEndpoints
     {
         var version = graphs.Current?.Info.Version ?? -1;
         await using var conn = await data.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT count(*), count(*) FILTER (WHERE NOT {ServiceAreaJob.StaleCondition(version)}), count(*) FILTER (WHERE st.outcome = 'outside_network' AND st.graph_version = {version})
-            FROM station s LEFT JOIN service_area_state st ON st.station_id = s.id
-            WHERE s.deleted_at IS NULL AND s.status <> 'closed_permanently'
-            """, conn);
+        await using var cmd = new NpgsqlCommand("SELECT stations, up_to_date, outside_network FROM stationmap.service_area_progress($1)", conn);
+        cmd.Parameters.AddWithValue(version);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         var (total, current, outside) = ((int)r.GetInt64(0), (int)r.GetInt64(1), (int)r.GetInt64(2));
