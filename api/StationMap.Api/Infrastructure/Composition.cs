@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 using Npgsql;
+using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -49,6 +50,8 @@ public static class Composition
                 Description = "API key (./stationmap apikey create --role editor|admin)",
             });
             o.OperationFilter<SwaggerConventions>();
+            o.MapQueryValueTypes();
+            o.OperationFilter<Formats.ResponseFormatsFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });
