@@ -85,7 +85,7 @@ public static class CoverageEndpoints
         return format switch
         {
             Format.Csv => new Csv<CoverageCsvRow>(response.Districts.Select(d => new CoverageCsvRow(d, response)),
-                $"coverage-{response.Mode}-{response.Minutes}min-{FileNamePart(response.Layer)}.csv"),
+                $"coverage-{response.Mode}-{response.Minutes}min-{CsvFiles.Part(response.Layer)}.csv"),
             Format.GeoJson => await GeoJsonAsync(response, data, crs, ct),
             _ => TypedResults.Ok(response),
         };
@@ -107,9 +107,6 @@ public static class CoverageEndpoints
             totals.OffNetworkPoints, totals.MeanMinutes, totals.P95Minutes, districts, worstPoints, CoverageReport.Catchments(c, times),
             CoordinateSystems.Name(crs), c.Graph.Info.Attribution, Math.Round(startMs + timer.Elapsed.TotalMilliseconds, 1));
     }
-
-    /// <summary>A layer name made safe for a file name (letters, digits, - _ . only).</summary>
-    public static string FileNamePart(string text) => new(text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
 
     /// <summary>Districts as features (polygons from PostGIS) carrying the table's numbers; the outside row has no geometry.</summary>
     static async Task<GeoJson<DistrictCoverage>> GeoJsonAsync(CoverageResponse r, NpgsqlDataSource data, Crs crs, CancellationToken ct)

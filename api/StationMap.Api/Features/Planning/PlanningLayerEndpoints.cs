@@ -90,7 +90,7 @@ public static class PlanningLayerEndpoints
                 var (lon, lat) = CoordinateSystems.FromWgs84(crs, r.GetDouble(1), r.GetDouble(2));
                 rows.Add(new(r.GetInt64(0), Math.Round(lon, 7), Math.Round(lat, 7), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
             }
-        if (format == Format.Csv) return new Csv<LayerPoint>(rows, $"layer-{Coverage.CoverageEndpoints.FileNamePart(layer.Name)}.csv");
+        if (format == Format.Csv) return new Csv<LayerPoint>(rows, $"layer-{CsvFiles.Part(layer.Name)}.csv");
         return GeoJson.Collection<LayerPoint>(crs,
             rows.Select(p => GeoJson.Feature(GeoJsonGeometry.Position(p.Lon, p.Lat), GeoJson.Properties(p), p.Id)),
             new JsonObject { ["layer"] = layer.Name, ["kind"] = layer.Kind, ["is_demo"] = layer.IsDemo, ["updated_at"] = layer.UpdatedAt });

@@ -3,9 +3,6 @@ using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Stations;
 
-/// <summary>A station's properties in GeoJSON: the JSON fields without lon/lat (they are the geometry).</summary>
-public sealed record StationProperties(StationView Station);
-
 /// <summary>One CSV row of a station page; the import endpoint reads the same columns back.</summary>
 public sealed record StationCsvRow(StationView S) : ICsvRow
 {

@@ -16,6 +16,13 @@ public interface ICsvRow
     IEnumerable<object?> Values();
 }
 
+/// <summary>File names offered for CSV downloads.</summary>
+public static class CsvFiles
+{
+    /// <summary>Text made safe for a file name: ASCII letters, digits and - _ . kept, anything else becomes _.</summary>
+    public static string Part(string text) => new(text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+}
+
 /// <summary>The CSV columns of an endpoint, for the OpenAPI document.</summary>
 public sealed record CsvColumnsMetadata(IReadOnlyList<string> Columns);
 
