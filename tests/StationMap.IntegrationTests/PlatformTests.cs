@@ -83,6 +83,11 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(["walk", "ebike", "car"], parameters["mode"]["enum"]!.AsArray().Select(v => (string)v!));
         Assert.Equal(["wgs84", "gcj02", "bd09"], parameters["crs"]["enum"]!.AsArray().Select(v => (string)v!));
         Assert.Equal("string", (string?)parameters["minutes"]["type"]);
+
+        // The problem catalogue is listed in the document, as in the README.
+        var description = (string?)doc["info"]!["description"] ?? "";
+        foreach (var slug in new[] { "invalid-parameters", "station-not-found", "outside-road-network", "rate-limited", "database-unavailable", "method-not-allowed" })
+            Assert.Contains($"/problems/{slug}", description);
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public static class Composition
             o.OperationFilter<SwaggerConventions>();
             o.MapQueryValueTypes();
             o.OperationFilter<Formats.ResponseFormatsFilter>();
+            o.DocumentFilter<ProblemCatalogueDocument>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });
