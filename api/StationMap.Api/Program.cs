@@ -15,18 +15,21 @@ builder.Services.AddStationMap(builder.Configuration);
 
 var app = builder.Build();
 app.UseStationMapPipeline();
-app.MapPlatform();
-app.MapStations();
-app.MapRoadTiles();
-app.MapIsochrones();
-app.MapServiceAreas();
-app.MapReachable();
-app.MapDistricts();
-app.MapPlanningLayers();
-app.MapCoverage();
-app.MapCoverageGaps();
-app.MapWhatIf();
-app.MapPlanningSuggest();
+app.MapProbes();
+
+// Every API route, in one group: the unknown/invalid query parameter filter is set here once;
+// each feature adds its routes (and its OpenAPI tag) with one MapXxx.
+var api = app.MapGroup("/api/v1").ForApi();
+api.MapPlatform();
+api.MapStations();
+api.MapRoadTiles();
+api.MapIsochrones();
+api.MapServiceAreas();
+api.MapDistricts();
+api.MapPlanningLayers();
+api.MapCoverage();
+api.MapWhatIf();
+api.MapPlanningSuggest();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

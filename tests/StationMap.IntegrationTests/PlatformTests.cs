@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using StationMap.IntegrationTests.Infrastructure;
 
 namespace StationMap.IntegrationTests;
@@ -102,6 +103,47 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains(put["parameters"]!.AsArray(), p => (string?)p!["name"] == "If-Match" && (string?)p["in"] == "header");
         Assert.NotNull(put["responses"]!["428"]);
         Assert.Equal("binary", (string?)paths["/api/v1/coverage/gaps/tiles/{z}/{x}/{y}.mvt"]!["get"]!["responses"]!["200"]!["content"]!["application/vnd.mapbox-vector-tile"]!["schema"]!["format"]);
+    }
+
+    [Fact]
+    public async Task Swagger_takes_geojson_and_csv_schemas_and_parameter_values_from_the_typed_results()
+    {
+        var doc = await api.Client().GetAsync("/swagger/v1/swagger.json").Json(200);
+        var paths = doc["paths"]!;
+        string? Ref(JsonNode? media) => (string?)media?["schema"]?["$ref"];
+        // Every GeoJSON answer has a FeatureCollection (or Feature) schema of its properties.
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/isochrones", "get"), ("/api/v1/service-areas", "get"), ("/api/v1/stations/{id}/service-area", "get"),
+                     ("/api/v1/coverage/gaps", "get"), ("/api/v1/coverage/uncovered", "get"), ("/api/v1/districts", "get"),
+                     ("/api/v1/stations", "get"), ("/api/v1/coverage", "get"), ("/api/v1/planning/layers/{name}/points", "get"),
+                     ("/api/v1/planning/suggest", "post"),
+                 })
+        {
+            var geo = paths[path]![method]!["responses"]!["200"]!["content"]!["application/geo+json"];
+            Assert.EndsWith("FeatureCollection", Ref(geo) ?? $"{path}: no GeoJSON schema");
+        }
+        Assert.EndsWith("Feature", Ref(paths["/api/v1/districts/{id}"]!["get"]!["responses"]!["200"]!["content"]!["application/geo+json"]));
+        var collection = doc["components"]!["schemas"]!["StationViewFeatureCollection"]!["properties"]!.AsObject();
+        Assert.Superset(new HashSet<string> { "type", "coordinate_system", "features" }, collection.Select(p => p.Key).ToHashSet());
+
+        // One status, three media types: each with its schema, and the CSV columns in the description.
+        var list = paths["/api/v1/stations"]!["get"]!["responses"]!["200"]!;
+        Assert.Equal("#/components/schemas/StationPage", Ref(list["content"]!["application/json"]));
+        Assert.NotNull(list["content"]!["text/csv"]);
+        Assert.Contains("opening_hours", (string?)list["description"]);
+
+        // Self-parsing query values are strings with their values, not the structs they parse into.
+        var parameters = paths["/api/v1/isochrones"]!["get"]!["parameters"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => p!["schema"]!);
+        Assert.Equal("string", (string?)parameters["mode"]["type"]);
+        Assert.Equal(["walk", "ebike", "car"], parameters["mode"]["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(["wgs84", "gcj02", "bd09"], parameters["crs"]["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal("string", (string?)parameters["minutes"]["type"]);
+
+        // The problem catalogue is listed in the document, as in the README.
+        var description = (string?)doc["info"]!["description"] ?? "";
+        foreach (var slug in new[] { "invalid-parameters", "station-not-found", "outside-road-network", "rate-limited", "database-unavailable", "method-not-allowed" })
+            Assert.Contains($"/problems/{slug}", description);
     }
 
     [Fact]

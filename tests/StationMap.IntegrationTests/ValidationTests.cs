@@ -41,6 +41,26 @@ public sealed class ValidationTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("/api/v1/stations/1?crs=wgs", "crs")]
     [InlineData("/api/v1/stations/nearest?lon=120&lat=30&lon=121", "lon")]
     [InlineData("/api/v1/stations/nearest?lon=120&lat=30&limit=1&limit=5", "limit")]
+    // The self-parsing query values (TravelMode, Crs, Bbox, Bands, OutputFormat) on every endpoint that takes them.
+    [InlineData("/api/v1/stations/nearest?lon=120&lat=30&by=time&mode=boat", "mode")]
+    [InlineData("/api/v1/isochrones?lon=120&lat=30&mode=boat", "mode")]
+    [InlineData("/api/v1/isochrones?lon=120&lat=30&minutes=5,61", "minutes")]
+    [InlineData("/api/v1/isochrones?lon=120&lat=30&minutes=1,2,3,4,5", "minutes")]
+    [InlineData("/api/v1/isochrones?lon=120&lat=30&crs=mars", "crs")]
+    [InlineData("/api/v1/stations/reachable?lon=120&lat=30&mode=plane", "mode")]
+    [InlineData("/api/v1/service-areas?bbox=1,2,3", "bbox")]
+    [InlineData("/api/v1/service-areas?bbox=120,30,121,31&minutes=x", "minutes")]
+    [InlineData("/api/v1/stations/1/service-area?mode=car", "mode")]
+    [InlineData("/api/v1/coverage?format=xml", "format")]
+    [InlineData("/api/v1/coverage?mode=car", "mode")]
+    [InlineData("/api/v1/coverage/gaps?bbox=120,31,121,30", "bbox")]
+    [InlineData("/api/v1/coverage/uncovered?mode=tram", "mode")]
+    [InlineData("/api/v1/districts?format=csv", "format")]
+    [InlineData("/api/v1/districts/1?format=mvt", "format")]
+    [InlineData("/api/v1/planning/layers/demo-demand/points?format=json", "format")]
+    [InlineData("/api/v1/planning/layers/demo-demand/points?bbox=a,b,c,d", "bbox")]
+    [InlineData("/api/v1/tiles/roads/12/3415/1686.mvt?vv=1", "vv")]
+    [InlineData("/api/v1/config?x=1", "x")]
     public async Task Bad_query_gets_400_naming_the_parameter(string url, string parameter)
     {
         var response = await api.Client().GetAsync(url);

@@ -91,11 +91,11 @@ SQL
 }
 
 # 1,000 stations at random points of the graph's middle, every one open: the service-area job's
-# first pass after the API starts computes all their 5/10/15-minute walk and e-bike areas and the
-# per-vertex nearest station; the status endpoint reports how long that pass took.
+# first pass after the API starts computes all their 5/10/15-minute walk and e-bike areas; the
+# status endpoint reports how long that pass took.
 place_stations() { # DB BBOX
   local db=$1; IFS=, read -r x0 y0 x1 y1 <<<"$2"
-  psql_db "$db" -c "TRUNCATE station, station_audit RESTART IDENTITY CASCADE" -c "DELETE FROM vertex_station" \
+  psql_db "$db" -c "TRUNCATE station, station_audit RESTART IDENTITY CASCADE" \
     -c "SELECT setseed(0.42)" \
     -c "INSERT INTO station (name, location, tier, opening_hours, is_demo)
         SELECT 'benchmark station ' || i, ST_SetSRID(ST_MakePoint($x0 + random() * ($x1 - $x0), $y0 + random() * ($y1 - $y0)), 4326)::geography,

@@ -35,17 +35,14 @@ public static class ApiFallback
             {
                 var allowed = matching.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods).Distinct().Order().ToList();
                 http.Response.Headers.Allow = string.Join(", ", allowed);
-                return TypedResults.Problem(statusCode: 405, title: "Method not allowed.",
-                    detail: $"{request.Path} does not take {request.Method}; it takes {string.Join(", ", allowed)}.");
+                return Problems.Of(Problems.MethodNotAllowed, $"{request.Path} does not take {request.Method}; it takes {string.Join(", ", allowed)}.");
             }
             var types = forMethod.SelectMany(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes ?? []).Distinct().ToList();
             if (types.Count > 0)
-                return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.",
-                    detail: $"{request.Method} {request.Path} takes a body of type {string.Join(", ", types)}; " +
-                            $"got {(string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : request.ContentType)}.");
+                return Problems.Of(Problems.UnsupportedMediaType, $"{request.Method} {request.Path} takes a body of type {string.Join(", ", types)}; " +
+                                                               $"got {(string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : request.ContentType)}.");
         }
-        return TypedResults.Problem(statusCode: 404, title: "No such API endpoint.",
-            detail: $"{request.Method} {request.Path} is not part of the StationMap API; see /swagger.");
+        return Problems.Of(Problems.RouteNotFound, $"{request.Method} {request.Path} is not part of the StationMap API; see /swagger.");
     }
 
     static bool Matches(RoutePattern pattern, HttpContext http, IInlineConstraintResolver resolver)

@@ -65,19 +65,18 @@ public static class ApiKeyAuth
         protected override Task HandleChallengeAsync(AuthenticationProperties properties)
         {
             Response.Headers.WWWAuthenticate = $"{ApiKeyAuth.Scheme} header=\"{HeaderName}\"";
-            return WriteProblem(StatusCodes.Status401Unauthorized, "An API key is required.",
+            return WriteProblem(Problems.ApiKeyRequired,
                 $"Send a key with the {HeaderName} header (create one with ./stationmap apikey create --role editor).");
         }
 
         protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-            WriteProblem(StatusCodes.Status403Forbidden, "This API key's role may not do this.",
-                "Writes need an editor key; deleting and bulk import need an admin key.");
+            WriteProblem(Problems.Forbidden, "Writes need an editor key; deleting and bulk import need an admin key.");
 
-        Task WriteProblem(int status, string title, string detail)
+        Task WriteProblem(ProblemKind kind, string detail)
         {
-            Response.StatusCode = status;
+            Response.StatusCode = kind.Status;
             var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            return problems.WriteAsync(new() { HttpContext = Context, ProblemDetails = { Status = status, Title = title, Detail = detail } }).AsTask();
+            return problems.WriteAsync(new() { HttpContext = Context, ProblemDetails = Problems.Details(kind, detail) }).AsTask();
         }
     }
 }

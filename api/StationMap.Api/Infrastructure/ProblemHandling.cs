@@ -15,10 +15,17 @@ public static partial class ProblemHandling
     public static IServiceCollection AddProblemHandling(this IServiceCollection services) =>
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
-            // One trace id, under the name clients expect (the default would be renamed trace_id by the snake_case policy).
+            // One trace id, under the name clients expect: the framework adds its own under the JSON
+            // naming policy's name (trace_id with snake_case), which is removed.
+            ctx.ProblemDetails.Extensions.Remove("trace_id");
             ctx.ProblemDetails.Extensions.Remove("traceId");
             ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            // Problems not made from the catalogue (binding failures, status-code pages, middleware)
+            // still get its stable type for their status instead of the framework's RFC 9110 link.
+            if (ctx.ProblemDetails.Type is null or { Length: > 0 } and not ['/', ..]
+                && Problems.ForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode) is { } kind)
+                ctx.ProblemDetails.Type = kind.Type;
         }).AddExceptionHandler<ExceptionToProblem>();
 
     [GeneratedRegex("parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]

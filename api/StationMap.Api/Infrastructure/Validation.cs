@@ -64,5 +64,6 @@ public sealed class Validation
     public ValidationProblem Problem() => TypedResults.ValidationProblem(
         Errors,
         detail: string.Join(" ", _errors.SelectMany(e => e.Value)),
-        title: "One or more request parameters are invalid.");
+        title: Problems.InvalidParameters.Title,
+        type: Problems.InvalidParameters.Type);
 }

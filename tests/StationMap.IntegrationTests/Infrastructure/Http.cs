@@ -21,6 +21,9 @@ public static class Http
         var problem = await response.Json(status, "application/problem+json");
         Assert.Equal(status, (int)problem["status"]!);
         Assert.False(string.IsNullOrEmpty((string?)problem["traceId"]), problem.ToJsonString());
+        // One trace field, and a stable type from the problem catalogue (a relative /problems/{slug} reference).
+        Assert.Null(problem["trace_id"]);
+        Assert.StartsWith("/problems/", (string?)problem["type"] ?? "");
         if (parameter is not null)
         {
             var errors = problem["errors"]?.AsObject();

@@ -1,27 +1,25 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using StationMap.Api.Features.Routing;
-using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Formats;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Coverage;
 
 public sealed record CoverageQuery(
-    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode,
     [FromQuery(Name = "minutes")] int? Minutes,
     [FromQuery(Name = "layer")] string? Layer,
     [FromQuery(Name = "district")] long? District,
     [FromQuery(Name = "at")] string? At,
     [FromQuery(Name = "worst")] int? Worst,
-    [FromQuery(Name = "format")] string? Format,
-    [FromQuery(Name = "crs")] string? Crs);
+    [FromQuery(Name = "format")] OutputFormat? Format,
+    [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 public sealed record CoverageResponse(
     string Mode, int Minutes, string Layer, long? District, string? At, long GraphVersion, DateTimeOffset ComputedAt, DateTimeOffset? DataTime,
@@ -30,6 +28,22 @@ public sealed record CoverageResponse(
     double? MeanMinutes, double? P95Minutes, IReadOnlyList<DistrictCoverage> Districts, IReadOnlyList<WorstPoint> Worst,
     IReadOnlyList<StationCatchment> Stations, string Crs, string? Attribution, double ComputeMs);
 
+/// <summary>One row of the per-district coverage CSV, stamped with what it was computed from.</summary>
+public sealed record CoverageCsvRow(DistrictCoverage D, CoverageResponse R) : ICsvRow
+{
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        "district_id", "code", "name", "name_en", "demand", "covered", "coverage_pct", "mean_minutes", "p95_minutes",
+        "points", "covered_points", "off_network_demand", "mode", "minutes", "layer", "at", "graph_version", "data_time", "computed_at",
+    ];
+
+    public IEnumerable<object?> Values() =>
+    [
+        D.Id, D.Code, D.Name, D.NameEn, D.Demand, D.Covered, D.CoveragePct, D.MeanMinutes, D.P95Minutes, D.Points, D.CoveredPoints,
+        D.OffNetworkDemand, R.Mode, R.Minutes, R.Layer, R.At, R.GraphVersion, R.DataTime, R.ComputedAt,
+    ];
+}
+
 /// <summary>
 /// GET /api/v1/coverage: how much of a demand layer is within N minutes of an open station, per
 /// district, answered in memory from the cached access field (no isochrones are recomputed).
@@ -37,11 +51,9 @@ public sealed record CoverageResponse(
 public static class CoverageEndpoints
 {
     public const int MaxWorst = 500;
-    public const string CsvType = "text/csv; charset=utf-8";
-
-    public static IEndpointRouteBuilder MapCoverage(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCoverage(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/coverage", Handle).AllowOnlyQueryOf<CoverageQuery, RouteHandlerBuilder>()
+        api.MapGet("/coverage", Handle)
             .WithTags("Coverage").WithName("Coverage")
             .WithSummary("Demand within N minutes of an open station: totals, per district, worst-served points, station catchments")
             .WithDescription("mode = walk | ebike (default); minutes 1–60 (default 15); layer = demand layer (default demo-demand); " +
@@ -50,20 +62,19 @@ public static class CoverageEndpoints
                              "format = json (default) | csv (per-district table) | geojson (districts with the table's numbers); crs = wgs84 | gcj02 | bd09. " +
                              "Mean and p95 minutes are demand-weighted over demand reachable within 60 minutes. " +
                              "404 unknown layer or district; 503 no road graph.")
-            .Produces<CoverageResponse>(200).Produces(200, contentType: StationFormats.GeoJsonType).Produces(200, contentType: "text/csv")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
-        return app;
+        api.MapCoverageGaps();
+        return api;
     }
 
-    static async Task<IResult> Handle([AsParameters] CoverageQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
+    static async Task<Results<Ok<CoverageResponse>, GeoJson<DistrictCoverage>, Csv<CoverageCsvRow>, ProblemHttpResult, ValidationProblem>> Handle([AsParameters] CoverageQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
         TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var p = CoverageRequest.Parse(q.Mode, q.Minutes, q.Layer, q.District, q.At, v);
         v.Range(q.Worst, "worst", 0, MaxWorst);
-        var format = (q.Format ?? "json").Trim().ToLowerInvariant();
-        if (format is not ("json" or "csv" or "geojson")) v.Add("format", "format must be one of json, csv, geojson.");
-        var crs = v.Crs(q.Crs);
+        var format = q.Format?.Value ?? Format.Json;
+        var crs = CrsParameter.Or(q.Crs);
         if (!v.IsValid) return v.Problem();
 
         var timer = System.Diagnostics.Stopwatch.StartNew();
@@ -73,8 +84,9 @@ public static class CoverageEndpoints
         var response = Build(c, times, q.Worst ?? 20, crs, clock.GetUtcNow(), timer.Elapsed.TotalMilliseconds);
         return format switch
         {
-            "csv" => Csv(response),
-            "geojson" => await GeoJsonAsync(response, data, crs, ct),
+            Format.Csv => new Csv<CoverageCsvRow>(response.Districts.Select(d => new CoverageCsvRow(d, response)),
+                $"coverage-{response.Mode}-{response.Minutes}min-{CsvFiles.Part(response.Layer)}.csv"),
+            Format.GeoJson => await GeoJsonAsync(response, data, crs, ct),
             _ => TypedResults.Ok(response),
         };
     }
@@ -96,31 +108,8 @@ public static class CoverageEndpoints
             CoordinateSystems.Name(crs), c.Graph.Info.Attribution, Math.Round(startMs + timer.Elapsed.TotalMilliseconds, 1));
     }
 
-    /// <summary>The per-district table, every row stamped with what it was computed from.</summary>
-    static IResult Csv(CoverageResponse r)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-        {
-            foreach (var h in new[] { "district_id", "code", "name", "name_en", "demand", "covered", "coverage_pct", "mean_minutes", "p95_minutes",
-                         "points", "covered_points", "off_network_demand", "mode", "minutes", "layer", "at", "graph_version", "data_time", "computed_at" })
-                csv.WriteField(h);
-            csv.NextRecord();
-            foreach (var d in r.Districts)
-            {
-                csv.WriteField(d.Id); csv.WriteField(d.Code); csv.WriteField(d.Name); csv.WriteField(d.NameEn);
-                csv.WriteField(d.Demand); csv.WriteField(d.Covered); csv.WriteField(d.CoveragePct);
-                csv.WriteField(d.MeanMinutes); csv.WriteField(d.P95Minutes); csv.WriteField(d.Points); csv.WriteField(d.CoveredPoints);
-                csv.WriteField(d.OffNetworkDemand); csv.WriteField(r.Mode); csv.WriteField(r.Minutes); csv.WriteField(r.Layer);
-                csv.WriteField(r.At); csv.WriteField(r.GraphVersion); csv.WriteField(r.DataTime?.ToString("O")); csv.WriteField(r.ComputedAt.ToString("O"));
-                csv.NextRecord();
-            }
-        }
-        return Results.Text(text.ToString(), CsvType, Encoding.UTF8);
-    }
-
     /// <summary>Districts as features (polygons from PostGIS) carrying the table's numbers; the outside row has no geometry.</summary>
-    static async Task<IResult> GeoJsonAsync(CoverageResponse r, NpgsqlDataSource data, Crs crs, CancellationToken ct)
+    static async Task<GeoJson<DistrictCoverage>> GeoJsonAsync(CoverageResponse r, NpgsqlDataSource data, Crs crs, CancellationToken ct)
     {
         var geometries = new Dictionary<long, NetTopologySuite.Geometries.Geometry>();
         var ids = r.Districts.Where(d => d.Id is not null).Select(d => d.Id!.Value).ToArray();
@@ -131,26 +120,15 @@ public static class CoverageEndpoints
             await using var rd = await cmd.ExecuteReaderAsync(ct);
             while (await rd.ReadAsync(ct)) geometries[rd.GetInt64(0)] = reader.Read(rd.GetFieldValue<byte[]>(1));
         }
-        var features = new JsonArray();
-        foreach (var d in r.Districts)
+        var features = r.Districts.Select(d => GeoJson.Feature(
+            d.Id is { } id && geometries.TryGetValue(id, out var g) ? GeoJsonGeometry.Write(g, crs) : null,
+            GeoJson.Properties(d), d.Id));
+        return GeoJson.Collection<DistrictCoverage>(crs, features, new JsonObject
         {
-            var props = JsonSerializer.SerializeToNode(d, ApiJson.Options)!.AsObject();
-            features.Add(new JsonObject
-            {
-                ["type"] = "Feature",
-                ["id"] = d.Id,
-                ["geometry"] = d.Id is { } id && geometries.TryGetValue(id, out var g) ? RoutingGeoJson.Geometry(g, crs) : null,
-                ["properties"] = props,
-            });
-        }
-        var body = new JsonObject
-        {
-            ["type"] = "FeatureCollection",
             ["parameters"] = new JsonObject { ["mode"] = r.Mode, ["minutes"] = r.Minutes, ["layer"] = r.Layer, ["district"] = r.District, ["at"] = r.At },
             ["graph_version"] = r.GraphVersion, ["data_time"] = r.DataTime, ["computed_at"] = r.ComputedAt,
             ["total_demand"] = r.TotalDemand, ["covered_demand"] = r.CoveredDemand, ["coverage_pct"] = r.CoveragePct,
-            ["crs"] = CoordinateSystems.Name(crs), ["attribution"] = r.Attribution, ["features"] = features,
-        };
-        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+            ["attribution"] = r.Attribution,
+        });
     }
 }

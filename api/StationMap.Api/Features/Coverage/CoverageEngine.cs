@@ -63,7 +63,7 @@ public sealed record PointTimes(double[] Seconds, int[] Source);
 
 /// <summary>
 /// Answers coverage questions in memory. The access field of a scenario is one multi-source reverse
-/// search from its open stations (the in-memory twin of <c>vertex_station</c>), cached per (graph
+/// search from its open stations (every road vertex's nearest station by time), cached per (graph
 /// version, mode, station-set fingerprint); a demand layer's snaps and districts are cached per (graph
 /// version, mode, layer id, layer updated_at, districts import stamp); per-point times per (field,
 /// demand). Small LRUs: a new graph version, a station change or a layer re-import simply misses.

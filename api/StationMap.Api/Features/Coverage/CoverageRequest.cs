@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using StationMap.Api.Features.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Coverage;
@@ -76,19 +78,23 @@ public static partial class CoverageRequest
         return v.IsValid ? new CoverageParameters(m!.Value, min, l, district, instant, at?.Trim()) : null;
     }
 
-    public static IResult UnknownLayer(string layer) => TypedResults.Problem(statusCode: 404, title: "No such demand layer.",
-        type: "/problems/unknown-layer",
-        detail: $"There is no demand layer named '{layer}' (see GET /api/v1/planning/layers).");
+    /// <summary>The query form: <c>mode</c> already parsed by <see cref="TravelModeParameter"/>; coverage has no car field.</summary>
+    public static CoverageParameters? Parse(TravelModeParameter? mode, int? minutes, string? layer, long? district, string? at, Validation v)
+    {
+        if (mode?.Value == TravelMode.Car) v.Add("mode", "mode must be walk or ebike.");
+        return Parse(mode?.Value == TravelMode.Car ? null : mode?.Name, minutes, layer, district, at, v);
+    }
 
-    public static IResult UnknownDistrict(long id) => TypedResults.Problem(statusCode: 404, title: "No such district.",
-        type: "/problems/unknown-district", detail: $"There is no district {id} (see GET /api/v1/districts).");
+    public static ProblemHttpResult UnknownLayer(string layer) => Problems.LayerNotFound(layer, "demand");
+
+    public static ProblemHttpResult UnknownDistrict(long id) => Problems.DistrictNotFound(id);
 
     /// <summary>Loads what a request needs; a problem result when there is no graph (503) or an unknown layer or district (404).</summary>
-    public static async Task<(CoverageContext? Context, IResult? Problem)> ResolveAsync(CoverageParameters p, GraphHost graphs,
+    public static async Task<(CoverageContext? Context, ProblemHttpResult? Problem)> ResolveAsync(CoverageParameters p, GraphHost graphs,
         CoverageEngine engine, Npgsql.NpgsqlDataSource data, bool withDemand, CancellationToken ct)
     {
         var graph = graphs.Current;
-        if (graph is null) return (null, IsochroneEndpoint.NoGraph());
+        if (graph is null) return (null, Problems.NoRoadNetwork());
         DemandSet? demand = null;
         var districtIndex = -1;
         if (withDemand)

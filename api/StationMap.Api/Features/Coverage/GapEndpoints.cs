@@ -1,39 +1,46 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Routing;
-using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Formats;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Coverage;
 
 public sealed record GapsQuery(
-    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode,
     [FromQuery(Name = "minutes")] int? Minutes,
     [FromQuery(Name = "at")] string? At,
-    [FromQuery(Name = "bbox")] string? Bbox,
+    [FromQuery(Name = "bbox")] Bbox? Bbox,
     [FromQuery(Name = "district")] long? District,
     [FromQuery(Name = "cell")] int? Cell,
-    [FromQuery(Name = "crs")] string? Crs);
+    [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 public sealed record GapTileQuery(
-    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode,
     [FromQuery(Name = "minutes")] int? Minutes,
     [FromQuery(Name = "at")] string? At,
     [FromQuery(Name = "v")] string? V);
 
 public sealed record UncoveredQuery(
-    [FromQuery(Name = "mode")] string? Mode,
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode,
     [FromQuery(Name = "minutes")] int? Minutes,
     [FromQuery(Name = "at")] string? At,
     [FromQuery(Name = "district")] long? District,
-    [FromQuery(Name = "crs")] string? Crs);
+    [FromQuery(Name = "crs")] CrsParameter? Crs);
+
+/// <summary>Properties of one gap hexagon: minutes from its centre to the nearest open station (null = off the network or beyond 60 min).</summary>
+public sealed record GapCell(double? Minutes, bool Covered);
+
+/// <summary>Properties of one district's uncovered area.</summary>
+public sealed record UncoveredArea(long DistrictId, string Name, double AreaKm2, double UncoveredKm2, double UncoveredPct);
 
 /// <summary>
 /// The gap surface: travel minutes to the nearest open station at the centre of hexagons
@@ -48,28 +55,29 @@ public static class GapEndpoints
     public const int MinCellM = 100, MaxCellM = 2000;
     public const int MinZoom = 8, MaxZoom = 18;
 
-    public static IEndpointRouteBuilder MapCoverageGaps(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCoverageGaps(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/coverage/gaps", Gaps).AllowOnlyQueryOf<GapsQuery, RouteHandlerBuilder>()
+        api.MapGet("/coverage/gaps", Gaps)
             .WithTags("Coverage").WithName("CoverageGaps")
             .WithSummary("Gap surface: hexagons with the travel minutes from their centre to the nearest open station (GeoJSON)")
             .WithDescription($"bbox=minLon,minLat,maxLon,maxLat or district=ID (one is required); cell = hexagon edge in metres {MinCellM}–{MaxCellM} " +
                              $"(default 250; at most {MaxCells} cells); mode, minutes, at as for /coverage. Properties: minutes (null = off the network " +
                              "or no station within 60 min) and covered. 404 unknown district; 503 no road graph.")
-            .Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
-        app.MapGet("/api/v1/coverage/gaps/tiles/{z:int}/{x:int}/{y:int}.mvt", Tile).AllowOnlyQueryOf<GapTileQuery, RouteHandlerBuilder>()
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
+        api.MapGet("/coverage/gaps/tiles/{z:int}/{x:int}/{y:int}.mvt", Tile)
             .WithTags("Coverage").WithName("CoverageGapTiles")
             .WithSummary($"Gap surface as vector tiles (source-layer gaps), zoom {MinZoom}–{MaxZoom}")
             .WithDescription("Hexagons sized by zoom (2000 m at z8–10 down to 100 m from z14); properties minutes (−1 = unreachable within 60 min " +
                              "or off the network) and covered. 204 outside the road network. v may carry a cache-busting token.")
             .Produces(200, contentType: RoadTiles.ContentType).Produces(204).ProducesValidationProblem().ProducesProblem(503);
-        app.MapGet("/api/v1/coverage/uncovered", Uncovered).AllowOnlyQueryOf<UncoveredQuery, RouteHandlerBuilder>()
+        api.MapGet("/coverage/uncovered", Uncovered)
             .WithTags("Coverage").WithName("CoverageUncovered")
             .WithSummary("Uncovered area per district: the district minus the union of the open stations' stored service areas (GeoJSON)")
             .WithDescription("minutes = 5, 10 or 15 (the stored bands; default 15); mode = walk | ebike; at = only stations open then; " +
-                             "district = one district (default all). Properties district_id, name, area_km2, uncovered_km2, uncovered_pct.")
-            .Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
-        return app;
+                             "district = one district (default all). Properties district_id, name, area_km2, uncovered_km2, uncovered_pct. " +
+                             "Parts and holes smaller than one raster cell of the mode's service areas (walk 30 m, e-bike 60 m square) are left out.")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
+        return api;
     }
 
     /// <summary>The UTM zone (WGS 84, EPSG 326xx north / 327xx south) holding a point: a metric SRID for cell sizes.</summary>
@@ -89,13 +97,13 @@ public static class GapEndpoints
         return result;
     }
 
-    static async Task<IResult> Gaps([AsParameters] GapsQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, CancellationToken ct)
+    static async Task<Results<GeoJson<GapCell>, ProblemHttpResult, ValidationProblem>> Gaps([AsParameters] GapsQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
         var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
         v.Range(q.Cell, "cell", MinCellM, MaxCellM);
-        var crs = v.Crs(q.Crs);
-        var bbox = ListEndpoint.ParseBbox(q.Bbox, crs, v);
+        var crs = CrsParameter.Or(q.Crs);
+        var bbox = q.Bbox?.ToWgs84(crs);
         if (q.Bbox is null && q.District is null) v.Add("bbox", "bbox (minLon,minLat,maxLon,maxLat) or district is required.");
         if (q.Bbox is not null && q.District is not null) v.Add("bbox", "Use either bbox or district, not both.");
         if (!v.IsValid) return v.Problem();
@@ -139,40 +147,25 @@ public static class GapEndpoints
             return v.Problem();
         }
         var minutes = CentreMinutes(c!.Field, c.Graph.Engine, p!.Mode, centres);
-        var features = new JsonArray();
-        for (var i = 0; i < shapes.Count; i++)
+        // Whole hexagons (never clipped), so there are no specks to drop.
+        var features = shapes.Select((shape, i) => GeoJson.Feature(GeoJsonGeometry.Write(shape, crs, polygon: true),
+            GeoJson.Properties(new GapCell(minutes[i], minutes[i] <= p.Minutes))));
+        return GeoJson.Collection<GapCell>(crs, features, new JsonObject
         {
-            var ring = new JsonArray();
-            foreach (var pt in ((Polygon)shapes[i]).ExteriorRing.Coordinates)
-            {
-                var (lon, lat) = CoordinateSystems.FromWgs84(crs, pt.X, pt.Y);
-                ring.Add(new JsonArray(Math.Round(lon, 6), Math.Round(lat, 6)));
-            }
-            features.Add(new JsonObject
-            {
-                ["type"] = "Feature",
-                ["geometry"] = new JsonObject { ["type"] = "Polygon", ["coordinates"] = new JsonArray(ring) },
-                ["properties"] = new JsonObject { ["minutes"] = minutes[i], ["covered"] = minutes[i] <= p.Minutes },
-            });
-        }
-        var body = new JsonObject
-        {
-            ["type"] = "FeatureCollection",
             ["parameters"] = new JsonObject
             {
-                ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District, ["bbox"] = q.Bbox, ["cell_m"] = cell,
+                ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District, ["bbox"] = q.Bbox?.ToString(), ["cell_m"] = cell,
                 ["srid"] = srid,
             },
             ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = c.Scenario.Stations.Count,
-            ["crs"] = CoordinateSystems.Name(crs), ["attribution"] = c.Graph.Info.Attribution, ["features"] = features,
-        };
-        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+            ["attribution"] = c.Graph.Info.Attribution,
+        });
     }
 
     /// <summary>Hexagon edge by zoom: about 1/32 of the tile width, in steps, 2000 m down to 100 m.</summary>
     public static int CellForZoom(int z) => z switch { <= 10 => 2000 / (z == 10 ? 2 : 1), 11 => 500, 12 => 250, 13 => 150, _ => 100 };
 
-    static async Task<IResult> Tile(int z, int x, int y, [AsParameters] GapTileQuery q, GraphHost graphs, CoverageEngine engine,
+    static async Task<Results<FileContentHttpResult, NoContent, ProblemHttpResult, ValidationProblem>> Tile(int z, int x, int y, [AsParameters] GapTileQuery q, GraphHost graphs, CoverageEngine engine,
         NpgsqlDataSource data, HttpContext http, CancellationToken ct)
     {
         var v = new Validation();
@@ -229,13 +222,13 @@ public static class GapEndpoints
         return bytes is null || bytes.Length == 0 ? TypedResults.NoContent() : TypedResults.File(bytes, RoadTiles.ContentType);
     }
 
-    static async Task<IResult> Uncovered([AsParameters] UncoveredQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
+    static async Task<Results<GeoJson<UncoveredArea>, ProblemHttpResult, ValidationProblem>> Uncovered([AsParameters] UncoveredQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
         CancellationToken ct)
     {
         var v = new Validation();
         var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
         if (q.Minutes is { } m && m is not (5 or 10 or 15)) v.Add("minutes", "minutes must be 5, 10 or 15 (the stored service-area bands).");
-        var crs = v.Crs(q.Crs);
+        var crs = CrsParameter.Or(q.Crs);
         if (!v.IsValid) return v.Problem();
         var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
         if (problem is not null) return problem;
@@ -250,22 +243,17 @@ public static class GapEndpoints
         var stamp = (string?)await stampCmd.ExecuteScalarAsync(ct);
         var key = $"uncovered|{c.Graph.Info.Version}|{p!.Mode}|{p.Minutes}|{c.Scenario.Fingerprint}|{q.District}|{stamp}";
         var rows = await engine.MemoAsync(key, () => UncoveredRowsAsync(data, ids, p.Mode.Name(), p.Minutes, q.District));
-        var features = new JsonArray();
         var wkb = new NetTopologySuite.IO.WKBReader();
-        foreach (var row in rows)
-            features.Add(RoutingGeoJson.Feature(wkb.Read(row.Wkb), crs, new JsonObject
-            {
-                ["district_id"] = row.Id, ["name"] = row.Name, ["area_km2"] = Math.Round(row.AreaKm2, 3),
-                ["uncovered_km2"] = Math.Round(row.UncoveredKm2, 3), ["uncovered_pct"] = CoverageReport.Pct(row.UncoveredKm2, row.AreaKm2),
-            }));
-        var body = new JsonObject
+        // The difference of a district and traced service areas leaves slivers along the areas' edges:
+        // anything smaller than one raster cell of those areas is an artefact, not an uncovered place.
+        var speck = IsochroneEndpoint.SpeckAreaM2(p.Mode);
+        var features = rows.Select(row => GeoJson.Feature(GeoJsonGeometry.Write(wkb.Read(row.Wkb), crs, speck), GeoJson.Properties(
+            new UncoveredArea(row.Id, row.Name, Math.Round(row.AreaKm2, 3), Math.Round(row.UncoveredKm2, 3), CoverageReport.Pct(row.UncoveredKm2, row.AreaKm2)))));
+        return GeoJson.Collection<UncoveredArea>(crs, features, new JsonObject
         {
-            ["type"] = "FeatureCollection",
             ["parameters"] = new JsonObject { ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District },
             ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = ids.Length,
-            ["crs"] = CoordinateSystems.Name(crs), ["features"] = features,
-        };
-        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+        });
     }
 
     sealed record UncoveredRow(long Id, string Name, double AreaKm2, byte[] Wkb, double UncoveredKm2);
@@ -273,18 +261,8 @@ public static class GapEndpoints
     /// <summary>Each district minus the union of the given stations' stored bands (WGS-84 WKB, km²).</summary>
     static async Task<List<UncoveredRow>> UncoveredRowsAsync(NpgsqlDataSource data, long[] ids, string mode, int minutes, long? district)
     {
-        // service_area_geom_idx serves the && prefilter; the union is per district, so only nearby circles take part.
-        await using var cmd = data.CreateCommand("""
-            SELECT d.id, d.name, d.area_km2, ST_AsBinary(u.geom), ST_Area(u.geom::geography) / 1e6
-            FROM district d
-            CROSS JOIN LATERAL (
-                SELECT ST_Multi(ST_CollectionExtract(CASE WHEN s.g IS NULL THEN d.geom ELSE ST_Difference(d.geom, s.g) END, 3)) AS geom
-                FROM (SELECT ST_Union(a.geom) AS g FROM service_area a
-                      WHERE a.station_id = ANY($1) AND a.mode = $2 AND a.minutes = $3 AND a.geom && d.geom) s
-            ) u
-            WHERE $4::bigint IS NULL OR d.id = $4
-            ORDER BY d.id
-            """);
+        // stationmap.uncovered_area (migration 0007): the union is per district, prefiltered on service_area_geom_idx.
+        await using var cmd = data.CreateCommand("SELECT id, name, area_km2, ST_AsBinary(geom), uncovered_km2 FROM stationmap.uncovered_area($1, $2, $3, $4)");
         cmd.Parameters.AddWithValue(ids);
         cmd.Parameters.AddWithValue(mode);
         cmd.Parameters.AddWithValue(minutes);

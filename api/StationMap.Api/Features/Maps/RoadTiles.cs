@@ -10,6 +10,9 @@ namespace StationMap.Api.Features.Maps;
 /// (OSM highway value), <c>name</c>, <c>oneway</c> (1 when cars may use it one way only).
 /// Minor classes drop out at low zoom so a tile stays small; empty tiles are 204.
 /// </summary>
+/// <summary><c>v</c>: any cache-busting token (the client sends the graph version); not read.</summary>
+public sealed record RoadTileQuery([Microsoft.AspNetCore.Mvc.FromQuery(Name = "v")] string? V);
+
 public static class RoadTiles
 {
     public const string ContentType = "application/vnd.mapbox-vector-tile";
@@ -38,19 +41,19 @@ public static class RoadTiles
         SELECT ST_AsMVT(tile, 'roads', 4096, 'geom') FROM tile WHERE geom IS NOT NULL
         """;
 
-    public static IEndpointRouteBuilder MapRoadTiles(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapRoadTiles(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/tiles/roads/{z:int}/{x:int}/{y:int}.mvt", Handle).AllowOnlyQuery("v")
+        api.MapGet("/tiles/roads/{z:int}/{x:int}/{y:int}.mvt", Handle)
             .WithTags("Maps").WithName("RoadTiles")
             .WithSummary("Vector tile of the loaded road network (source-layer roads), zoom 8–16")
             .WithDescription("Mapbox Vector Tile with class (OSM highway), name and oneway; 204 when the tile is empty. " +
                              "v may carry the graph version to bust caches.")
             .Produces(200, contentType: ContentType).Produces(204).ProducesValidationProblem();
-        return app;
+        return api;
     }
 
     static async Task<Results<FileContentHttpResult, NoContent, ValidationProblem>> Handle(
-        int z, int x, int y, NpgsqlDataSource data, HttpContext http, CancellationToken ct)
+        int z, int x, int y, [AsParameters] RoadTileQuery query, NpgsqlDataSource data, HttpContext http, CancellationToken ct)
     {
         var v = new Validation();
         v.Range(z, "z", MinZoom, MaxZoom);

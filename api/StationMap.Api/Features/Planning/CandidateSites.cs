@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using Npgsql;
@@ -47,7 +48,7 @@ public static class CandidateSites
     }
 
     /// <summary>Loads a validated candidates object: a 404 problem for an unknown layer or district.</summary>
-    public static async Task<(List<Candidate>? Candidates, string? Key, IResult? Problem)> LoadAsync(CandidateSpec? spec, CoverageContext c,
+    public static async Task<(List<Candidate>? Candidates, string? Key, ProblemHttpResult? Problem)> LoadAsync(CandidateSpec? spec, CoverageContext c,
         NpgsqlDataSource data, Validation v, CancellationToken ct)
     {
         var engine = c.Graph.Engine;
@@ -70,8 +71,7 @@ public static class CandidateSites
                     if (!r.IsDBNull(2)) raw.Add((r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetDouble(4), r.GetDouble(5)));
                 }
             if (key is null)
-                return (null, null, TypedResults.Problem(statusCode: 404, title: "No such candidate layer.", type: "/problems/unknown-layer",
-                    detail: $"There is no candidate layer named '{layer}' (see GET /api/v1/planning/layers)."));
+                return (null, null, Problems.LayerNotFound(layer, "candidate"));
             if (raw.Count > MaxCandidates) { v.Add("candidates.layer", $"A candidate layer may have at most {MaxCandidates} points here."); return (null, null, null); }
             foreach (var (id, label, lon, lat) in raw)
                 if (engine.Snap(lon, lat, mode, CoverageEngine.OffNetworkM) is { } snap) list.Add(new Candidate(id, label, lon, lat, snap));

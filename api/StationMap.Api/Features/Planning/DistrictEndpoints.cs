@@ -1,15 +1,15 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using StationMap.Api.Features.Routing;
-using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Formats;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Planning;
 
-public sealed record DistrictQuery([FromQuery(Name = "format")] string? Format, [FromQuery(Name = "crs")] string? Crs);
+public sealed record DistrictQuery([FromQuery(Name = "format")] OutputFormat? Format, [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>A district without its polygon; centroid = [lon, lat] of ST_Centroid in the requested crs; area on the ellipsoid.</summary>
 public sealed record DistrictView(long Id, string? Code, string Name, string? NameEn, double AreaKm2, bool IsDemo, string Source, double[] Centroid);
@@ -19,52 +19,44 @@ public sealed record DistrictList(IReadOnlyList<DistrictView> Items);
 /// <summary>Administrative districts for the planner: the per-district tables and filters of coverage refer to these ids.</summary>
 public static class DistrictEndpoints
 {
-    public static IEndpointRouteBuilder MapDistricts(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapDistricts(this RouteGroupBuilder api)
     {
-        var group = app.MapGroup("/api/v1/districts").WithTags("Districts");
-        group.MapGet("/", List).AllowOnlyQueryOf<DistrictQuery, RouteHandlerBuilder>()
+        var group = api.MapGroup("/districts").WithTags("Districts");
+        group.MapGet("/", List)
             .WithName("ListDistricts")
             .WithSummary("Every district with its code, names, area (km²) and centroid; format=geojson adds the polygons")
             .WithDescription("format = json (default) | geojson (MultiPolygons, WGS-84 unless crs = gcj02 | bd09). " +
                              "Districts are replaced as a whole by ./stationmap import-districts; demo districts have is_demo = true.")
-            .Produces<DistrictList>(200).Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem();
-        group.MapGet("/{id:long}", Get).AllowOnlyQueryOf<DistrictQuery, RouteHandlerBuilder>()
+            .ProducesValidationProblem();
+        group.MapGet("/{id:long}", Get)
             .WithName("GetDistrict")
             .WithSummary("One district; format=geojson gives it as a Feature with its polygon")
-            .Produces<DistrictView>(200).Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem().ProducesProblem(404);
-        return app;
+            .ProducesValidationProblem().ProducesProblem(404);
+        return api;
     }
 
-    static async Task<IResult> List([AsParameters] DistrictQuery query, NpgsqlDataSource data, CancellationToken ct)
-    {
-        if (Parse(query) is not { } p) return Invalid(query);
-        var rows = await ReadAsync(data, null, p.Crs, p.GeoJson, ct);
-        if (!p.GeoJson) return TypedResults.Ok(new DistrictList(rows.Select(r => r.View).ToList()));
-        var features = new JsonArray([.. rows.Select(r => Feature(r.View, r.Geometry!, p.Crs))]);
-        return GeoJson(new JsonObject { ["type"] = "FeatureCollection", ["crs_name"] = CoordinateSystems.Name(p.Crs), ["features"] = features });
-    }
-
-    static async Task<IResult> Get(long id, [AsParameters] DistrictQuery query, NpgsqlDataSource data, CancellationToken ct)
-    {
-        if (Parse(query) is not { } p) return Invalid(query);
-        var rows = await ReadAsync(data, id, p.Crs, p.GeoJson, ct);
-        if (rows.Count == 0) return TypedResults.Problem(statusCode: 404, title: "No such district.", detail: $"There is no district {id}.");
-        return p.GeoJson ? GeoJson(Feature(rows[0].View, rows[0].Geometry!, p.Crs)) : TypedResults.Ok(rows[0].View);
-    }
-
-    static (Crs Crs, bool GeoJson)? Parse(DistrictQuery q)
-    {
-        var format = (q.Format ?? "json").ToLowerInvariant();
-        if (!CoordinateSystems.TryParse(q.Crs, out var crs) || format is not ("json" or "geojson")) return null;
-        return (crs, format == "geojson");
-    }
-
-    static IResult Invalid(DistrictQuery q)
+    static async Task<Results<Ok<DistrictList>, GeoJson<DistrictView>, ValidationProblem>> List(
+        [AsParameters] DistrictQuery query, NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
-        v.Crs(q.Crs);
-        if ((q.Format ?? "json").ToLowerInvariant() is not ("json" or "geojson")) v.Add("format", "format must be json or geojson.");
-        return v.Problem();
+        var format = OutputFormat.Of(query.Format, v, Format.Json, Format.Json, Format.GeoJson);
+        if (!v.IsValid) return v.Problem();
+        var crs = CrsParameter.Or(query.Crs);
+        var rows = await ReadAsync(data, null, crs, format == Format.GeoJson, ct);
+        if (format == Format.Json) return TypedResults.Ok(new DistrictList(rows.Select(r => r.View).ToList()));
+        return GeoJson.Collection<DistrictView>(crs, rows.Select(r => Feature(r.View, r.Geometry!, crs)));
+    }
+
+    static async Task<Results<Ok<DistrictView>, GeoJsonFeature<DistrictView>, ProblemHttpResult, ValidationProblem>> Get(
+        long id, [AsParameters] DistrictQuery query, NpgsqlDataSource data, CancellationToken ct)
+    {
+        var v = new Validation();
+        var format = OutputFormat.Of(query.Format, v, Format.Json, Format.Json, Format.GeoJson);
+        if (!v.IsValid) return v.Problem();
+        var crs = CrsParameter.Or(query.Crs);
+        var rows = await ReadAsync(data, id, crs, format == Format.GeoJson, ct);
+        if (rows.Count == 0) return Problems.DistrictNotFound(id);
+        return format == Format.GeoJson ? new GeoJsonFeature<DistrictView>(Feature(rows[0].View, rows[0].Geometry!, crs), crs) : TypedResults.Ok(rows[0].View);
     }
 
     static async Task<List<(DistrictView View, NetTopologySuite.Geometries.Geometry? Geometry)>> ReadAsync(
@@ -91,12 +83,6 @@ public static class DistrictEndpoints
         return result;
     }
 
-    static JsonObject Feature(DistrictView view, NetTopologySuite.Geometries.Geometry geometry, Crs crs)
-    {
-        var feature = RoutingGeoJson.Feature(geometry, crs, System.Text.Json.JsonSerializer.SerializeToNode(view, ApiJson.Options)!.AsObject());
-        feature["id"] = view.Id;
-        return feature;
-    }
-
-    static IResult GeoJson(JsonObject body) => Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
+    static JsonObject Feature(DistrictView view, NetTopologySuite.Geometries.Geometry geometry, Crs crs) =>
+        GeoJson.Feature(GeoJsonGeometry.Write(geometry, crs), GeoJson.Properties(view), view.Id);
 }

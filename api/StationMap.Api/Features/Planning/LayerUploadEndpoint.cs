@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Planning;
@@ -9,7 +10,7 @@ namespace StationMap.Api.Features.Planning;
 public sealed record LayerUploadQuery(
     [FromQuery(Name = "name")] string? Name,
     [FromQuery(Name = "kind")] string? Kind,
-    [FromQuery(Name = "crs")] string? Crs,
+    [FromQuery(Name = "crs")] CrsParameter? Crs,
     [FromQuery(Name = "atomic")] bool? Atomic,
     [FromQuery(Name = "format")] string? Format,
     [FromQuery(Name = "description")] string? Description);
@@ -33,7 +34,7 @@ public static class LayerUploadEndpoint
         else if (!PointLayerStore.NamePattern().IsMatch(query.Name)) v.Add("name", $"name: {PointLayerStore.NameRule}.");
         var kind = (query.Kind ?? "demand").ToLowerInvariant();
         if (!PointLayerStore.Kinds.Contains(kind)) v.Add("kind", "kind must be demand or candidate.");
-        var crs = v.Crs(query.Crs);
+        var crs = CrsParameter.Or(query.Crs);
         if (query.Format is not null && query.Format.ToLowerInvariant() is not ("csv" or "geojson")) v.Add("format", "format must be csv or geojson.");
         if (query.Description is { Length: > 1000 }) v.Add("description", "description must be at most 1000 characters.");
         if (!v.IsValid) return v.Problem();
@@ -53,9 +54,8 @@ public static class LayerUploadEndpoint
         var atomic = query.Atomic ?? true;
         if (rows.Errors.Count > 0 && (atomic || rows.Points.Count == 0))
         {
-            return TypedResults.Problem(statusCode: 400, title: "Upload rejected: some rows are invalid.",
-                detail: $"{rows.Errors.Count} of {rows.Rows} rows are invalid; nothing was written{(atomic ? " (atomic=true)" : "")}. See row_errors.",
-                extensions: new Dictionary<string, object?> { ["row_errors"] = rows.Errors });
+            return Problems.Rejected(
+                $"{rows.Errors.Count} of {rows.Rows} rows are invalid; nothing was written{(atomic ? " (atomic=true)" : "")}. See row_errors.", rows.Errors);
         }
         await using var conn = await data.OpenConnectionAsync(ct);
         try
@@ -67,7 +67,7 @@ public static class LayerUploadEndpoint
         }
         catch (LayerKindConflictException e)
         {
-            return TypedResults.Problem(statusCode: 409, title: "The layer exists with the other kind.", detail: e.Message);
+            return Problems.Of(Problems.LayerKindConflictKind, e.Message);
         }
     }
 }

@@ -1,13 +1,12 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Routing;
-using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Formats;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.Planning;
 using StationMap.Routing;
@@ -20,10 +19,20 @@ public sealed record SuggestRequest(string? Mode, int? Minutes, string? Layer, i
 public sealed record CoverRequest(string? Mode, int? Minutes, string? Layer, double? TargetPct, CandidateSpec? Candidates, long? District,
     string? At, string? Exact, int? MaxSites, string? Crs);
 
-public sealed record FormatQuery([FromQuery(Name = "format")] string? Format);
+public sealed record FormatQuery([FromQuery(Name = "format")] OutputFormat? Format);
 
 public sealed record SuggestedSite(int Rank, double Lon, double Lat, long? CandidateId, string? Label, double NewlyCovered,
     double CumulativeCovered, double CumulativePct);
+
+/// <summary>One suggested site as a CSV row, stamped with the graph version, data time and the request's parameters (JSON).</summary>
+public sealed record SuggestedSiteCsvRow(SuggestedSite S, long GraphVersion, DateTimeOffset? DataTime, string Parameters) : ICsvRow
+{
+    public static IReadOnlyList<string> Columns { get; } =
+        ["rank", "lon", "lat", "candidate_id", "label", "newly_covered", "cumulative_covered", "cumulative_pct", "graph_version", "data_time", "parameters"];
+
+    public IEnumerable<object?> Values() =>
+        [S.Rank, S.Lon, S.Lat, S.CandidateId, S.Label, S.NewlyCovered, S.CumulativeCovered, S.CumulativePct, GraphVersion, DataTime, Parameters];
+}
 
 public sealed record CurvePoint(int Stations, double Covered, double CoveragePct);
 
@@ -50,9 +59,9 @@ public static class SuggestEndpoint
 {
     public static readonly TimeSpan ExactLimit = TimeSpan.FromSeconds(5);
 
-    public static IEndpointRouteBuilder MapPlanningSuggest(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapPlanningSuggest(this RouteGroupBuilder api)
     {
-        app.MapPost("/api/v1/planning/suggest", Suggest).AllowOnlyQueryOf<FormatQuery, RouteHandlerBuilder>()
+        api.MapPost("/planning/suggest", Suggest)
             .WithTags("Planning").WithName("PlanningSuggest")
             .WithSummary("Where to add p stations to cover the most demand (greedy maximal covering, exact CP-SAT when small)")
             .WithDescription("Body: {mode, minutes, layer, p: 1–50, candidates: {layer: NAME} | {grid: {spacing_m: 300–5000, district?}}, district?, at?, " +
@@ -62,16 +71,15 @@ public static class SuggestEndpoint
                              "grid points farther than spacing_m/2 from a usable road are dropped. ?format=csv|geojson exports the sites, stamped. " +
                              "404 unknown layer or district; 503 no road graph.")
             .Accepts<SuggestRequest>("application/json")
-            .Produces<SuggestResponse>(200).Produces(200, contentType: StationFormats.GeoJsonType).Produces(200, contentType: "text/csv")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
-        app.MapPost("/api/v1/planning/cover", Cover).AllowOnlyQueryOf<FormatQuery, RouteHandlerBuilder>()
+        api.MapPost("/planning/cover", Cover)
             .WithTags("Planning").WithName("PlanningCover")
             .WithSummary("How many new stations reach a target coverage % (set covering on the same data)")
             .WithDescription("Body: {mode, minutes, layer, target_pct: 0–100, candidates, district?, at?, exact?, max_sites? (1–500, default 200), crs?}. " +
                              "stations_needed is null when the target cannot be reached from these candidates (reachable = false, max_pct = the ceiling).")
             .Accepts<CoverRequest>("application/json")
-            .Produces<CoverResponse>(200).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
-        return app;
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
+        return api;
     }
 
     static string? ParseExact(string? text, Validation v)
@@ -82,23 +90,16 @@ public static class SuggestEndpoint
         return null;
     }
 
-    static string? ParseFormat(string? text, Validation v)
-    {
-        var f = (text ?? "json").Trim().ToLowerInvariant();
-        if (f is "json" or "csv" or "geojson") return f;
-        v.Add("format", "format must be one of json, csv, geojson.");
-        return null;
-    }
-
     /// <summary>Validation, context, candidates and the instance, shared by suggest and cover.</summary>
-    static async Task<(CoverageContext? C, PlanningInstance? I, IResult? Problem)> PrepareAsync(CoverageParameters p, CandidateSpec? spec,
+    /// <summary>Null context and problem when <paramref name="v"/> holds errors.</summary>
+    static async Task<(CoverageContext? C, PlanningInstance? I, ProblemHttpResult? Problem)> PrepareAsync(CoverageParameters p, CandidateSpec? spec,
         GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, Validation v, CancellationToken ct)
     {
         var (c, problem) = await CoverageRequest.ResolveAsync(p, graphs, engine, data, withDemand: true, ct);
         if (problem is not null) return (null, null, problem);
         var (candidates, key, missing) = await CandidateSites.LoadAsync(spec, c!, data, v, ct);
         if (missing is not null) return (null, null, missing);
-        if (!v.IsValid) return (null, null, v.Problem());
+        if (!v.IsValid) return (null, null, null);
         var baseline = engine.Times(c!.Field, c.Demand!);
         var instance = engine.Memo($"instance|{c.Field.Key}|{c.Demand!.Key}|{key}|{p.Minutes}|{c.DistrictIndex}",
             () => CandidateSites.Build(c, baseline, candidates!, key!));
@@ -138,11 +139,11 @@ public static class SuggestEndpoint
     static bool TryExact(string mode, CoverageInstance instance) =>
         mode == "always" || (mode == "auto" && MaximalCovering.IsSmallEnough(instance));
 
-    static async Task<IResult> Suggest([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
+    static async Task<Results<Ok<SuggestResponse>, GeoJson<SuggestedSite>, Csv<SuggestedSiteCsvRow>, ProblemHttpResult, ValidationProblem>> Suggest([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
         NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
-        var format = ParseFormat(q.Format, v);
+        var format = q.Format?.Value ?? Format.Json;
         var body = await PlanningBody.ReadAsync<SuggestRequest>(request, v, ct);
         if (body is null) return v.Problem();
         var p = CoverageRequest.Parse(body.Mode, body.Minutes, body.Layer, body.District, body.At, v);
@@ -155,6 +156,7 @@ public static class SuggestEndpoint
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (c, inst, problem) = await PrepareAsync(p!, body.Candidates, graphs, engine, data, v, ct);
         if (problem is not null) return problem;
+        if (!v.IsValid) return v.Problem();
         var greedy = MaximalCovering.Greedy(inst!.Instance, body.P!.Value);
         var exact = new ExactBlock("skipped", null, null, [], null, 0);
         if (TryExact(exactMode!, inst.Instance))
@@ -172,17 +174,17 @@ public static class SuggestEndpoint
             Math.Round(clock.Elapsed.TotalSeconds, 3));
         return format switch
         {
-            "csv" => SitesCsv(response.Sites, response.Parameters, response.GraphVersion, response.DataTime),
-            "geojson" => SitesGeoJson(response.Sites, response.Parameters, response.GraphVersion, response.DataTime, response.Crs),
+            Format.Csv => SitesCsv(response.Sites, response.Parameters, response.GraphVersion, response.DataTime),
+            Format.GeoJson => SitesGeoJson(response.Sites, response.Parameters, response.GraphVersion, response.DataTime, crs),
             _ => TypedResults.Ok(response),
         };
     }
 
-    static async Task<IResult> Cover([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
+    static async Task<Results<Ok<CoverResponse>, GeoJson<SuggestedSite>, Csv<SuggestedSiteCsvRow>, ProblemHttpResult, ValidationProblem>> Cover([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
         NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
-        var format = ParseFormat(q.Format, v);
+        var format = q.Format?.Value ?? Format.Json;
         var body = await PlanningBody.ReadAsync<CoverRequest>(request, v, ct);
         if (body is null) return v.Problem();
         var p = CoverageRequest.Parse(body.Mode, body.Minutes, body.Layer, body.District, body.At, v);
@@ -197,6 +199,7 @@ public static class SuggestEndpoint
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (c, inst, problem) = await PrepareAsync(p!, body.Candidates, graphs, engine, data, v, ct);
         if (problem is not null) return problem;
+        if (!v.IsValid) return v.Problem();
         var goal = body.TargetPct!.Value / 100 * inst!.TotalWeight;
         var maxSites = body.MaxSites ?? 200;
         var greedy = SetCovering.Greedy(inst.Instance, goal, maxSites);
@@ -218,52 +221,21 @@ public static class SuggestEndpoint
             Math.Round(clock.Elapsed.TotalSeconds, 3));
         return format switch
         {
-            "csv" => SitesCsv(response.Sites, response.Parameters, response.GraphVersion, response.DataTime),
-            "geojson" => SitesGeoJson(response.Sites, response.Parameters, response.GraphVersion, response.DataTime, response.Crs),
+            Format.Csv => SitesCsv(response.Sites, response.Parameters, response.GraphVersion, response.DataTime),
+            Format.GeoJson => SitesGeoJson(response.Sites, response.Parameters, response.GraphVersion, response.DataTime, crs),
             _ => TypedResults.Ok(response),
         };
     }
 
-    static IResult SitesCsv(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime)
+    static Csv<SuggestedSiteCsvRow> SitesCsv(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime)
     {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-        {
-            foreach (var h in new[] { "rank", "lon", "lat", "candidate_id", "label", "newly_covered", "cumulative_covered", "cumulative_pct",
-                         "graph_version", "data_time", "parameters" })
-                csv.WriteField(h);
-            csv.NextRecord();
-            var stamp = parameters.ToJsonString(ApiJson.Options);
-            foreach (var s in sites)
-            {
-                csv.WriteField(s.Rank); csv.WriteField(s.Lon); csv.WriteField(s.Lat); csv.WriteField(s.CandidateId); csv.WriteField(s.Label);
-                csv.WriteField(s.NewlyCovered); csv.WriteField(s.CumulativeCovered); csv.WriteField(s.CumulativePct);
-                csv.WriteField(graphVersion); csv.WriteField(dataTime?.ToString("O")); csv.WriteField(stamp);
-                csv.NextRecord();
-            }
-        }
-        return Results.Text(text.ToString(), CoverageEndpoints.CsvType, Encoding.UTF8);
+        var stamp = parameters.ToJsonString(ApiJson.Options);
+        return new(sites.Select(s => new SuggestedSiteCsvRow(s, graphVersion, dataTime, stamp)),
+            $"sites-{(string?)parameters["mode"]}-{(int?)parameters["minutes"]}min-graph-{graphVersion}.csv");
     }
 
-    static IResult SitesGeoJson(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime, string crs)
-    {
-        var features = new JsonArray();
-        foreach (var s in sites)
-        {
-            var props = System.Text.Json.JsonSerializer.SerializeToNode(s, ApiJson.Options)!.AsObject();
-            props.Remove("lon"); props.Remove("lat");
-            features.Add(new JsonObject
-            {
-                ["type"] = "Feature",
-                ["geometry"] = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(s.Lon, s.Lat) },
-                ["properties"] = props,
-            });
-        }
-        var body = new JsonObject
-        {
-            ["type"] = "FeatureCollection", ["parameters"] = parameters.DeepClone(), ["graph_version"] = graphVersion, ["data_time"] = dataTime,
-            ["crs"] = crs, ["features"] = features,
-        };
-        return Results.Text(body.ToJsonString(ApiJson.Options), StationFormats.GeoJsonType, Encoding.UTF8);
-    }
+    static GeoJson<SuggestedSite> SitesGeoJson(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime, Crs crs) =>
+        GeoJson.Collection<SuggestedSite>(crs,
+            sites.Select(s => GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat), GeoJson.Properties(s, "lon", "lat"))),
+            new JsonObject { ["parameters"] = parameters.DeepClone(), ["graph_version"] = graphVersion, ["data_time"] = dataTime });
 }

@@ -36,9 +36,9 @@ public static class WhatIfEndpoint
 {
     public const int MaxSites = 50;
 
-    public static IEndpointRouteBuilder MapWhatIf(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapWhatIf(this RouteGroupBuilder api)
     {
-        app.MapPost("/api/v1/planning/what-if", Handle).AllowOnlyQuery()
+        api.MapPost("/planning/what-if", Handle)
             .WithTags("Planning").WithName("PlanningWhatIf")
             .WithSummary("Coverage if hypothetical stations were added or existing ones removed (read-only, nothing is written)")
             .WithDescription("Body: {mode, minutes, layer, district?, at?, crs?, add: [{lon, lat, label?}], remove: [station ids]} " +
@@ -46,7 +46,7 @@ public static class WhatIfEndpoint
                              "its snap distance and the demand it newly covers. 404 unknown layer or district; 422 a site beyond the road network; 503 no road graph.")
             .Accepts<WhatIfRequest>("application/json")
             .Produces<WhatIfResponse>(200).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(422).ProducesProblem(503);
-        return app;
+        return api;
     }
 
     static async Task<IResult> Handle(HttpRequest request, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, CancellationToken ct)
@@ -78,8 +78,7 @@ public static class WhatIfEndpoint
         for (var i = 0; i < sites.Count; i++)
         {
             if (engineOf.Snap(sites[i].Lon, sites[i].Lat, p!.Mode, CoverageEngine.OffNetworkM) is { } snap) snaps.Add(snap);
-            else return TypedResults.Problem(statusCode: 422, title: "Outside the road network.", type: "/problems/outside-road-network",
-                detail: $"add[{i}] is more than {CoverageEngine.OffNetworkM:0} m from any road usable by {p.Mode.Name()}.");
+            else return Problems.OutsideNetwork(p.Mode.Name(), CoverageEngine.OffNetworkM, $"add[{i}]");
         }
 
         var resolved = timer.Elapsed.TotalMilliseconds;

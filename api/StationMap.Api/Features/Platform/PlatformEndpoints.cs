@@ -22,15 +22,21 @@ public sealed record RoutingConfig(long GraphVersion, string Region, string Sour
 /// <summary>Liveness, readiness and the client's configuration.</summary>
 public static class PlatformEndpoints
 {
-    public static IEndpointRouteBuilder MapPlatform(this IEndpointRouteBuilder app)
+    /// <summary>The probes, outside /api/v1 (a load balancer asks them, not an API client).</summary>
+    public static IEndpointRouteBuilder MapProbes(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthView("ok")))
             .WithTags("Platform").WithName("Health").WithSummary("The process is up");
         app.MapGet("/readyz", Ready)
             .WithTags("Platform").WithName("Ready").WithSummary("The database answers and its migrations are current (503 otherwise)");
-        app.MapGet("/api/v1/config", Config).AllowOnlyQuery()
-            .WithTags("Platform").WithName("ClientConfig").WithSummary("Basemap, attribution and vocabularies for map clients");
         return app;
+    }
+
+    public static RouteGroupBuilder MapPlatform(this RouteGroupBuilder api)
+    {
+        api.MapGet("/config", Config)
+            .WithTags("Platform").WithName("ClientConfig").WithSummary("Basemap, attribution and vocabularies for map clients");
+        return api;
     }
 
     static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, CancellationToken ct)

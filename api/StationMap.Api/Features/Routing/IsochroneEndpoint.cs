@@ -1,10 +1,10 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
-using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Formats;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.Routing;
 
@@ -13,10 +13,13 @@ namespace StationMap.Api.Features.Routing;
 public sealed record IsochroneQuery(
     [FromQuery(Name = "lon")] double? Lon,
     [FromQuery(Name = "lat")] double? Lat,
-    [FromQuery(Name = "mode")] string? Mode,
-    [FromQuery(Name = "minutes")] string? Minutes,
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode,
+    [FromQuery(Name = "minutes")] Bands? Minutes,
     [FromQuery(Name = "direction")] string? Direction,
-    [FromQuery(Name = "crs")] string? Crs);
+    [FromQuery(Name = "crs")] CrsParameter? Crs);
+
+/// <summary>Properties of one isochrone band.</summary>
+public sealed record IsochroneBandProperties(double Minutes, string Mode, string Direction, double AreaKm2, long GraphVersion);
 
 /// <summary>
 /// Travel-time polygons for any point (planners testing a site): one bounded search on the
@@ -26,63 +29,30 @@ public sealed record IsochroneQuery(
 /// </summary>
 public static class IsochroneEndpoint
 {
-    public const int MaxBands = 4;
-    public const int MaxMinutes = 60;
+    public const int MaxBands = Bands.MaxBands;
+    public const int MaxMinutes = Bands.MaxMinutes;
     public const double MaxSnapM = 500;
 
-    public static IEndpointRouteBuilder MapIsochrones(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapIsochrones(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/isochrones", Handle).AllowOnlyQueryOf<IsochroneQuery, RouteHandlerBuilder>()
+        api.MapGet("/isochrones", Handle)
             .WithTags("Service areas").WithName("Isochrones")
             .WithSummary("Travel-time bands around any point over the road network (GeoJSON)")
             .WithDescription($"mode = walk | ebike (default) | car; minutes = up to {MaxBands} comma-separated cut-offs, each 1–{MaxMinutes} (default 15); " +
                              "direction = to (default: who can reach this point) | from (where one can get to); crs = wgs84 | gcj02 | bd09. " +
-                             $"422 when the point is more than {MaxSnapM} m from a road usable by the mode; 503 while no road graph is loaded.")
-            .Produces(200, contentType: StationFormats.GeoJsonType)
+                             $"422 when the point is more than {MaxSnapM} m from a road usable by the mode; 503 while no road graph is loaded. " +
+                             "Polygon parts and holes smaller than one raster cell (walk 30 m, e-bike 60 m, car 100 m square) are left out.")
             .ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
-        return app;
+        return api;
     }
 
-    internal static List<int>? ParseMinutes(string? text, Validation v, string name = "minutes")
-    {
-        if (string.IsNullOrWhiteSpace(text)) return [15];
-        var result = new List<int>();
-        foreach (var part in text.Split(','))
-        {
-            if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var m) || m < 1 || m > MaxMinutes)
-            {
-                v.Add(name, $"{name} must be whole minutes between 1 and {MaxMinutes}, comma-separated ('{part.Trim()}' is not).");
-                return null;
-            }
-            if (!result.Contains(m)) result.Add(m);
-        }
-        if (result.Count > MaxBands) { v.Add(name, $"{name} allows at most {MaxBands} bands."); return null; }
-        result.Sort();
-        return result;
-    }
+    /// <summary>The area (m²) of the raster cell the engine traces <paramref name="mode"/>'s polygons on: smaller parts are grid artefacts.</summary>
+    public static double SpeckAreaM2(TravelMode mode) => GeoJsonGeometry.CellArea(new IsochroneOptions().ForMode(mode).CellSizeM!.Value);
 
-    internal static TravelMode? ParseMode(string? text, Validation v, TravelMode fallback = TravelMode.Ebike)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (TravelModes.TryParse(text, out var mode)) return mode;
-        v.Add("mode", "mode must be one of walk, ebike, car.");
-        return null;
-    }
-
-    internal static IResult NoGraph() => TypedResults.Problem(statusCode: 503, title: "No road network is loaded.",
-        type: "/problems/no-road-network",
-        detail: "Travel times need a road network: import one with ./stationmap import-osm FILE (the demo set-up generates one).");
-
-    internal static IResult OutsideNetwork(string mode) => TypedResults.Problem(statusCode: 422, title: "Outside the road network.",
-        type: "/problems/outside-road-network",
-        detail: $"The point is more than {MaxSnapM:0} m from any road usable by {mode}.");
-
-    static IResult Handle([AsParameters] IsochroneQuery q, GraphHost graphs, IsochroneCache isochrones)
+    static Results<GeoJson<IsochroneBandProperties>, ProblemHttpResult, ValidationProblem> Handle([AsParameters] IsochroneQuery q, GraphHost graphs, IsochroneCache isochrones)
     {
         var v = new Validation();
         v.Coordinates(q.Lon, q.Lat);
-        var mode = ParseMode(q.Mode, v);
-        var minutes = ParseMinutes(q.Minutes, v);
         var direction = q.Direction?.Trim().ToLowerInvariant() switch
         {
             null or "" or "to" => SearchDirection.Reverse,
@@ -90,40 +60,34 @@ public static class IsochroneEndpoint
             _ => (SearchDirection?)null,
         };
         if (direction is null) v.Add("direction", "direction must be 'to' (who can reach the point) or 'from' (where one can get to).");
-        var crs = v.Crs(q.Crs);
         if (!v.IsValid) return v.Problem();
+        var mode = q.Mode?.Value ?? TravelMode.Ebike;
+        var minutes = Bands.Or(q.Minutes, 15);
+        var crs = CrsParameter.Or(q.Crs);
 
         var graph = graphs.Current;
-        if (graph is null) return NoGraph();
+        if (graph is null) return Problems.NoRoadNetwork();
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
-        var key = $"iso:{graph.Info.Version}:{mode}:{direction}:{string.Join(',', minutes!)}:{crs}:{Math.Round(lon, 5)}:{Math.Round(lat, 5)}";
-        if (isochrones.Cache.TryGetValue(key, out string? cached)) return Results.Text(cached!, StationFormats.GeoJsonType, Encoding.UTF8);
+        var key = $"iso:{graph.Info.Version}:{mode}:{direction}:{string.Join(',', minutes)}:{crs}:{Math.Round(lon, 5)}:{Math.Round(lat, 5)}";
+        if (isochrones.Cache.TryGetValue(key, out GeoJson<IsochroneBandProperties>? cached)) return cached!;
 
-        var result = graph.Engine.Isochrone(lon, lat, mode!.Value, direction!.Value, minutes!.Select(m => (double)m).ToList(), MaxSnapM);
-        if (result is null) return OutsideNetwork(mode.Value.Name());
+        var result = graph.Engine.Isochrone(lon, lat, mode, direction!.Value, minutes.Select(m => (double)m).ToList(), MaxSnapM);
+        if (result is null) return Problems.OutsideNetwork(mode.Name(), MaxSnapM);
 
-        var features = new JsonArray();
-        foreach (var band in result.Bands)
-        {
-            features.Add(RoutingGeoJson.Feature(band.Geometry, crs, new JsonObject
-            {
-                ["minutes"] = band.Minutes, ["mode"] = mode.Value.Name(), ["direction"] = direction == SearchDirection.Reverse ? "to" : "from",
-                ["area_km2"] = Math.Round(band.AreaKm2, 3), ["graph_version"] = graph.Info.Version,
-            }));
-        }
+        var speck = SpeckAreaM2(mode);
+        var directionName = direction == SearchDirection.Reverse ? "to" : "from";
+        var features = result.Bands.Select(band => GeoJson.Feature(GeoJsonGeometry.Write(band.Geometry, crs, speck),
+            GeoJson.Properties(new IsochroneBandProperties(band.Minutes, mode.Name(), directionName, Math.Round(band.AreaKm2, 3), graph.Info.Version))));
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
-        var body = new JsonObject
+        var body = GeoJson.Collection<IsochroneBandProperties>(crs, features, new JsonObject
         {
-            ["type"] = "FeatureCollection",
             ["origin"] = new JsonObject { ["lon"] = oLon, ["lat"] = oLat },
             ["snap_distance_m"] = result.Origin is { } snap ? Math.Round(snap.DistanceM, 1) : null,
             ["graph_version"] = graph.Info.Version,
             ["attribution"] = graph.Info.Attribution,
-            ["crs"] = CoordinateSystems.Name(crs),
-            ["features"] = features,
-        }.ToJsonString(ApiJson.Options);
+        });
         isochrones.Cache.Set(key, body, new MemoryCacheEntryOptions { Size = 1 });
-        return Results.Text(body, StationFormats.GeoJsonType, Encoding.UTF8);
+        return body;
     }
 }
 

@@ -15,8 +15,8 @@ public sealed record ServiceAreaProgress(long? GraphVersion, bool Running, int L
 /// Keeps every station's 5/10/15-minute walk and e-bike service areas (reverse direction: where a
 /// worker can come from) current in PostGIS. A pass recomputes the stations whose stored set is
 /// missing or stale (another graph version, a move, a status change), each station's set replaced
-/// in one transaction, then refreshes the per-vertex nearest station (one multi-source search per
-/// mode). Passes run at start-up, when a new graph loads, when a station changes (NOTIFY
+/// in one transaction (which stations are stale: stationmap.service_area_is_stale, migration 0007).
+/// Passes run at start-up, when a new graph loads, when a station changes (NOTIFY
 /// stationmap_station) and every minute as a fallback.
 /// </summary>
 public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILogger<ServiceAreaJob> log) : BackgroundService
@@ -109,7 +109,6 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
             }
             computed += sets.Length;
         }
-        if (computed > 0 || !await HasVertexStationsAsync(conn, graph.Info.Version, ct)) await StoreNearestStationsAsync(conn, graph, ct);
         _progress = new ServiceAreaProgress(graph.Info.Version, false, computed, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, null);
         if (computed > 0) log.LogInformation("Service areas: {Count} stations computed on graph {Version} in {Seconds:F1} s", computed, graph.Info.Version, clock.Elapsed.TotalSeconds);
         return computed;
@@ -119,21 +118,12 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
 
     sealed record StationSet(StaleStation Station, double? SnapM, List<(TravelMode Mode, double Minutes, Geometry Geometry, double AreaKm2)> Bands);
 
-    /// <summary>SQL: station <c>s</c>'s stored set (state <c>st</c>, left-joined) is missing, on another graph, or for an old place or status.</summary>
-    public static string StaleCondition(long version) => $"""
-        (st.station_id IS NULL OR st.graph_version <> {version} OR st.station_status <> s.status
-         OR NOT ST_Equals(st.station_location::geometry, s.location::geometry))
-        """;
-
+    /// <summary>The next batch of stations whose stored set is stale (stationmap.stale_service_area_stations, migration 0007).</summary>
     static async Task<List<StaleStation>> StaleAsync(NpgsqlConnection conn, long version, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT s.id, ST_X(s.location::geometry), ST_Y(s.location::geometry), s.status
-            FROM station s LEFT JOIN service_area_state st ON st.station_id = s.id
-            WHERE s.deleted_at IS NULL AND s.status <> 'closed_permanently'
-              AND {StaleCondition(version)}
-            ORDER BY s.id LIMIT {Batch}
-            """, conn);
+        await using var cmd = new NpgsqlCommand("SELECT id, lon, lat, status FROM stationmap.stale_service_area_stations($1, $2)", conn);
+        cmd.Parameters.AddWithValue(version);
+        cmd.Parameters.AddWithValue(Batch);
         var result = new List<StaleStation>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) result.Add(new StaleStation(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3)));
@@ -198,46 +188,4 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         Polygon p => RoutingEngine.GeometryFactory.CreateMultiPolygon([p]),
         _ => RoutingEngine.GeometryFactory.CreateMultiPolygon(),
     };
-
-    static async Task<bool> HasVertexStationsAsync(NpgsqlConnection conn, long version, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM vertex_station WHERE graph_version = {version})", conn);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>For every vertex and mode, the open station reached fastest from it (reverse multi-source search, ≤ 60 min).</summary>
-    static async Task StoreNearestStationsAsync(NpgsqlConnection conn, LoadedGraph graph, CancellationToken ct)
-    {
-        var stations = new List<(long Id, double Lon, double Lat)>();
-        await using (var cmd = new NpgsqlCommand(
-            "SELECT id, ST_X(location::geometry), ST_Y(location::geometry) FROM station WHERE deleted_at IS NULL AND status = 'open' ORDER BY id", conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) stations.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
-
-        var version = graph.Info.Version;
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var clear = new NpgsqlCommand($"DELETE FROM vertex_station WHERE graph_version = {version}", conn, tx)) await clear.ExecuteNonQueryAsync(ct);
-        foreach (var mode in Modes)
-        {
-            var snapped = new List<(long Id, SnapResult Snap)>();
-            foreach (var s in stations)
-                if (graph.Engine.Snap(s.Lon, s.Lat, mode, MaxSnapM) is { } snap) snapped.Add((s.Id, snap));
-            if (snapped.Count == 0) continue;
-            var result = graph.Engine.NearestSources([.. snapped.Select(s => s.Snap)], mode, SearchDirection.Reverse, 3600);
-            await using var copy = await conn.BeginBinaryImportAsync(
-                "COPY vertex_station (graph_version, mode, vertex_id, station_id, seconds) FROM STDIN (FORMAT BINARY)", ct);
-            for (var v = 0; v < result.SourceOf.Count; v++)
-            {
-                if (result.SourceOf[v] < 0 || double.IsInfinity(result.SecondsOf[v])) continue;
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(mode.Name(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(v, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(snapped[result.SourceOf[v]].Id, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync((float)result.SecondsOf[v], NpgsqlDbType.Real, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-    }
 }

@@ -7,12 +7,13 @@ using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Stations;
 
 public sealed record ImportQuery(
-    [FromQuery(Name = "format")] string? Format, [FromQuery(Name = "atomic")] bool? Atomic, [FromQuery(Name = "crs")] string? Crs);
+    [FromQuery(Name = "format")] string? Format, [FromQuery(Name = "atomic")] bool? Atomic, [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 public sealed record ImportRowError(int Row, IReadOnlyDictionary<string, string[]> Errors);
 
@@ -34,7 +35,7 @@ public static class ImportEndpoint
         [AsParameters] ImportQuery query, HttpRequest request, StationsDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var crs = v.Crs(query.Crs);
+        var crs = CrsParameter.Or(query.Crs);
         var contentType = request.ContentType ?? "";
         var format = query.Format?.ToLowerInvariant()
                      ?? (contentType.Contains("csv") ? "csv" : contentType.Contains("json") ? "geojson" : null);
@@ -71,9 +72,7 @@ public static class ImportEndpoint
         var atomic = query.Atomic ?? true;
         if (atomic && failures.Count > 0)
         {
-            return TypedResults.Problem(statusCode: 400, title: "Import rejected: some rows are invalid.",
-                detail: $"{failures.Count} of {rows.Count} rows are invalid; nothing was written (atomic=true). See row_errors.",
-                extensions: new Dictionary<string, object?> { ["row_errors"] = failures });
+            return Problems.Rejected($"{failures.Count} of {rows.Count} rows are invalid; nothing was written (atomic=true). See row_errors.", failures);
         }
         db.Stations.AddRange(stations);
         if (stations.Count > 0) await StationWriteEndpoints.SaveAudited(db, user, ct);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Features.Stations;
 
@@ -15,9 +16,9 @@ public sealed record NearestQuery(
     [FromQuery(Name = "openNow")] bool? OpenNow,
     [FromQuery(Name = "tier")] string? Tier,
     [FromQuery(Name = "maxDistance")] double? MaxDistance,
-    [FromQuery(Name = "crs")] string? Crs,
+    [FromQuery(Name = "crs")] CrsParameter? Crs,
     [FromQuery(Name = "by")] string? By,
-    [FromQuery(Name = "mode")] string? Mode);
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode);
 
 public sealed record PointView(double Lon, double Lat);
 
@@ -55,7 +56,7 @@ public static class NearestEndpoint
         v.Range(query.MaxDistance, "maxDistance", 1, MaxDistanceLimit, "metres");
         var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
         var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
-        var crs = v.Crs(query.Crs);
+        var crs = CrsParameter.Or(query.Crs);
         var byTime = query.By?.Trim().ToLowerInvariant() switch
         {
             null or "" or "distance" => false,
@@ -63,7 +64,7 @@ public static class NearestEndpoint
             _ => (bool?)null,
         };
         if (byTime is null) v.Add("by", "by must be 'distance' (crow-flight) or 'time' (over the road network).");
-        var mode = Routing.IsochroneEndpoint.ParseMode(query.Mode, v);
+        var mode = query.Mode?.Value ?? StationMap.Routing.TravelMode.Ebike;
         if (!v.IsValid) return v.Problem();
 
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);
@@ -76,7 +77,7 @@ public static class NearestEndpoint
         if (query.OpenNow == true) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
         var ordered = Candidates(q, origin);
         if (byTime == true)
-            return await Routing.NearestByTime.HandleAsync(graphs, q, origin, mode!.Value, limit, query.OpenNow == true, crs, now, ct);
+            return await NearestByTime.HandleAsync(graphs, q, origin, mode, limit, query.OpenNow == true, crs, now, ct);
 
         // Read KNN candidates in growing prefixes until no unread candidate can still beat the
         // limit-th one. Each round re-reads its prefix from the start rather than paging with

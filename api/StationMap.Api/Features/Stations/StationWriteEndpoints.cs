@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Stations;
 
-public sealed record WriteQuery([FromQuery(Name = "crs")] string? Crs);
+public sealed record WriteQuery([FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>
 /// Create, replace, merge-patch and soft-delete stations. Every write runs in one transaction that
@@ -23,7 +24,7 @@ public static class StationWriteEndpoints
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
-        var crs = v.Crs(query.Crs);
+        var crs = CrsParameter.Or(query.Crs);
         body.Validate(v, now);
         if (!v.IsValid) return v.Problem();
 
@@ -41,7 +42,7 @@ public static class StationWriteEndpoints
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
-        var crs = v.Crs(query.Crs);
+        var crs = CrsParameter.Or(query.Crs);
         body.Validate(v, now);
         if (!v.IsValid) return v.Problem();
         var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
@@ -59,7 +60,7 @@ public static class StationWriteEndpoints
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
-        var crs = v.Crs(query.Crs);
+        var crs = CrsParameter.Or(query.Crs);
         if (!v.IsValid) return v.Problem();
         var station = await db.Stations.FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
         if (station is null) return NotFound(id);
@@ -129,15 +130,13 @@ public static class StationWriteEndpoints
             if (header.Trim() == "*") return null;
             var raw = header.Trim().Replace("W/", "").Trim('"');
             if (!int.TryParse(raw, out var parsed))
-                return TypedResults.Problem(statusCode: 400, title: "Invalid If-Match header.",
-                    detail: "If-Match: must be the station's ETag, e.g. \"3\".", extensions: Errors("If-Match", "must be an ETag such as \"3\"."));
+                return Problems.InvalidParameter("If-Match", "must be the station's ETag, such as \"3\".");
             expected = parsed;
         }
         if (expected is null)
         {
             return required
-                ? TypedResults.Problem(statusCode: 428, title: "A version is required.",
-                    detail: "Send If-Match with the station's ETag (or \"version\" in the body) so a concurrent change is not overwritten.")
+                ? Problems.PreconditionRequiredFor()
                 : null;
         }
         // The UPDATE itself also checks "WHERE version = <loaded version>" (EF concurrency token),
@@ -145,15 +144,9 @@ public static class StationWriteEndpoints
         return expected == station.Version ? null : Stale(expected.Value, station.Version);
     }
 
-    static ProblemHttpResult Stale(int sent, int? current = null) => TypedResults.Problem(statusCode: 412,
-        title: "The station was changed by someone else.",
-        detail: $"Version {sent} is not the current version{(current is null ? "" : $" ({current})")}. Reload the station and apply your change again.");
+    static ProblemHttpResult Stale(int sent, int? current = null) => Problems.Stale(sent, current);
 
-    internal static ProblemHttpResult NotFound(long id) =>
-        TypedResults.Problem(statusCode: 404, title: "Station not found.", detail: $"There is no station with id {id}.");
-
-    static Dictionary<string, object?> Errors(string key, string message) =>
-        new() { ["errors"] = new Dictionary<string, string[]> { [key] = [message] } };
+    internal static ProblemHttpResult NotFound(long id) => Problems.StationNotFound(id);
 
     static void MergePatch(JsonObject target, JsonObject patch)
     {

@@ -2,19 +2,20 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using StationMap.Api.Infrastructure;
-using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Formats;
+using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Features.Stations;
 
-public sealed record GetQuery([FromQuery(Name = "crs")] string? Crs);
+public sealed record GetQuery([FromQuery(Name = "crs")] CrsParameter? Crs);
 
 public static class StationsEndpoints
 {
-    public static IEndpointRouteBuilder MapStations(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapStations(this RouteGroupBuilder api)
     {
-        var group = app.MapGroup("/api/v1/stations").WithTags("Stations");
+        var group = api.MapGroup("/stations").WithTags("Stations");
 
-        group.MapGet("/nearest", NearestEndpoint.Handle).AllowOnlyQueryOf<NearestQuery, RouteHandlerBuilder>()
+        group.MapGet("/nearest", NearestEndpoint.Handle)
             .WithName("NearestStations")
             .WithSummary("Nearest stations to a point, by distance, with open-now state")
             .WithDescription("KNN on the station GiST index, ranked by ellipsoidal distance (distance_m, metres). " +
@@ -24,64 +25,60 @@ public static class StationsEndpoints
                              "(stations beyond an hour are left out); 422 when the point is more than 500 m from a usable road, 503 without a road graph.")
             .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
 
-        group.MapGet("/", ListEndpoint.Handle).AllowOnlyQueryOf<ListQuery, RouteHandlerBuilder>()
+        group.MapGet("/", ListEndpoint.Handle)
             .WithName("ListStations")
             .WithSummary("Stations in a bbox or radius, by text, paged; JSON, GeoJSON or CSV; change feed with updated_since")
             .WithDescription("bbox=minLon,minLat,maxLon,maxLat or lon&lat&radius (metres, ≤ 50000); q searches name, English name, address, district; " +
                              "page (from 1) and limit (≤ 1000, default 50) with has_more; format=json|geojson|csv; updated_since (ISO 8601) returns changes " +
                              "in (updated_at, id) order including deleted stations (deleted_at set).")
-            .Produces<StationPage>(200)
-            .Produces(200, contentType: StationFormats.GeoJsonType)
-            .Produces(200, contentType: "text/csv")
             .ProducesValidationProblem();
 
-        group.MapGet("/{id:long}", Get).AllowOnlyQueryOf<GetQuery, RouteHandlerBuilder>()
+        group.MapGet("/{id:long}", Get)
             .WithName("GetStation").WithSummary("One station with its next seven days of opening hours")
             .ProducesProblem(404);
 
-        group.MapPost("/", StationWriteEndpoints.Create).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
+        group.MapPost("/", StationWriteEndpoints.Create)
             .RequireAuthorization(ApiKeyAuth.Editor)
             .WithName("CreateStation").WithSummary("Create a station (editor key)")
             .ProducesProblem(401).ProducesProblem(403);
 
-        group.MapPut("/{id:long}", StationWriteEndpoints.Replace).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
+        group.MapPut("/{id:long}", StationWriteEndpoints.Replace)
             .RequireAuthorization(ApiKeyAuth.Editor)
             .WithName("ReplaceStation").WithSummary("Replace a station (editor key; If-Match required)")
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412).ProducesProblem(428);
 
-        group.MapPatch("/{id:long}", StationWriteEndpoints.Patch).AllowOnlyQueryOf<WriteQuery, RouteHandlerBuilder>()
+        group.MapPatch("/{id:long}", StationWriteEndpoints.Patch)
             .RequireAuthorization(ApiKeyAuth.Editor)
             .Accepts<StationInput>("application/merge-patch+json", "application/json")
             .WithName("PatchStation").WithSummary("Change some fields of a station (JSON merge patch; editor key; If-Match required)")
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412).ProducesProblem(428);
 
-        group.MapDelete("/{id:long}", StationWriteEndpoints.Delete).AllowOnlyQuery()
+        group.MapDelete("/{id:long}", StationWriteEndpoints.Delete)
             .RequireAuthorization(ApiKeyAuth.Admin)
             .WithName("DeleteStation").WithSummary("Delete a station (admin key; soft delete, reported by the change feed)")
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412);
 
-        group.MapPost("/import", ImportEndpoint.Handle).AllowOnlyQueryOf<ImportQuery, RouteHandlerBuilder>()
+        group.MapPost("/import", ImportEndpoint.Handle)
             .RequireAuthorization(ApiKeyAuth.Admin)
             .WithBodyLimit(ImportEndpoint.MaxBodyBytes)
-            .Accepts<string>("text/csv", StationFormats.GeoJsonType, "application/json")
+            .Accepts<string>("text/csv", GeoJson.ContentType, "application/json")
             .WithName("ImportStations")
             .WithSummary("Bulk import stations from CSV or GeoJSON (admin key) with a per-row error report")
             .WithDescription("format=csv|geojson (default from Content-Type); atomic=true (default) writes nothing when any row is invalid; " +
                              "atomic=false writes the valid rows and reports the others. CSV columns are those of format=csv exports.")
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(413);
 
-        return app;
+        group.MapReachable();
+        return api;
     }
 
     static async Task<Results<Ok<StationView>, ProblemHttpResult, ValidationProblem>> Get(
         long id, [AsParameters] GetQuery query, HttpContext http, StationsDb db, TimeProvider clock, CancellationToken ct)
     {
-        var v = new Validation();
-        var crs = v.Crs(query.Crs);
-        if (!v.IsValid) return v.Problem();
+        var crs = CrsParameter.Or(query.Crs);
         var station = await db.Stations.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct);
         if (station is null)
-            return StationWriteEndpoints.NotFound(id);
+            return Problems.StationNotFound(id);
         http.Response.Headers.ETag = StationWriteEndpoints.ETag(station.Version);
         return TypedResults.Ok(StationView.From(station, crs, clock.GetUtcNow(), withWeek: true));
     }

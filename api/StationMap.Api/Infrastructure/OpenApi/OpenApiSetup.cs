@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using StationMap.Api.Infrastructure.Parameters;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace StationMap.Api.Infrastructure.OpenApi;
@@ -46,9 +47,12 @@ public static class OpenApiSetup
             // A JsonNode is any JSON value; without this its CLR members (parent, root, options) become a schema.
             o.MapType<JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
             o.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
+            o.MapQueryValueTypes();
+            o.OperationFilter<Formats.ResponseFormatsFilter>();
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
             o.DocumentFilter<DocumentConventions>();
+            o.DocumentFilter<ProblemCatalogueDocument>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });

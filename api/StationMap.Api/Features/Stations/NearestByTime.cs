@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
-using StationMap.Api.Features.Stations;
+using StationMap.Api.Features.Routing;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;
 
-namespace StationMap.Api.Features.Routing;
+namespace StationMap.Api.Features.Stations;
 
 /// <summary>
 /// Nearest stations ranked by travel time over the road network (GET …/nearest?by=time&amp;mode=).
@@ -25,8 +26,8 @@ public static class NearestByTime
         TravelMode mode, int limit, bool openNow, Crs crs, DateTimeOffset now, CancellationToken ct, double maxSeconds = MaxSeconds)
     {
         var graph = graphs.Current;
-        if (graph is null) return IsochroneEndpoint.NoGraph();
-        if (graph.Engine.Snap(origin.X, origin.Y, mode, MaxSnapM) is not { } start) return IsochroneEndpoint.OutsideNetwork(mode.Name());
+        if (graph is null) return Problems.NoRoadNetwork();
+        if (graph.Engine.Snap(origin.X, origin.Y, mode, MaxSnapM) is not { } start) return Problems.OutsideNetwork(mode.Name(), MaxSnapM);
 
         var reach = TopSpeedKmh(mode) / 3.6 * maxSeconds + MaxSnapM;
         var rows = await NearestEndpoint.Candidates(stations.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, reach, true)), origin)
@@ -57,34 +58,34 @@ public sealed record ReachableQuery(
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "lon")] double? Lon,
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "lat")] double? Lat,
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "minutes")] int? Minutes,
-    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "mode")] string? Mode,
-    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "crs")] string? Crs);
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "mode")] TravelModeParameter? Mode,
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>GET /api/v1/stations/reachable: every open station reachable from a point within N minutes, fastest first.</summary>
 public static class ReachableEndpoint
 {
-    public static IEndpointRouteBuilder MapReachable(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapReachable(this RouteGroupBuilder stations)
     {
-        app.MapGet("/api/v1/stations/reachable", Handle).AllowOnlyQueryOf<ReachableQuery, RouteHandlerBuilder>()
-            .WithTags("Stations").WithName("ReachableStations")
+        stations.MapGet("/reachable", Handle)
+            .WithName("ReachableStations")
             .WithSummary("Every open station reachable within N minutes over the road network, fastest first")
             .WithDescription("minutes 1–60 (default 15); mode = walk | ebike (default) | car; items carry travel_seconds and distance_m. " +
                              "422 more than 500 m from a usable road; 503 without a road graph.")
             .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
-        return app;
+        return stations;
     }
 
     static async Task<IResult> Handle([Microsoft.AspNetCore.Http.AsParameters] ReachableQuery q, StationsDb db, TimeProvider clock, GraphHost graphs, CancellationToken ct)
     {
         var v = new Infrastructure.Validation();
         v.Coordinates(q.Lon, q.Lat);
-        v.Range(q.Minutes, "minutes", 1, IsochroneEndpoint.MaxMinutes);
-        var mode = IsochroneEndpoint.ParseMode(q.Mode, v);
-        var crs = v.Crs(q.Crs);
+        v.Range(q.Minutes, "minutes", 1, Bands.MaxMinutes);
         if (!v.IsValid) return v.Problem();
+        var mode = q.Mode?.Value ?? TravelMode.Ebike;
+        var crs = CrsParameter.Or(q.Crs);
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
         var stations = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null && s.Status == "open");
-        return await NearestByTime.HandleAsync(graphs, stations, new Point(lon, lat) { SRID = 4326 }, mode!.Value, int.MaxValue, false, crs,
+        return await NearestByTime.HandleAsync(graphs, stations, new Point(lon, lat) { SRID = 4326 }, mode, int.MaxValue, false, crs,
             clock.GetUtcNow(), ct, (q.Minutes ?? 15) * 60.0);
     }
 }
