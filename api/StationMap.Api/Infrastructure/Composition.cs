@@ -15,6 +15,7 @@ public static class Composition
         var options = section.Get<StationMapOptions>() ?? new StationMapOptions();
 
         services.AddSingleton(_ => DataSource(config, options));
+        services.AddSingleton<DatabaseOutageMonitor>();   // 503 + Retry-After and pool clearing when the database is gone
         services.AddDbContext<StationsDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
             .UseSnakeCaseNamingConvention());

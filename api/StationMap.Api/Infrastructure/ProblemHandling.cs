@@ -1,13 +1,13 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace StationMap.Api.Infrastructure;
 
 /// <summary>
 /// Turns exceptions into RFC 9457 problem details: request-binding failures name the parameter
-/// (400, or 413 for an oversized body), an unreachable database is 503, anything else a 500 with
+/// (400, or 413 for an oversized body), an unreachable database is 503 with Retry-After
+/// (<see cref="DatabaseOutage"/>), anything else a 500 with
 /// no stack trace. Every problem carries a traceId (added by <see cref="AddProblemHandling"/>).
 /// </summary>
 public static partial class ProblemHandling
@@ -47,12 +47,7 @@ public static partial class ProblemHandling
             var problem = exception switch
             {
                 BadHttpRequestException bad => Binding(http, bad),
-                NpgsqlException { IsTransient: true } or TimeoutException => new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The database is unavailable.",
-                    Detail = "The station database did not answer in time. Try again shortly.",
-                },
+                _ when DatabaseOutage.IsOutage(exception) => DatabaseUnavailable(http, exception),
                 _ => null,
             };
             if (problem is null)
@@ -67,6 +62,15 @@ public static partial class ProblemHandling
             }
             http.Response.StatusCode = problem.Status!.Value;
             return await problems.TryWriteAsync(new() { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        }
+
+        // Database unreachable (every wrapping EF Core and Npgsql put around it): 503 with Retry-After, logged once per burst.
+        static ProblemDetails DatabaseUnavailable(HttpContext http, Exception exception)
+        {
+            var monitor = http.RequestServices.GetRequiredService<DatabaseOutageMonitor>();
+            monitor.Failed(exception, $"{http.Request.Method} {http.Request.Path}");
+            http.Response.Headers.RetryAfter = monitor.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return DatabaseOutage.Problem();
         }
 
         static ProblemDetails Binding(HttpContext http, BadHttpRequestException bad)
