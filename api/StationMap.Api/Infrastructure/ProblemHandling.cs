@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -19,7 +20,32 @@ public static partial class ProblemHandling
             ctx.ProblemDetails.Extensions.Remove("traceId");
             ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
-        }).AddExceptionHandler<ExceptionToProblem>();
+        }).AddExceptionHandler<ExceptionToProblem>()
+        // After the default writer: a problem is JSON whatever the client's Accept says (the default
+        // writer declines "Accept: application/xml", and a problem nobody writes becomes an empty 500).
+        .AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
+
+    sealed class AnyAcceptProblemWriter(Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context)
+        {
+            var http = context.HttpContext;
+            ProblemDetailsDefaults(context);
+            return new ValueTask(http.Response.WriteAsJsonAsync(context.ProblemDetails, json.Value.SerializerOptions, "application/problem+json"));
+        }
+
+        // What the default writer does before writing: status and its title/type, then CustomizeProblemDetails.
+        static void ProblemDetailsDefaults(ProblemDetailsContext context)
+        {
+            var p = context.ProblemDetails;
+            p.Status ??= context.HttpContext.Response.StatusCode;
+            p.Title ??= ReasonPhrases.GetReasonPhrase(p.Status.Value);
+            var options = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions>>().Value;
+            options.CustomizeProblemDetails?.Invoke(context);
+        }
+    }
 
     [GeneratedRegex("parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
     private static partial Regex BindingFailure();
