@@ -1,8 +1,14 @@
 import { defineConfig } from 'vite';
+import { precompress } from './plugins/precompress.js';
 
 // The built client is served by the API from web-client/dist on the same origin, so every API
 // call is a relative /api/v1/... URL. In `npm run dev` the proxy below makes that hold too.
 export default defineConfig({
+  // dist/ gets file.br and file.gz beside every text file (the API serves them with
+  // Content-Encoding). Vite's default names already carry a content hash (assets/[name]-[hash],
+  // the MapLibre worker included), so the API can cache assets/* as immutable; index.html keeps
+  // its name and is never cached.
+  plugins: [precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -17,7 +23,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['src/**/*.test.js'],
+    include: ['src/**/*.test.js', 'plugins/**/*.test.js'],
     environment: 'node',
   },
 });

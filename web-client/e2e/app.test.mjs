@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE, HERE, PHONE, api, assertNoErrors, launch, listedIds, openPage, requireApi, shot, waitForMapIdle,
+  BASE, HERE, IDS, PHONE, api, assertNoErrors, launch, listedIds, openPage, requireApi, shot, waitForMapIdle,
 } from './helpers.mjs';
 
 /** The list's own request: by travel time (e-bike, the default mode) when the API has a road graph. */
@@ -29,19 +29,19 @@ async function waitForList(page) {
 
 /** A station marker (not a cluster) drawn where nothing covers the map, far enough from others to tap unambiguously. */
 async function tappableStation(page) {
-  return page.evaluate(() => {
+  return page.evaluate((ids) => {
     const map = window.__map;
-    const features = map.queryRenderedFeatures({ layers: ['stations'] });
+    const features = map.queryRenderedFeatures({ layers: [ids.stations] });
     const points = features.map((f) => ({ id: f.properties.id, p: map.project(f.geometry.coordinates) }));
     for (const { id, p } of points) {
       const el = document.elementFromPoint(p.x, p.y);
       if (!el?.classList.contains('maplibregl-canvas')) continue;
       const crowded = points.some((o) => o.id !== id && Math.hypot(o.p.x - p.x, o.p.y - p.y) < 30);
-      const clusterNear = map.queryRenderedFeatures([[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]], { layers: ['station-clusters'] }).length > 0;
+      const clusterNear = map.queryRenderedFeatures([[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]], { layers: [ids.clusters] }).length > 0;
       if (!crowded && !clusterNear) return { id, x: Math.round(p.x), y: Math.round(p.y) };
     }
     return null;
-  });
+  }, IDS);
 }
 
 describe('StationMap on a phone', () => {
@@ -51,9 +51,9 @@ describe('StationMap on a phone', () => {
     try {
       await waitForList(page);
       await waitForMapIdle(page);
-      const rendered = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['stations'] }).length);
+      const rendered = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).length, IDS.stations);
       assert.ok(rendered > 0, 'no station markers rendered');
-      const colours = await page.evaluate(() => [...new Set(window.__map.queryRenderedFeatures({ layers: ['stations'] }).map((f) => f.properties.open_state))]);
+      const colours = await page.evaluate((id) => [...new Set(window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.open_state))], IDS.stations);
       assert.ok(colours.every((c) => ['open', 'closed', 'unknown'].includes(c)), `odd open_state values: ${colours}`);
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
       assert.equal(await page.textContent('.list-title'), '附近驿站');
@@ -127,7 +127,7 @@ describe('StationMap on a phone', () => {
       assert.equal(await page.getAttribute(`[data-filter="${amenity}"]`, 'aria-pressed'), 'true');
       // The map shows only stations that match the filter too: every drawn station has it.
       await waitForMapIdle(page);
-      const drawnIds = await page.evaluate(async () => (await window.__map.getSource('stations').getData()).features.map((f) => f.properties.id));
+      const drawnIds = await page.evaluate(async (id) => (await window.__map.getSource(id).getData()).features.map((f) => f.properties.id), IDS.stationsSource);
       assert.ok(drawnIds.includes(filtered.items[0].id), 'the nearest matching station is not on the map');
       const drawn = await api(`/api/v1/stations?bbox=119.9,30.0,120.5,30.5&limit=1000`);
       const byId = new Map(drawn.items.map((s) => [s.id, s]));
@@ -178,7 +178,7 @@ describe('StationMap on a phone', () => {
         assert.equal(await page.getAttribute(`[data-nav="${app}"]`, 'href'), station.navigation[app]);
       }
       if (station.phone) assert.match(await page.getAttribute('a.phone-link', 'href'), /^tel:[+\d]+$/);
-      const selected = await page.evaluate(() => window.__map.getFilter('station-selected'));
+      const selected = await page.evaluate((id) => window.__map.getFilter(id), IDS.selected);
       assert.ok(JSON.stringify(selected).includes(String(target.id)), 'the tapped station is not highlighted');
       await waitForMapIdle(page);
       await shot(page, 'detail-zh');
@@ -303,7 +303,7 @@ describe('StationMap on a phone', () => {
       await page.waitForSelector('[data-testid="locate-failed"]');
       await waitForMapIdle(page);
       // Tap an empty spot of the visible map, away from markers.
-      const spot = await page.evaluate(() => {
+      const spot = await page.evaluate((ids) => {
         const map = window.__map;
         const top = document.querySelector('#notices').getBoundingClientRect().bottom + 20;
         const bottom = document.querySelector('#sheet').getBoundingClientRect().top - 20;
@@ -311,12 +311,12 @@ describe('StationMap on a phone', () => {
           for (let x = 30; x < 330; x += 15) {
             const el = document.elementFromPoint(x, y);
             if (!el?.classList.contains('maplibregl-canvas')) continue;
-            const near = map.queryRenderedFeatures([[x - 25, y - 25], [x + 25, y + 25]], { layers: ['stations', 'station-clusters'] });
+            const near = map.queryRenderedFeatures([[x - 25, y - 25], [x + 25, y + 25]], { layers: [ids.stations, ids.clusters] });
             if (near.length === 0) return { x, y };
           }
         }
         return null;
-      });
+      }, IDS);
       assert.ok(spot, 'no empty spot on the map to tap');
       // Where the tap lands, read before tapping: the map may move to show the results after.
       const tapped = await page.evaluate(({ x, y }) => window.__map.unproject([x, y]).toArray(), spot);
@@ -367,7 +367,7 @@ describe('StationMap on a phone', () => {
         assert.ok((await page.textContent('.notice-warning')).includes('底图加载失败'), basemap);
         await waitForList(page);
         await waitForMapIdle(page);
-        const rendered = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['stations', 'station-clusters'] }).length);
+        const rendered = await page.evaluate((ids) => window.__map.queryRenderedFeatures({ layers: [ids.stations, ids.clusters] }).length, IDS);
         assert.ok(rendered > 0, `no stations drawn with failing basemap ${basemap}`);
       } finally {
         await context.close();
@@ -386,13 +386,13 @@ describe('StationMap on a phone', () => {
       // The background job may still be computing: the sheet says so and polls until the bands arrive.
       await page.waitForSelector('[data-testid="service-area-legend"] .band', { timeout: 120000 });
       const drawn = async (mode) => {
-        await page.waitForFunction(async (m) => {
-          const data = await window.__map.getSource('service-area')?.getData();
+        await page.waitForFunction(async ([m, source]) => {
+          const data = await window.__map.getSource(source)?.getData();
           const features = data?.features ?? [];
           return features.length === 3 && features.every((f) => f.properties.mode === m);
-        }, mode, { timeout: 30000, polling: 250 });
+        }, [mode, IDS.serviceAreaSource], { timeout: 30000, polling: 250 });
         await waitForMapIdle(page);
-        return page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['service-area-fill'] }).length);
+        return page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).length, IDS.serviceAreaFill);
       };
       assert.ok(await drawn('ebike') > 0, 'no e-bike service area drawn');
       const legend = await page.locator('[data-testid="service-area-legend"] .band').allTextContents();
@@ -419,7 +419,7 @@ describe('StationMap on a phone', () => {
       assert.equal(await page.getAttribute('[data-testid="service-area"] [data-mode="walk"]', 'aria-checked'), 'true');
       await shot(page, 'service-area-walk');
       // The offline basemap draws the demo road network from the API's vector tiles.
-      const roads = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['road'] }).length);
+      const roads = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).length, IDS.road);
       assert.ok(roads > 0, 'no roads drawn on the offline basemap');
       assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
     } finally {

@@ -4,11 +4,26 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { DISTRICTS_FOCUS, DISTRICTS_LINE } from '../src/map/layers/districts.js';
+import { GAPS_LAYER } from '../src/map/layers/gaps.js';
+import { ROAD_LAYER } from '../src/map/layers/roads.js';
+import { SERVICE_AREA_FILL, SERVICE_AREA_SOURCE } from '../src/map/layers/serviceArea.js';
+import { CLUSTERS_LAYER, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE } from '../src/map/layers/stations.js';
+import { SUGGESTIONS_LAYER } from '../src/map/layers/suggestions.js';
 
 export const BASE = (process.env.STATIONMAP_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 /** Where the courier stands in every test: central Hangzhou, inside the demo data. */
 export const HERE = { longitude: 120.16, latitude: 30.27 };
 export const PHONE = { width: 390, height: 844 };
+/**
+ * The map's layer and source ids, from the modules that own them; passed into page.evaluate
+ * (which cannot import) as its argument.
+ */
+export const IDS = {
+  stations: STATIONS_LAYER, clusters: CLUSTERS_LAYER, selected: SELECTED_LAYER, stationsSource: STATIONS_SOURCE,
+  serviceAreaFill: SERVICE_AREA_FILL, serviceAreaSource: SERVICE_AREA_SOURCE, road: ROAD_LAYER,
+  gaps: GAPS_LAYER, districtsLine: DISTRICTS_LINE, districtsFocus: DISTRICTS_FOCUS, suggestions: SUGGESTIONS_LAYER,
+};
 export const OUT_DIR = fileURLToPath(new URL('../test-results/', import.meta.url));
 mkdirSync(OUT_DIR, { recursive: true });
 

@@ -4,7 +4,7 @@
 // Screenshots go to web-client/test-results/planner-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE, PHONE, api, assertNoErrors, launch, openPage, requireApi, shot, waitForMapIdle } from './helpers.mjs';
+import { BASE, IDS, PHONE, api, assertNoErrors, launch, openPage, requireApi, shot, waitForMapIdle } from './helpers.mjs';
 
 const WIDE = { width: 1280, height: 800 };
 const T = { timeout: 180_000 };
@@ -75,10 +75,10 @@ describe('StationMap planner view', () => {
 
       // The gap surface and the district outlines render.
       await waitForMapIdle(page);
-      const drawn = await page.evaluate(() => ({
-        gaps: window.__map.queryRenderedFeatures({ layers: ['gaps-fill'] }).length,
-        districts: window.__map.queryRenderedFeatures({ layers: ['districts-line'] }).length,
-      }));
+      const drawn = await page.evaluate((ids) => ({
+        gaps: window.__map.queryRenderedFeatures({ layers: [ids.gaps] }).length,
+        districts: window.__map.queryRenderedFeatures({ layers: [ids.districtsLine] }).length,
+      }), IDS);
       assert.ok(drawn.gaps > 0, 'no gap hexagons rendered');
       assert.ok(drawn.districts > 0, 'no district outlines rendered');
       await shot(page, 'planner-wide-coverage');
@@ -88,7 +88,7 @@ describe('StationMap planner view', () => {
       const zoomBefore = await page.evaluate(() => window.__map.getZoom());
       await page.click(`[data-testid="district-table"] tr[data-district-id="${target.id}"] button`);
       await waitForMapIdle(page);
-      const focused = await page.evaluate(() => ({ zoom: window.__map.getZoom(), filter: JSON.stringify(window.__map.getFilter('districts-focus')) }));
+      const focused = await page.evaluate((id) => ({ zoom: window.__map.getZoom(), filter: JSON.stringify(window.__map.getFilter(id)) }), IDS.districtsFocus);
       assert.ok(focused.filter.includes(String(target.id)), 'the chosen district is not highlighted');
       assert.notEqual(focused.zoom, zoomBefore, 'the map did not move to the district');
 
@@ -111,7 +111,7 @@ describe('StationMap planner view', () => {
       for (let i = 1; i < ys.length; i++) assert.ok(ys[i] <= ys[i - 1] + 0.01, `curve goes down at step ${i}: ${d}`);
       assert.ok((await page.textContent('[data-testid="exact-gap"]')).length > 0);
       await waitForMapIdle(page);
-      const sites = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['suggestions'] }).map((f) => f.properties.rank).sort((a, b) => a - b));
+      const sites = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.rank).sort((a, b) => a - b), IDS.suggestions);
       assert.deepEqual(sites, [1, 2, 3, 4, 5]);
       await page.locator('[data-testid="suggest-result"]').scrollIntoViewIfNeeded();
       await shot(page, 'planner-wide-suggest');

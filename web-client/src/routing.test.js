@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApp, loadTravelMode, SERVICE_AREA_RETRY_MS } from './app.js';
 import { nearestUrl, roadTilesUrl, serviceAreaUrl } from './api/requests.js';
 import { basemapStyle } from './map/basemap.js';
+import { ROAD_CASING_LAYER, ROAD_LAYER, ROADS_SOURCE } from './map/layers/roads.js';
 import { bandPaint, collectionBounds } from './map/layers/serviceArea.js';
 import { initialState } from './state/appState.js';
 import { createStore } from './state/store.js';
@@ -54,8 +55,8 @@ describe('display helpers', () => {
   it('the offline style draws roads only when the API has a road graph', () => {
     expect(basemapStyle({ kind: 'offline' }).layers.map((l) => l.id)).toEqual(['background']);
     const style = basemapStyle({ kind: 'offline' }, [], { roads: { tiles: 'http://x/{z}/{x}/{y}.mvt', attribution: '© OpenStreetMap contributors' } });
-    expect(style.sources.roads).toMatchObject({ type: 'vector', tiles: ['http://x/{z}/{x}/{y}.mvt'], attribution: '© OpenStreetMap contributors' });
-    expect(style.layers.map((l) => l.id)).toEqual(['background', 'road-casing', 'road']);
+    expect(style.sources[ROADS_SOURCE]).toMatchObject({ type: 'vector', tiles: ['http://x/{z}/{x}/{y}.mvt'], attribution: '© OpenStreetMap contributors' });
+    expect(style.layers.map((l) => l.id)).toEqual(['background', ROAD_CASING_LAYER, ROAD_LAYER]);
   });
 });
 

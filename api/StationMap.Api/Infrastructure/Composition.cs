@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.OpenApi;
 using Npgsql;
+using StationMap.Api.Infrastructure.OpenApi;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -42,25 +42,7 @@ public static class Composition
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemHandling();
         services.AddApiKeyAuth();
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o =>
-        {
-            o.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "StationMap API",
-                Version = "v1",
-                Description = "Rest stations for outdoor workers: nearest, search, change feed and writes. " +
-                              "Coordinates lon/lat in WGS-84 unless crs=gcj02|bd09; distances in metres; errors are RFC 9457 problem details.",
-            });
-            o.AddSecurityDefinition(ApiKeyAuth.Scheme, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiKeyAuth.HeaderName,
-                Description = "API key (./stationmap apikey create --role editor|admin)",
-            });
-            o.OperationFilter<SwaggerConventions>();
-            var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");
-            if (File.Exists(xml)) o.IncludeXmlComments(xml);
-        });
+        services.AddStationMapOpenApi();
         return services;
     }
 
@@ -79,8 +61,7 @@ public static class Composition
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSwagger();
-        app.UseSwaggerUI(o => o.DocumentTitle = "StationMap API");
+        app.UseStationMapOpenApi();
         app.UseRouting();
         app.UseBodySizeLimits();
         app.UseAuthentication();

@@ -114,19 +114,28 @@ export async function fetchJson(url, { signal, fetchImpl = globalThis.fetch } = 
 }
 
 /**
- * Returns a fetcher that keeps only the latest request alive: starting a new one aborts the
- * previous, so a slow stale response can never overwrite a newer one.
+ * One AbortController per kind of request: next() aborts the request before it and returns the
+ * new one's signal, so a slow stale response can never overwrite a newer one.
  */
-export function latestOnly(fetchImpl) {
+export function latestSignal() {
   let controller = null;
-  const fetcher = (url) => {
-    controller?.abort();
-    controller = new AbortController();
-    return fetchJson(url, { signal: controller.signal, fetchImpl });
+  return {
+    next() {
+      controller?.abort();
+      controller = new AbortController();
+      return controller.signal;
+    },
+    abort() {
+      controller?.abort();
+      controller = null;
+    },
   };
-  fetcher.abort = () => {
-    controller?.abort();
-    controller = null;
-  };
+}
+
+/** A GET fetcher that keeps only the latest request alive (latestSignal around fetchJson). */
+export function latestOnly(fetchImpl) {
+  const latest = latestSignal();
+  const fetcher = (url) => fetchJson(url, { signal: latest.next(), fetchImpl });
+  fetcher.abort = latest.abort;
   return fetcher;
 }

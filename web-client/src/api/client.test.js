@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, fetchBlob, fetchJson, isAbortError, latestOnly, postJson } from './client.js';
+import { ApiError, fetchBlob, fetchJson, isAbortError, latestOnly, latestSignal, postJson } from './client.js';
 
 function respond(status, body, contentType = 'application/json') {
   return async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), {
@@ -82,6 +82,20 @@ describe('latestOnly', () => {
     await expect(second).resolves.toEqual({ url: '/second' });
     const err = await first.catch((e) => e);
     expect(isAbortError(err)).toBe(true);
+  });
+});
+
+describe('latestSignal', () => {
+  it('next() aborts the signal it gave before; abort() ends the current one', () => {
+    const latest = latestSignal();
+    const first = latest.next();
+    const second = latest.next();
+    expect(first.aborted).toBe(true);
+    expect(second.aborted).toBe(false);
+    latest.abort();
+    expect(second.aborted).toBe(true);
+    latest.abort(); // nothing running: no error
+    expect(latest.next().aborted).toBe(false);
   });
 });
 

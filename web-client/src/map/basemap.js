@@ -4,6 +4,9 @@
 // background: MapLibre makes no request at all for it (no tiles, no sprite, no glyphs URL — text
 // such as cluster counts is drawn by the browser from local fonts).
 
+import { roadTilesUrl } from '../api/requests.js';
+import { ROADS_SOURCE, roadLayers, roadsSource } from './layers/roads.js';
+
 export const OFFLINE_BACKGROUND = '#e9ece6';
 
 /** ?basemap=offline (or none) forces the offline style even when the config names a basemap. */
@@ -33,9 +36,10 @@ export function resolveBasemap(configUrl, search = '', base = 'http://localhost/
   return { kind: 'style', url };
 }
 
-/** The MapLibre style (object or URL) for a resolved basemap. Station layers are added later. */
 /**
- * roads: {tiles, attribution} adds the API's road vector tiles to the offline style (when a road graph is loaded).
+ * The MapLibre style (object or URL) for a resolved basemap; the project's layers are added later.
+ * roads: {tiles, attribution} adds the API's road vector tiles to the offline style (when a road
+ * graph is loaded).
  */
 export function basemapStyle(basemap, attribution = [], { roads } = {}) {
   const background = { id: 'background', type: 'background', paint: { 'background-color': OFFLINE_BACKGROUND } };
@@ -53,46 +57,23 @@ export function basemapStyle(basemap, attribution = [], { roads } = {}) {
   return {
     version: 8,
     name: 'StationMap offline',
-    sources: {
-      roads: { type: 'vector', tiles: [roads.tiles], minzoom: 8, maxzoom: 16, attribution: roads.attribution || undefined },
-    },
+    sources: { [ROADS_SOURCE]: roadsSource(roads) },
     layers: [background, ...roadLayers()],
   };
 }
 
-const MAJOR = ['motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link'];
-const MIDDLE = ['secondary', 'secondary_link', 'tertiary', 'tertiary_link'];
-const PATHS = ['footway', 'pedestrian', 'path', 'steps', 'cycleway', 'track'];
-
-/** Road lines from the API's vector tiles (source-layer roads), wider and warmer for bigger roads. */
-export function roadLayers() {
-  const byClass = (major, middle, minor, path) => ['case',
-    ['in', ['get', 'class'], ['literal', MAJOR]], major,
-    ['in', ['get', 'class'], ['literal', MIDDLE]], middle,
-    ['in', ['get', 'class'], ['literal', PATHS]], path,
-    minor];
-  // Zoom must be the outermost interpolation; the class picks the width at each stop.
-  const width = (major, middle, minor, path) => ['interpolate', ['exponential', 1.6], ['zoom'],
-    10, byClass(major * 0.4, middle * 0.4, minor * 0.4, path * 0.4),
-    14, byClass(major * 1.6, middle * 1.6, minor * 1.6, path * 1.6),
-    17, byClass(major * 5, middle * 5, minor * 5, path * 5)];
-  return [
-    {
-      id: 'road-casing', type: 'line', source: 'roads', 'source-layer': 'roads',
-      filter: ['in', ['get', 'class'], ['literal', [...MAJOR, ...MIDDLE]]],
-      layout: { 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': '#c9c3b5', 'line-width': width(4.2, 3.2, 2, 1) },
-    },
-    {
-      id: 'road', type: 'line', source: 'roads', 'source-layer': 'roads',
-      layout: { 'line-join': 'round', 'line-cap': 'round' },
-      paint: {
-        'line-color': byClass('#f6c86a', '#fff3cf', '#ffffff', '#d8e3d0'),
-        'line-width': width(3, 2.2, 1.4, 0.8),
-        'line-dasharray': ['case', ['in', ['get', 'class'], ['literal', PATHS]], ['literal', [2, 1]], ['literal', [1, 0]]],
-      },
-    },
-  ];
+/**
+ * What the map takes from GET /config: the resolved basemap, the attribution strings (the road
+ * network's added when it has its own) and the style, with the API's roads when it has a graph.
+ * page: {search, href, origin} of the page (location).
+ */
+export function styleFromConfig(config, { search = '', href = 'http://localhost/', origin = 'http://localhost' } = {}) {
+  const basemap = resolveBasemap(config.basemap_style_url, search, href);
+  const attribution = Array.isArray(config.attribution) ? [...config.attribution] : [];
+  const routing = config.routing ?? null;
+  if (routing?.attribution && !attribution.includes(routing.attribution)) attribution.push(routing.attribution);
+  const roads = routing ? { tiles: roadTilesUrl(origin, routing.graph_version), attribution: routing.attribution } : undefined;
+  return { basemap, attribution, style: basemapStyle(basemap, attribution, { roads }) };
 }
 
 /**

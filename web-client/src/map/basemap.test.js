@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basemapStyle, resolveBasemap, textFontFor } from './basemap.js';
+import { basemapStyle, resolveBasemap, styleFromConfig, textFontFor } from './basemap.js';
 
 describe('resolveBasemap', () => {
   it('uses the offline style when the config has no basemap', () => {
@@ -52,5 +52,26 @@ describe('textFontFor', () => {
     expect(textFontFor({ layers: [] })).toEqual(['sans-serif']);
     const style = { glyphs: 'https://x/{fontstack}/{range}.pbf', layers: [{ layout: { 'text-font': ['Open Sans Bold'] } }] };
     expect(textFontFor(style)).toEqual(['Open Sans Bold']);
+  });
+});
+
+describe('styleFromConfig', () => {
+  const page = { search: '', href: 'http://127.0.0.1:8080/', origin: 'http://127.0.0.1:8080' };
+
+  it('adds the road network\'s attribution once and draws the API\'s road tiles offline', async () => {
+    const { ROADS_SOURCE } = await import('./layers/roads.js');
+    const config = { basemap_style_url: null, attribution: ['© OpenStreetMap contributors'], routing: { graph_version: 4, attribution: '© OpenStreetMap contributors' } };
+    const { basemap, attribution, style } = styleFromConfig(config, page);
+    expect(basemap).toEqual({ kind: 'offline' });
+    expect(attribution).toEqual(['© OpenStreetMap contributors']);
+    expect(style.sources[ROADS_SOURCE].tiles).toEqual(['http://127.0.0.1:8080/api/v1/tiles/roads/{z}/{x}/{y}.mvt?v=4']);
+    expect(config.attribution).toHaveLength(1);
+  });
+
+  it('without a road graph the offline style is the background alone; a configured style is used as is', () => {
+    expect(styleFromConfig({ attribution: ['A'] }, page).style.layers.map((l) => l.id)).toEqual(['background']);
+    const routed = styleFromConfig({ basemap_style_url: '/s.json', attribution: ['A'], routing: { graph_version: 1, attribution: 'B' } }, page);
+    expect(routed.style).toBe('http://127.0.0.1:8080/s.json');
+    expect(routed.attribution).toEqual(['A', 'B']);
   });
 });

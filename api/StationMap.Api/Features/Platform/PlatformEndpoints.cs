@@ -7,6 +7,8 @@ using StationMap.Migrations;
 
 namespace StationMap.Api.Features.Platform;
 
+public sealed record HealthView(string Status);
+
 public sealed record ReadyView(string Status, bool Database, IReadOnlyList<string> PendingMigrations);
 
 public sealed record ClientConfig(
@@ -22,7 +24,7 @@ public static class PlatformEndpoints
 {
     public static IEndpointRouteBuilder MapPlatform(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }))
+        app.MapGet("/healthz", () => TypedResults.Ok(new HealthView("ok")))
             .WithTags("Platform").WithName("Health").WithSummary("The process is up");
         app.MapGet("/readyz", Ready)
             .WithTags("Platform").WithName("Ready").WithSummary("The database answers and its migrations are current (503 otherwise)");

@@ -44,7 +44,7 @@ public static class ServiceAreaEndpoints
             .Produces(200, contentType: StationFormats.GeoJsonType).ProducesValidationProblem().ProducesProblem(503);
         app.MapGet("/api/v1/service-areas/status", Status).AllowOnlyQuery()
             .WithTags("Service areas").WithName("ServiceAreaStatus")
-            .WithSummary("Progress of the background service-area computation");
+            .WithSummary("Progress of the background service-area computation").Produces<ServiceAreaStatus>(200);
         return app;
     }
 

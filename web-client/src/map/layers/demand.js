@@ -2,10 +2,10 @@
 // covered property when the API sends one) and the worst-served points from the coverage answer,
 // highlighted: red when not covered within the threshold, orange when covered but slow.
 
-export const DEMAND_SOURCE = 'demand-points';
-export const DEMAND_LAYER = 'demand-points';
-export const WORST_SOURCE = 'worst-points';
-export const WORST_LAYER = 'worst-points';
+export const DEMAND_SOURCE = 'sm-demand-points';
+export const DEMAND_LAYER = 'sm-demand-points';
+export const WORST_SOURCE = 'sm-worst-points';
+export const WORST_LAYER = 'sm-worst-points';
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /** The coverage answer's worst list → point features with covered = minutes within threshold. */

@@ -1,12 +1,12 @@
 // District outlines from GET /districts?format=geojson, with their names, and the focused one
 // (picked in the district table) drawn thicker over a light fill.
 
-export const DISTRICTS_SOURCE = 'districts';
-export const DISTRICTS_LINE = 'districts-line';
-export const DISTRICTS_FILL = 'districts-fill';
-const FOCUS_LINE = 'districts-focus';
-const LABELS = 'districts-label';
-const LAYERS = [DISTRICTS_FILL, DISTRICTS_LINE, FOCUS_LINE, LABELS];
+export const DISTRICTS_SOURCE = 'sm-districts';
+export const DISTRICTS_FILL = 'sm-districts-fill';
+export const DISTRICTS_LINE = 'sm-districts-line';
+export const DISTRICTS_FOCUS = 'sm-districts-focus';
+export const DISTRICTS_LABELS = 'sm-districts-label';
+const LAYERS = [DISTRICTS_FILL, DISTRICTS_LINE, DISTRICTS_FOCUS, DISTRICTS_LABELS];
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 function nameField(lang) {
@@ -58,11 +58,11 @@ export function createDistrictsLayer(map, { textFont = ['sans-serif'], lang = 'z
       paint: { 'line-color': '#334155', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 14, 2], 'line-dasharray': [3, 1.5], 'line-opacity': 0.85 },
     }, before);
     map.addLayer({
-      id: FOCUS_LINE, type: 'line', source: DISTRICTS_SOURCE, filter: focusFilter(), layout: { visibility, 'line-join': 'round' },
+      id: DISTRICTS_FOCUS, type: 'line', source: DISTRICTS_SOURCE, filter: focusFilter(), layout: { visibility, 'line-join': 'round' },
       paint: { 'line-color': '#1e3a8a', 'line-width': 3.5 },
     }, before);
     map.addLayer({
-      id: LABELS, type: 'symbol', source: DISTRICTS_SOURCE, layout: {
+      id: DISTRICTS_LABELS, type: 'symbol', source: DISTRICTS_SOURCE, layout: {
         visibility, 'text-field': nameField(lang), 'text-font': textFont, 'text-size': 13, 'text-max-width': 8, 'text-optional': true,
       },
       paint: { 'text-color': '#1e293b', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.5 },
@@ -79,12 +79,12 @@ export function createDistrictsLayer(map, { textFont = ['sans-serif'], lang = 'z
     setFocused(id) {
       focused = id == null ? null : Number(id);
       ensure();
-      map.setFilter(FOCUS_LINE, focusFilter());
+      map.setFilter(DISTRICTS_FOCUS, focusFilter());
       map.setPaintProperty(DISTRICTS_FILL, 'fill-opacity', ['case', ['==', ['to-number', ['get', 'id']], focused ?? -1], 0.08, 0]);
     },
     setLang(lang) {
       ensure();
-      map.setLayoutProperty(LABELS, 'text-field', nameField(lang));
+      map.setLayoutProperty(DISTRICTS_LABELS, 'text-field', nameField(lang));
     },
     setVisible(show) {
       visible = Boolean(show);

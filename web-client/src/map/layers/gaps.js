@@ -3,8 +3,8 @@
 // road network). The colour ramp is relative to the threshold N: greens within N (covered),
 // yellow to red beyond it, a dark wine colour for unreachable.
 
-export const GAPS_SOURCE = 'gaps';
-export const GAPS_LAYER = 'gaps-fill';
+export const GAPS_SOURCE = 'sm-gaps';
+export const GAPS_LAYER = 'sm-gaps-fill';
 export const UNREACHABLE_COLOR = '#5e0b2f';
 const COLORS = ['#1a9850', '#66bd63', '#b7e075', '#fee08b', '#fc8d59', '#d73027'];
 

@@ -1,8 +1,8 @@
 // "My position": the courier's located or hand-set point, drawn as a blue dot with a halo.
 
-const SOURCE = 'my-position';
-const HALO_LAYER = 'my-position-halo';
-const DOT_LAYER = 'my-position';
+export const MY_POSITION_SOURCE = 'sm-my-position';
+export const MY_POSITION_HALO = 'sm-my-position-halo';
+export const MY_POSITION_DOT = 'sm-my-position';
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
@@ -18,18 +18,18 @@ export function createMyPositionLayer(map) {
   let data = EMPTY;
 
   function ensure() {
-    if (map.getSource(SOURCE)) return;
-    map.addSource(SOURCE, { type: 'geojson', data });
+    if (map.getSource(MY_POSITION_SOURCE)) return;
+    map.addSource(MY_POSITION_SOURCE, { type: 'geojson', data });
     map.addLayer({
-      id: HALO_LAYER,
+      id: MY_POSITION_HALO,
       type: 'circle',
-      source: SOURCE,
+      source: MY_POSITION_SOURCE,
       paint: { 'circle-color': '#2563eb', 'circle-opacity': 0.16, 'circle-radius': 20 },
     });
     map.addLayer({
-      id: DOT_LAYER,
+      id: MY_POSITION_DOT,
       type: 'circle',
-      source: SOURCE,
+      source: MY_POSITION_SOURCE,
       paint: {
         // A position set by hand is drawn hollow-ish so it reads as "chosen", not "measured".
         'circle-color': ['match', ['get', 'source'], 'manual', '#ffffff', '#2563eb'],
@@ -45,7 +45,7 @@ export function createMyPositionLayer(map) {
     setPosition(position) {
       data = positionFeature(position);
       ensure();
-      map.getSource(SOURCE).setData(data);
+      map.getSource(MY_POSITION_SOURCE).setData(data);
     },
   };
 }

@@ -1,35 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { createDemandLayers, worstFeatures } from './demand.js';
-import { createDistrictsLayer, findDistrict, geometryBounds } from './districts.js';
-import { GAPS_LAYER, UNREACHABLE_COLOR, createGapsLayer, gapClasses, gapColorExpression } from './gaps.js';
-import { createSuggestionsLayer, siteFeatures } from './suggestions.js';
-
-function fakeMap() {
-  const sources = new Map();
-  const layers = [];
-  const find = (id) => layers.find((l) => l.id === id);
-  return {
-    layers,
-    getSource: (id) => sources.get(id),
-    getLayer: (id) => find(id),
-    addSource: (id, spec) => sources.set(id, { spec, data: spec.data, tiles: spec.tiles, setData(d) { this.data = d; }, setTiles(t) { this.tiles = t; } }),
-    addLayer: (layer, before) => { layer.before = before; layers.push(layer); },
-    setFilter: (id, filter) => { find(id).filter = filter; },
-    setPaintProperty: (id, name, value) => { find(id).paint[name] = value; },
-    setLayoutProperty: (id, name, value) => { (find(id).layout ??= {})[name] = value; },
-  };
-}
-
-/** Checks layers against the MapLibre style spec (the way the real map would reject them). */
-function validLayers(map) {
-  const sources = {};
-  for (const l of map.layers) {
-    if (!sources[l.source]) sources[l.source] = l['source-layer'] ? { type: 'vector', tiles: ['http://x/{z}/{x}/{y}.mvt'] } : { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
-  }
-  const clean = map.layers.map(({ before, ...l }) => l);
-  return validateStyleMin({ version: 8, glyphs: 'http://x/{fontstack}/{range}.pbf', sources, layers: clean });
-}
+import { DISTRICTS_FOCUS, DISTRICTS_LABELS, createDistrictsLayer, findDistrict, geometryBounds } from './districts.js';
+import { GAPS_LAYER, GAPS_SOURCE, UNREACHABLE_COLOR, createGapsLayer, gapClasses, gapColorExpression } from './gaps.js';
+import { fakeMap, validLayers } from './fakeMap.js';
+import { SUGGESTIONS_LAYER, SUGGESTIONS_SOURCE, createSuggestionsLayer, siteFeatures } from './suggestions.js';
 
 describe('gap surface', () => {
   it('classes break at N/3, 2N/3, N, 1.5N and 2N; the first three are covered', () => {
@@ -56,7 +30,7 @@ describe('gap surface', () => {
     layer.setParams({ tiles: 'http://h/api/v1/coverage/gaps/tiles/{z}/{x}/{y}.mvt?mode=walk&minutes=10', minutes: 10 });
     layer.setVisible(true);
     expect(map.layers.filter((l) => l.id === GAPS_LAYER)).toHaveLength(1);
-    expect(map.getSource('gaps').tiles).toEqual(['http://h/api/v1/coverage/gaps/tiles/{z}/{x}/{y}.mvt?mode=walk&minutes=10']);
+    expect(map.getSource(GAPS_SOURCE).tiles).toEqual(['http://h/api/v1/coverage/gaps/tiles/{z}/{x}/{y}.mvt?mode=walk&minutes=10']);
     const fill = map.getLayer(GAPS_LAYER);
     expect(fill['source-layer']).toBe('gaps');
     expect(fill.layout.visibility).toBe('visible');
@@ -73,9 +47,9 @@ describe('districts, demand and suggestion layers', () => {
     expect(map.layers.every((l) => l.layout.visibility === 'none')).toBe(true);
     layer.setVisible(true);
     layer.setFocused(7);
-    expect(JSON.stringify(map.getLayer('districts-focus').filter)).toContain('7');
+    expect(JSON.stringify(map.getLayer(DISTRICTS_FOCUS).filter)).toContain('7');
     layer.setLang('en');
-    expect(JSON.stringify(map.getLayer('districts-label').layout['text-field'])).toContain('name_en');
+    expect(JSON.stringify(map.getLayer(DISTRICTS_LABELS).layout['text-field'])).toContain('name_en');
     expect(validLayers(map)).toEqual([]);
   });
 
@@ -107,8 +81,8 @@ describe('districts, demand and suggestion layers', () => {
     const sites = createSuggestionsLayer(map);
     sites.setSites([{ rank: 1, lon: 120.1, lat: 30.2 }, { rank: 2, lon: 120.2, lat: 30.3 }], { stale: true });
     sites.setVisible(true);
-    expect(map.getSource('suggestions').data.features.map((f) => f.properties.rank)).toEqual([1, 2]);
-    expect(map.getLayer('suggestions').paint['circle-opacity']).toBe(0.45);
+    expect(map.getSource(SUGGESTIONS_SOURCE).data.features.map((f) => f.properties.rank)).toEqual([1, 2]);
+    expect(map.getLayer(SUGGESTIONS_LAYER).paint['circle-opacity']).toBe(0.45);
     expect(siteFeatures([{ rank: 1 }]).features).toHaveLength(0);
     expect(validLayers(map)).toEqual([]);
   });

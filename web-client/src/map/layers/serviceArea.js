@@ -1,9 +1,9 @@
 // A station's service circle: the 5/10/15-minute bands where a worker can reach it from, drawn
 // under the station markers, inner bands darker. One GeoJSON source, one fill and one line layer.
 
-export const SERVICE_AREA_SOURCE = 'service-area';
-export const SERVICE_AREA_FILL = 'service-area-fill';
-export const SERVICE_AREA_LINE = 'service-area-line';
+export const SERVICE_AREA_SOURCE = 'sm-service-area';
+export const SERVICE_AREA_FILL = 'sm-service-area-fill';
+export const SERVICE_AREA_LINE = 'sm-service-area-line';
 
 /** Fill colour by band minutes; a mode changes the hue (walk green, e-bike blue). */
 export function bandPaint(mode) {
@@ -16,31 +16,43 @@ export function bandPaint(mode) {
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
-/** Adds the layers below beforeId (the station markers) and returns a small controller. */
+/** Adds its source and layers on first use (below beforeId, when that layer exists), then only sets data. */
 export function createServiceAreaLayer(map, { beforeId } = {}) {
-  map.addSource(SERVICE_AREA_SOURCE, { type: 'geojson', data: EMPTY });
-  const before = beforeId && map.getLayer(beforeId) ? beforeId : undefined;
-  // Outer bands first so inner ones paint on top.
-  map.addLayer({
-    id: SERVICE_AREA_FILL,
-    type: 'fill',
-    source: SERVICE_AREA_SOURCE,
-    layout: { 'fill-sort-key': ['-', 0, ['get', 'minutes']] },
-    paint: { 'fill-color': bandPaint('ebike').fill, 'fill-opacity': 0.28 },
-  }, before);
-  map.addLayer({
-    id: SERVICE_AREA_LINE,
-    type: 'line',
-    source: SERVICE_AREA_SOURCE,
-    paint: { 'line-color': bandPaint('ebike').line, 'line-width': ['match', ['get', 'minutes'], 15, 2, 1], 'line-opacity': 0.8 },
-  }, before);
+  let data = EMPTY;
+  let mode = 'ebike';
+
+  function ensure() {
+    if (map.getSource(SERVICE_AREA_SOURCE)) return;
+    map.addSource(SERVICE_AREA_SOURCE, { type: 'geojson', data });
+    const before = beforeId && map.getLayer(beforeId) ? beforeId : undefined;
+    const paint = bandPaint(mode);
+    // Outer bands first so inner ones paint on top.
+    map.addLayer({
+      id: SERVICE_AREA_FILL,
+      type: 'fill',
+      source: SERVICE_AREA_SOURCE,
+      layout: { 'fill-sort-key': ['-', 0, ['get', 'minutes']] },
+      paint: { 'fill-color': paint.fill, 'fill-opacity': 0.28 },
+    }, before);
+    map.addLayer({
+      id: SERVICE_AREA_LINE,
+      type: 'line',
+      source: SERVICE_AREA_SOURCE,
+      paint: { 'line-color': paint.line, 'line-width': ['match', ['get', 'minutes'], 15, 2, 1], 'line-opacity': 0.8 },
+    }, before);
+  }
+
   return {
-    /** Draws a service-area FeatureCollection (or clears with null). */
-    setData(collection, mode = 'ebike') {
+    ensure,
+    /** Draws a service-area FeatureCollection (or clears with null) in the colours of mode. */
+    setData(collection, nextMode = 'ebike') {
+      data = collection ?? EMPTY;
+      mode = nextMode;
+      ensure();
       const paint = bandPaint(mode);
       map.setPaintProperty(SERVICE_AREA_FILL, 'fill-color', paint.fill);
       map.setPaintProperty(SERVICE_AREA_LINE, 'line-color', paint.line);
-      map.getSource(SERVICE_AREA_SOURCE)?.setData(collection ?? EMPTY);
+      map.getSource(SERVICE_AREA_SOURCE).setData(data);
     },
   };
 }

@@ -2,12 +2,12 @@
 // through setData / setFilter / setLayoutProperty. Colours follow open_state so a courier can
 // read the map at a glance: open green, closed grey, unknown amber.
 
-export const STATIONS_SOURCE = 'stations';
-export const STATIONS_LAYER = 'stations';
-export const CLUSTERS_LAYER = 'station-clusters';
-const CLUSTER_COUNT_LAYER = 'station-cluster-count';
-const SELECTED_LAYER = 'station-selected';
-const LABELS_LAYER = 'station-labels';
+export const STATIONS_SOURCE = 'sm-stations';
+export const STATIONS_LAYER = 'sm-stations';
+export const CLUSTERS_LAYER = 'sm-station-clusters';
+export const CLUSTER_COUNT_LAYER = 'sm-station-cluster-count';
+export const SELECTED_LAYER = 'sm-station-selected';
+export const LABELS_LAYER = 'sm-station-labels';
 
 export const OPEN_COLORS = { open: '#1f9d55', closed: '#8a9099', unknown: '#e3a008' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStationsLayer, toFeatureCollection } from './stations.js';
+import { LABELS_LAYER, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE, createStationsLayer, toFeatureCollection } from './stations.js';
 
 describe('toFeatureCollection', () => {
   it('flattens open_state and keeps lon, lat order from GeoJSON features', () => {
@@ -46,9 +46,9 @@ describe('createStationsLayer', () => {
     layer.setData({ type: 'FeatureCollection', features: [{ id: 1 }] });
     layer.ensure();
     expect(map.layers.length).toBe(count);
-    expect(map.getSource('stations').spec.cluster).toBe(true);
-    expect(map.getSource('stations').data.features).toHaveLength(1);
-    const stations = map.layers.find((l) => l.id === 'stations');
+    expect(map.getSource(STATIONS_SOURCE).spec.cluster).toBe(true);
+    expect(map.getSource(STATIONS_SOURCE).data.features).toHaveLength(1);
+    const stations = map.layers.find((l) => l.id === STATIONS_LAYER);
     expect(stations.type).toBe('circle');
     expect(JSON.stringify(stations.paint['circle-color'])).toContain('open_state');
   });
@@ -57,8 +57,8 @@ describe('createStationsLayer', () => {
     const map = fakeMap();
     const layer = createStationsLayer(map);
     layer.setLang('en');
-    expect(JSON.stringify(map.layers.find((l) => l.id === 'station-labels').layout['text-field'])).toContain('name_en');
+    expect(JSON.stringify(map.layers.find((l) => l.id === LABELS_LAYER).layout['text-field'])).toContain('name_en');
     layer.setSelected(42);
-    expect(JSON.stringify(map.layers.find((l) => l.id === 'station-selected').filter)).toContain('42');
+    expect(JSON.stringify(map.layers.find((l) => l.id === SELECTED_LAYER).filter)).toContain('42');
   });
 });

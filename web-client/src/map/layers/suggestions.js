@@ -1,9 +1,9 @@
 // Suggested sites from POST /planning/suggest as numbered markers (rank 1 = added first), on top
 // of everything else; faded when the suggestion is stale (the parameters changed since).
 
-export const SUGGESTIONS_SOURCE = 'suggestions';
-export const SUGGESTIONS_LAYER = 'suggestions';
-const RANK_LAYER = 'suggestions-rank';
+export const SUGGESTIONS_SOURCE = 'sm-suggestions';
+export const SUGGESTIONS_LAYER = 'sm-suggestions';
+export const SUGGESTIONS_RANK = 'sm-suggestions-rank';
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export function siteFeatures(sites) {
@@ -30,7 +30,7 @@ export function createSuggestionsLayer(map, { textFont = ['sans-serif'] } = {}) 
       paint: { 'circle-color': '#6d28d9', 'circle-radius': 12, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2.5 },
     });
     map.addLayer({
-      id: RANK_LAYER, type: 'symbol', source: SUGGESTIONS_SOURCE, layout: {
+      id: SUGGESTIONS_RANK, type: 'symbol', source: SUGGESTIONS_SOURCE, layout: {
         visibility, 'text-field': ['to-string', ['get', 'rank']], 'text-font': textFont, 'text-size': 13,
         'text-allow-overlap': true, 'text-ignore-placement': true,
       },
@@ -49,7 +49,7 @@ export function createSuggestionsLayer(map, { textFont = ['sans-serif'] } = {}) 
     setVisible(show) {
       visible = Boolean(show);
       ensure();
-      for (const id of [SUGGESTIONS_LAYER, RANK_LAYER]) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+      for (const id of [SUGGESTIONS_LAYER, SUGGESTIONS_RANK]) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     },
   };
 }

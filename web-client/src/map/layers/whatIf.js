@@ -4,7 +4,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { STATIONS_SOURCE } from './stations.js';
 
-export const REMOVED_LAYER = 'stations-removed';
+export const REMOVED_LAYER = 'sm-stations-removed';
 /** Pixels an arrow key moves a hypothetical station (Shift: five times as far). */
 export const KEY_STEP_PX = 12;
 
@@ -101,8 +101,8 @@ export function createWhatIfLayer(map, { onMove, label = (key) => `#${key}` } = 
       ensureRemovedLayer();
       if (map.getLayer(REMOVED_LAYER)) map.setLayoutProperty(REMOVED_LAYER, 'visibility', visible ? 'visible' : 'none');
     },
-    /** After a style swap the layer is gone; the markers (DOM) survive. */
-    restyle() {
+    /** Adds the removed-station ring (after the stations source, and again after a style swap); the markers are DOM and survive. */
+    ensure() {
       ensureRemovedLayer();
       if (map.getLayer(REMOVED_LAYER)) {
         map.setFilter(REMOVED_LAYER, removedFilter());

@@ -2,7 +2,7 @@
 // on the sorted one), a row per district (its name is a button that zooms the map to it), the
 // "(outside districts)" row kept last, and the totals in the footer.
 import { LOCALES, translate } from '../../i18n/index.js';
-import { DISTRICT_COLUMNS } from '../../planner.js';
+import { DISTRICT_COLUMNS } from '../../planner/districts.js';
 import { h } from '../dom.js';
 import { formatNumber, formatPct } from './numbers.js';
 

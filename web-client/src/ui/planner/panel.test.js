@@ -4,7 +4,9 @@ import { ApiError } from '../../api/client.js';
 import { initialState } from '../../state/appState.js';
 import { createStore } from '../../state/store.js';
 import { mountTopbar } from '../topbar.js';
-import { mountPlanner } from './panel.js';
+import { coverWords } from './cover.js';
+import { SECTIONS, mountPlanner, needsDraw } from './panel.js';
+import { gapWords } from './suggest.js';
 
 const coverage = {
   mode: 'ebike', minutes: 15, layer: 'demo-demand', at: null, graph_version: 3, data_time: '2026-11-29T04:00:00Z',
@@ -140,6 +142,51 @@ describe('planner panel', () => {
     el.querySelector('[data-sort="coverage_pct"]').focus();
     store.set({ districtSort: { key: 'coverage_pct', dir: 'desc' } });
     expect(document.activeElement.dataset.sort).toBe('coverage_pct');
+  });
+});
+
+describe('planner sections', () => {
+  it('each section redraws only when a key it reads changes; the others keep their DOM', () => {
+    const { el, store } = setup();
+    const headline = el.querySelector('[data-testid="coverage-headline"]');
+    const table = el.querySelector('[data-testid="district-table"]');
+    store.set({ suggestForm: { ...store.get().suggestForm, p: 9 } });
+    expect(el.querySelector('[data-testid="coverage-headline"]')).toBe(headline);
+    expect(el.querySelector('[data-testid="district-table"]')).toBe(table);
+    expect(el.querySelector('[data-testid="suggest-p"]').value).toBe('9');
+    store.set({ lang: 'zh' });
+    expect(el.querySelector('[data-testid="coverage-headline"]')).not.toBe(headline);
+    expect(el.querySelector('.plan-title').textContent).toBe('覆盖规划');
+  });
+
+  it('a hidden planner does no work, and opening it draws everything', () => {
+    const { el, store } = setup({ view: 'courier' });
+    const headline = el.querySelector('[data-testid="coverage-headline"]');
+    store.set({ coverage: { status: 'ok', data: { ...coverage, coverage_pct: 50 }, error: null } });
+    expect(el.querySelector('[data-testid="coverage-pct"]').textContent).toBe('80.5%');
+    store.set({ view: 'planner' });
+    expect(el.querySelector('[data-testid="coverage-headline"]')).not.toBe(headline);
+    expect(el.querySelector('[data-testid="coverage-pct"]').textContent).toBe('50.0%');
+  });
+
+  it('every section reads lang and only keys of the state', () => {
+    const keys = new Set(Object.keys(initialState({ lang: 'en' })));
+    for (const section of SECTIONS) {
+      expect(section.reads).toContain('lang');
+      for (const key of section.reads) expect(keys.has(key), key).toBe(true);
+    }
+    const s = initialState({ lang: 'en' });
+    expect(needsDraw(SECTIONS[0], s, null)).toBe(true);
+    expect(needsDraw(SECTIONS[0], { ...s, cover: {} }, s)).toBe(false);
+  });
+
+  it('the exact gap and the cover count in words', () => {
+    const t = (key, params) => `${key}${params ? JSON.stringify(params) : ''}`;
+    expect(gapWords({ exact: { status: 'optimal', coverage_pct: 90, gap_pct: 0.001 } }, 'en', t)).toBe('plan.gapZero{"pct":"90.0"}');
+    expect(gapWords({ exact: { status: 'timeout', seconds: 30 } }, 'en', t)).toBe('plan.gapSkipped');
+    expect(gapWords({}, 'en', t)).toBe('plan.gapNone');
+    expect(coverWords({ reachable: true, stations_needed: 0, baseline: { coverage_pct: 91 }, max_pct: 99 }, 90, 'en', t)).toBe('plan.coverAlready{"pct":"91.0","target":"90"}');
+    expect(coverWords({ reachable: true, stations_needed: null, parameters: { max_sites: 200 }, max_pct: 99 }, 90.5, 'en', t)).toBe('plan.coverTooMany{"n":"200"}');
   });
 });
 
