@@ -14,7 +14,7 @@ public static class MigrationRunner
     static UpgradeEngine Engine(string connectionString, IUpgradeLog? log) =>
         DeployChanges.To
             .PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.EndsWith(".sql", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), IsMigration)
             .WithTransactionPerScript()
             .JournalToPostgresqlTable("public", "schemaversions")
             .LogTo(log ?? new NoOpUpgradeLog())
@@ -34,7 +34,11 @@ public static class MigrationRunner
 
     /// <summary>Names of every embedded script, as DbUp journals them.</summary>
     public static IReadOnlyList<string> ScriptNames() =>
-        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order().ToList();
+        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(IsMigration).Order().ToList();
+
+    // The numbered scripts in sql/; bootstrap/ holds the superuser step (DatabaseRoles), not a migration.
+    static bool IsMigration(string resource) =>
+        resource.StartsWith("StationMap.Migrations.sql.", StringComparison.Ordinal) && resource.EndsWith(".sql", StringComparison.Ordinal);
 
     /// <summary>Names of scripts not yet applied (empty when the database is current).</summary>
     public static IReadOnlyList<string> Pending(string connectionString) =>

@@ -15,9 +15,19 @@ public static class Composition
         var options = section.Get<StationMapOptions>() ?? new StationMapOptions();
 
         services.AddSingleton(_ => DataSource(config, options));
+        services.AddSingleton<DatabaseOutageMonitor>();   // 503 + Retry-After and pool clearing when the database is gone
         services.AddDbContext<StationsDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            // EF logs every failed command, connection and query as an error with a stack trace: a
+            // flood of identical lines per request during an outage. The exception handler logs what
+            // matters once (a 500 with its stack, an outage once per burst), so these go to Debug.
+            .ConfigureWarnings(w => w.Log(
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.ConnectionError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.TransactionError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Features.Routing.GraphHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());

@@ -1,13 +1,14 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace StationMap.Api.Infrastructure;
 
 /// <summary>
 /// Turns exceptions into RFC 9457 problem details: request-binding failures name the parameter
-/// (400, or 413 for an oversized body), an unreachable database is 503, anything else a 500 with
+/// (400, or 413 for an oversized body), an unreachable database is 503 with Retry-After
+/// (<see cref="DatabaseOutage"/>), anything else a 500 with
 /// no stack trace. Every problem carries a traceId (added by <see cref="AddProblemHandling"/>).
 /// </summary>
 public static partial class ProblemHandling
@@ -26,7 +27,32 @@ public static partial class ProblemHandling
             if (ctx.ProblemDetails.Type is null or { Length: > 0 } and not ['/', ..]
                 && Problems.ForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode) is { } kind)
                 ctx.ProblemDetails.Type = kind.Type;
-        }).AddExceptionHandler<ExceptionToProblem>();
+        }).AddExceptionHandler<ExceptionToProblem>()
+        // After the default writer: a problem is JSON whatever the client's Accept says (the default
+        // writer declines "Accept: application/xml", and a problem nobody writes becomes an empty 500).
+        .AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
+
+    sealed class AnyAcceptProblemWriter(Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context)
+        {
+            var http = context.HttpContext;
+            ProblemDetailsDefaults(context);
+            return new ValueTask(http.Response.WriteAsJsonAsync(context.ProblemDetails, json.Value.SerializerOptions, "application/problem+json"));
+        }
+
+        // What the default writer does before writing: status and its title/type, then CustomizeProblemDetails.
+        static void ProblemDetailsDefaults(ProblemDetailsContext context)
+        {
+            var p = context.ProblemDetails;
+            p.Status ??= context.HttpContext.Response.StatusCode;
+            p.Title ??= ReasonPhrases.GetReasonPhrase(p.Status.Value);
+            var options = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions>>().Value;
+            options.CustomizeProblemDetails?.Invoke(context);
+        }
+    }
 
     [GeneratedRegex("parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
     private static partial Regex BindingFailure();
@@ -54,12 +80,7 @@ public static partial class ProblemHandling
             var problem = exception switch
             {
                 BadHttpRequestException bad => Binding(http, bad),
-                NpgsqlException { IsTransient: true } or TimeoutException => new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The database is unavailable.",
-                    Detail = "The station database did not answer in time. Try again shortly.",
-                },
+                _ when DatabaseOutage.IsOutage(exception) => DatabaseUnavailable(http, exception),
                 _ => null,
             };
             if (problem is null)
@@ -74,6 +95,15 @@ public static partial class ProblemHandling
             }
             http.Response.StatusCode = problem.Status!.Value;
             return await problems.TryWriteAsync(new() { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        }
+
+        // Database unreachable (every wrapping EF Core and Npgsql put around it): 503 with Retry-After, logged once per burst.
+        static ProblemDetails DatabaseUnavailable(HttpContext http, Exception exception)
+        {
+            var monitor = http.RequestServices.GetRequiredService<DatabaseOutageMonitor>();
+            monitor.Failed(exception, $"{http.Request.Method} {http.Request.Path}");
+            http.Response.Headers.RetryAfter = monitor.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return DatabaseOutage.Problem();
         }
 
         static ProblemDetails Binding(HttpContext http, BadHttpRequestException bad)

@@ -14,4 +14,6 @@ public sealed class StationMapOptions
     public int StatementTimeoutSeconds { get; set; } = 15;
     /// <summary>Fill the coverage caches (demand snaps, access fields) in the background when a road graph loads.</summary>
     public bool WarmCoverageCaches { get; set; } = true;
+    /// <summary>Retry-After (seconds) on the 503 answered while the database is unreachable.</summary>
+    public int DatabaseRetryAfterSeconds { get; set; } = 5;
 }

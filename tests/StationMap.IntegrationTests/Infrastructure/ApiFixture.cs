@@ -27,7 +27,14 @@ public class ApiFixture : IAsyncLifetime
     public TestClock Clock { get; } = new();
     protected virtual int DemoStations => 0;
 
+    /// <summary>The admin (superuser) connection to this fixture's database, for seeding and inspecting.</summary>
     public string ConnectionString => PostgisDatabase.ConnectionString(Database);
+
+    /// <summary>What the API under test connects as (rows only).</summary>
+    public string AppConnectionString => PostgisDatabase.AppConnectionString(Database);
+
+    /// <summary>Extra settings of a fixture subclass, applied after the common ones.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder) { }
 
     public async Task InitializeAsync()
     {
@@ -39,9 +46,11 @@ public class ApiFixture : IAsyncLifetime
         }
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:Stations", ConnectionString);
+            // The API runs as the app role, as ./stationmap runs it; ConnectionString (admin) is for the tests' own SQL.
+            b.UseSetting("ConnectionStrings:Stations", AppConnectionString);
             b.UseSetting("Spa:RootPath", Path.Combine(Path.GetTempPath(), "stationmap-no-client"));
             b.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+            ConfigureWebHost(b);
         });
     }
 

@@ -17,6 +17,7 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
     const int MaxLayers = 4;
     readonly SemaphoreSlim _wake = new(0);
     readonly System.Collections.Concurrent.ConcurrentQueue<string> _layers = new();
+    readonly Infrastructure.OutageLog _outage = new(log, "Coverage warm-up");
 
     /// <summary>Warms one demand layer (just uploaded or replaced) on the loaded graph.</summary>
     public void Wake(string layer)
@@ -39,15 +40,23 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
                 var named = new List<string>();
                 while (_layers.TryDequeue(out var layer)) named.Add(layer);
                 // A new graph warms every layer; otherwise just the layers named by uploads.
-                if (graph.Info.Version != warmed) await WarmAsync(graph, null, stop);
-                else if (named.Count > 0) await WarmAsync(graph, named.Distinct().ToList(), stop);
+                var done = graph.Info.Version != warmed ? await WarmAsync(graph, null, stop)
+                    : named.Count == 0 || await WarmAsync(graph, named.Distinct().ToList(), stop);
+                if (!done)
+                {
+                    // The database was unreachable: put the layers back and try again shortly.
+                    foreach (var layer in named) _layers.Enqueue(layer);
+                    try { await _wake.WaitAsync(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
+                    continue;
+                }
                 warmed = graph.Info.Version;
             }
-            await _wake.WaitAsync(stop);
+            try { await _wake.WaitAsync(stop); } catch (OperationCanceledException) { return; }
         }
     }
 
-    async Task WarmAsync(LoadedGraph graph, List<string>? only, CancellationToken ct)
+    /// <summary>False when the database was unreachable (worth another try); true when done or failed for another reason.</summary>
+    async Task<bool> WarmAsync(LoadedGraph graph, List<string>? only, CancellationToken ct)
     {
         try
         {
@@ -69,12 +78,20 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
             }
             log.LogInformation("Coverage caches warmed for graph {Version}: {Layers} demand layer(s) in {Ms} ms",
                 graph.Info.Version, layers.Count, clock.ElapsedMilliseconds);
+            _outage.Succeeded();
+            return true;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return true; }
+        catch (Exception e) when (Infrastructure.DatabaseOutage.IsOutage(e))
+        {
+            _outage.Failed(e);
+            return false;
+        }
+        catch (Exception e)
         {
             // Only a head start: requests compute whatever is missing themselves.
             log.LogWarning(e, "Warming the coverage caches failed");
+            return true;
         }
     }
 }

@@ -39,7 +39,8 @@ public static class PlatformEndpoints
         return api;
     }
 
-    static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, CancellationToken ct)
+    static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, DatabaseOutageMonitor outage,
+        HttpContext http, CancellationToken ct)
     {
         try
         {
@@ -53,10 +54,14 @@ public static class PlatformEndpoints
                 while (await r.ReadAsync(timeout.Token)) applied.Add(r.GetString(0));
             var pending = MigrationRunner.ScriptNames().Except(applied).ToList();
             var view = new ReadyView(pending.Count == 0 ? "ready" : "migrations pending", true, pending);
-            return pending.Count == 0 ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: 503);
+            if (pending.Count == 0) return TypedResults.Ok(view);
+            http.Response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Json(view, statusCode: 503);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException)
+        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException || DatabaseOutage.IsOutage(e))
         {
+            if (DatabaseOutage.IsOutage(e)) outage.Failed(e, "GET /readyz");
+            http.Response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Json(new ReadyView("database unavailable", false, []), statusCode: 503);
         }
     }

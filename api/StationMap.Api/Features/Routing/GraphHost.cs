@@ -16,6 +16,7 @@ public sealed record LoadedGraph(GraphInfo Info, RoutingEngine Engine, DateTimeO
 public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : BackgroundService
 {
     static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(30);
+    readonly Infrastructure.OutageLog _outage = new(log, "Road graph watch");
     volatile LoadedGraph? _current;
 
     public LoadedGraph? Current => _current;
@@ -35,6 +36,7 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : B
                 conn.Notification += (_, _) => Interlocked.Exchange(ref announced, 1);
                 await using (var listen = new NpgsqlCommand($"LISTEN {RoadGraphStore.Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
                 await ReloadIfChangedAsync(stop);   // a swap between the first load and LISTEN
+                _outage.Succeeded();
                 while (!stop.IsCancellationRequested)
                 {
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -45,9 +47,12 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : B
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (!stop.IsCancellationRequested)
             {
-                log.LogWarning(e, "Road graph watch failed; retrying");
+                // The graph in memory keeps serving; an outage is logged once, anything else each time,
+                // and neither may end the loop (an exception escaping a BackgroundService stops the host).
+                if (Infrastructure.DatabaseOutage.IsOutage(e)) _outage.Failed(e);
+                else log.LogError(e, "Road graph watch failed; retrying");
                 try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
             }
         }

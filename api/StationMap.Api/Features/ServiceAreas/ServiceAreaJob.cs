@@ -28,6 +28,8 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
     readonly SemaphoreSlim _wake = new(0);
     readonly SemaphoreSlim _oneAtATime = new(1, 1);
     volatile ServiceAreaProgress _progress = new(null, false, 0, 0, null, null);
+    readonly Infrastructure.OutageLog _passOutage = new(log, "Service-area pass");
+    readonly Infrastructure.OutageLog _listenOutage = new(log, "Station change listener");
 
     public ServiceAreaProgress Progress => _progress;
 
@@ -39,14 +41,19 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         _ = ListenAsync(stop);
         while (!stop.IsCancellationRequested)
         {
-            try { await RunPassAsync(stop); }
+            var retrySoon = false;
+            try { await RunPassAsync(stop); _passOutage.Succeeded(); }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception e)
             {
-                log.LogWarning(e, "Service-area pass failed");
+                // Never let a failure end the loop (that would stop the host); during an outage try
+                // again every few seconds so the job resumes soon after the database is back.
+                retrySoon = Infrastructure.DatabaseOutage.IsOutage(e);
+                if (retrySoon) _passOutage.Failed(e); else log.LogError(e, "Service-area pass failed");
                 _progress = _progress with { Running = false, LastError = e.Message };
             }
-            try { await _wake.WaitAsync(TimeSpan.FromMinutes(1), stop); } catch (OperationCanceledException) { return; }
+            try { await _wake.WaitAsync(retrySoon ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(1), stop); }
+            catch (OperationCanceledException) { return; }
         }
     }
 
@@ -59,12 +66,15 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
                 await using var conn = await data.OpenConnectionAsync(stop);
                 conn.Notification += (_, _) => Wake();
                 await using (var listen = new NpgsqlCommand("LISTEN stationmap_station", conn)) await listen.ExecuteNonQueryAsync(stop);
+                _listenOutage.Succeeded();
+                Wake();   // changes announced while nobody listened (an outage, a restart) are caught by a pass now
                 while (!stop.IsCancellationRequested) await conn.WaitAsync(stop);
             }
-            catch (OperationCanceledException) { return; }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e)
             {
-                log.LogWarning(e, "Station change listener failed; retrying");
+                if (Infrastructure.DatabaseOutage.IsOutage(e)) _listenOutage.Failed(e);
+                else log.LogError(e, "Station change listener failed; retrying");
                 try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
             }
         }

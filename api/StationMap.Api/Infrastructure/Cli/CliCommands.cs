@@ -9,7 +9,7 @@ namespace StationMap.Api.Infrastructure.Cli;
 
 /// <summary>
 /// Command-line verbs of the API binary, used by the <c>stationmap</c> script:
-/// <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
+/// <c>bootstrap</c> (as a superuser), <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
 /// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>, <c>import-osm</c>,
 /// <c>generate-network</c>, and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
 /// (see <see cref="PlanningCommands"/>).
@@ -17,7 +17,7 @@ namespace StationMap.Api.Infrastructure.Cli;
 /// </summary>
 public static class CliCommands
 {
-    static readonly string[] Verbs = ["migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates"];
+    static readonly string[] Verbs = ["bootstrap", "migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -35,6 +35,7 @@ public static class CliCommands
         {
             return args[0] switch
             {
+                "bootstrap" => Bootstrap(cs),
                 "migrate" => Migrate(cs),
                 "seed-demo" => await SeedDemo(cs, args[1..]),
                 "import-osm" => await ImportOsm(cs, args[1..]),
@@ -49,6 +50,24 @@ public static class CliCommands
         {
             return Fail(e.Message);
         }
+    }
+
+    /// <summary>
+    /// <c>bootstrap</c>, connected as a superuser: the owner and app roles (names from
+    /// STATIONMAP_OWNER_ROLE / STATIONMAP_APP_ROLE, passwords from STATIONMAP_OWNER_PASSWORD /
+    /// STATIONMAP_APP_PASSWORD, kept out of the command line), PostGIS, ownership and grants.
+    /// </summary>
+    static int Bootstrap(string cs)
+    {
+        static string Env(string name, string? fallback = null) =>
+            Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v
+            : fallback ?? throw new InvalidOperationException($"{name} is not set.");
+        var roles = new DatabaseRoleSet(
+            Env("STATIONMAP_OWNER_ROLE", DatabaseRoleSet.DefaultOwner), Env("STATIONMAP_OWNER_PASSWORD"),
+            Env("STATIONMAP_APP_ROLE", DatabaseRoleSet.DefaultApp), Env("STATIONMAP_APP_PASSWORD"));
+        DatabaseRoles.Bootstrap(cs, roles);
+        Console.WriteLine($"roles {roles.Owner} (owner) and {roles.App} (app) ready on {new NpgsqlConnectionStringBuilder(cs).Database}");
+        return 0;
     }
 
     static int Migrate(string cs)
