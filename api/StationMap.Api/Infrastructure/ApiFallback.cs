@@ -33,9 +33,12 @@ public static class ApiFallback
                                                 || m.Contains(request.Method, StringComparer.OrdinalIgnoreCase)).ToList();
             if (forMethod.Count == 0)
             {
-                var allowed = matching.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods).Distinct().Order().ToList();
+                var allowed = matching.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods).Distinct().ToList();
+                // Every GET route answers HEAD too (Http.HeadRequests runs HEAD as GET).
+                if (allowed.Contains(HttpMethods.Get) && !allowed.Contains(HttpMethods.Head)) allowed.Add(HttpMethods.Head);
+                allowed.Sort(StringComparer.Ordinal);
                 http.Response.Headers.Allow = string.Join(", ", allowed);
-                return TypedResults.Problem(statusCode: 405, title: "Method not allowed.",
+                return TypedResults.Problem(statusCode: 405, title: "Method not allowed.", type: "/problems/method-not-allowed",
                     detail: $"{request.Path} does not take {request.Method}; it takes {string.Join(", ", allowed)}.");
             }
             var types = forMethod.SelectMany(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes ?? []).Distinct().ToList();
@@ -44,7 +47,7 @@ public static class ApiFallback
                     detail: $"{request.Method} {request.Path} takes a body of type {string.Join(", ", types)}; " +
                             $"got {(string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : request.ContentType)}.");
         }
-        return TypedResults.Problem(statusCode: 404, title: "No such API endpoint.",
+        return TypedResults.Problem(statusCode: 404, title: "No such API endpoint.", type: "/problems/not-found",
             detail: $"{request.Method} {request.Path} is not part of the StationMap API; see /swagger.");
     }
 

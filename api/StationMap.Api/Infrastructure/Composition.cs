@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 using Npgsql;
+using StationMap.Api.Infrastructure.Http;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -33,6 +34,7 @@ public static class Composition
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemHandling();
         services.AddApiKeyAuth();
+        services.AddHttpPlatform(config);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
         {
@@ -70,11 +72,13 @@ public static class Composition
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHttpEdge();
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "StationMap API");
         app.UseRouting();
         app.UseBodySizeLimits();
         app.UseAuthentication();
+        app.UseHttpRequestPolicies();
         app.UseAuthorization();
         return app;
     }
