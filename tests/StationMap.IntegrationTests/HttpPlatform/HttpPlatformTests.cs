@@ -203,6 +203,8 @@ public sealed class HttpPlatformTests(HttpFixture api) : IClassFixture<HttpFixtu
         var response = await Send(Responses.Request(HttpMethod.Delete, "/api/v1/stations/nearest"), 405);
         Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
         Assert.Equal("/problems/method-not-allowed", (string?)(await response.Problem(405))["type"]);
+        var health = await Send(Responses.Request(HttpMethod.Post, "/healthz"), 405);
+        Assert.Equal("GET, HEAD", string.Join(", ", health.Content.Headers.Allow));
     }
 
     [Theory]

@@ -6,8 +6,9 @@ namespace StationMap.Api.Infrastructure.Http;
 /// <summary>Settings of <c>StationMap:Cors</c>.</summary>
 public sealed class CorsSettings
 {
-    /// <summary>Origins that may read (GET/HEAD) from a browser; "*" (the default) is any origin.</summary>
-    public string[] ReadOrigins { get; set; } = ["*"];
+    /// <summary>Origins that may read (GET/HEAD) from a browser; "*" or unset (the default) is any origin.</summary>
+    /// <remarks>Null rather than ["*"] by default: the configuration binder appends to an array it finds filled.</remarks>
+    public string[]? ReadOrigins { get; set; }
     /// <summary>Origins that may write (POST/PUT/PATCH/DELETE) from a browser; none by default.</summary>
     public string[] WriteOrigins { get; set; } = [];
     /// <summary>How long a browser may cache a preflight answer (Access-Control-Max-Age).</summary>
@@ -30,7 +31,7 @@ public sealed class CorsPolicies(IOptions<CorsSettings> settings) : ICorsPolicyP
     public static readonly string[] ExposedHeaders =
         ["ETag", "Link", "Retry-After", "RateLimit", "RateLimit-Policy", "Content-Disposition", "Location"];
 
-    readonly CorsPolicy _reads = Build(settings.Value.ReadOrigins, ["GET", "HEAD"], settings.Value.PreflightMaxAgeSeconds);
+    readonly CorsPolicy _reads = Build(settings.Value.ReadOrigins ?? ["*"], ["GET", "HEAD"], settings.Value.PreflightMaxAgeSeconds);
     readonly CorsPolicy _writes = Build(settings.Value.WriteOrigins, ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], settings.Value.PreflightMaxAgeSeconds);
 
     static CorsPolicy Build(string[] origins, string[] methods, int maxAge)

@@ -55,8 +55,29 @@ public static class HttpPlatform
     public static IApplicationBuilder UseHttpRequestPolicies(this IApplicationBuilder app)
     {
         app.UseRateLimits();
+        app.Use(AllowHeadBesideGet);
         app.UseControlCharacterCheck();
         app.UseConditionalGets();
         return app;
+    }
+
+    /// <summary>Routing's own 405 (a path such as /healthz, outside /api) lists GET; HEAD is served wherever GET is.</summary>
+    static Task AllowHeadBesideGet(HttpContext http, RequestDelegate next)
+    {
+        if (http.GetEndpoint()?.DisplayName == "405 HTTP Method Not Supported")
+        {
+            http.Response.OnStarting(() =>
+            {
+                var allow = http.Response.Headers.Allow.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+                if (allow.Contains(HttpMethods.Get) && !allow.Contains(HttpMethods.Head))
+                {
+                    allow.Add(HttpMethods.Head);
+                    allow.Sort(StringComparer.Ordinal);
+                    http.Response.Headers.Allow = string.Join(", ", allow);
+                }
+                return Task.CompletedTask;
+            });
+        }
+        return next(http);
     }
 }
