@@ -249,6 +249,19 @@ public sealed class HttpPlatformTests(HttpFixture api) : IClassFixture<HttpFixtu
     }
 
     [Fact]
+    public async Task Control_characters_in_an_imported_csv_row_are_reported_for_that_row()
+    {
+        var admin = api.Client(await api.CreateKeyAsync("admin"));
+        var csv = "name,lon,lat,address\n导入控制字符\u0000,120.1,30.2,\n导入正常驿站,120.1,30.2,\"文三路\n2楼\"\n";
+        var response = await admin.PostAsync("/api/v1/stations/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var problem = await response.Problem(400);
+        var rows = problem["row_errors"]!.AsArray();
+        Assert.Equal([1], rows.Select(r => (int)r!["row"]!));
+        Assert.True(rows[0]!["errors"]!.AsObject().ContainsKey("name"), problem.ToJsonString());
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM station WHERE name LIKE '导入%'"));
+    }
+
+    [Fact]
     public async Task Hashed_assets_are_immutable_and_served_precompressed()
     {
         foreach (var (coding, expected) in new[] { ("br", "br"), ("gzip", "gzip"), ("gzip;q=0, br", "br"), ("br;q=0, gzip", "gzip") })

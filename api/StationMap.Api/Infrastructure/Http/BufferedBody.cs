@@ -9,7 +9,8 @@ namespace StationMap.Api.Infrastructure.Http;
 /// Holds a response body in pooled 16 KB segments until the endpoint is done, so a validator can be
 /// computed over the whole representation before the headers go out. Past <see cref="MaxBytes"/> it
 /// gives up: what it holds is written through and the rest streams as usual, without an ETag (an
-/// export of many megabytes should not sit in memory to save a revalidation).
+/// export of many megabytes should not sit in memory to save a revalidation). An endpoint that
+/// streams (server-sent events) calls <see cref="DisableBuffering"/> and is passed through likewise.
 /// </summary>
 sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassThrough) : Stream, IHttpResponseBodyFeature
 {
@@ -53,13 +54,9 @@ sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassT
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (PassedThrough) { inner.Stream.Write(buffer); return; }
-        if (_length + buffer.Length > MaxBytes)
-        {
-            // Synchronous writes are disallowed by Kestrel anyway; the async path handles overflow.
-            throw new InvalidOperationException("Synchronous write past the response buffer.");
-        }
-        Append(buffer);
+        // Synchronous writes (Kestrel refuses them unless allowed) stay buffered: only the async path passes through.
+        if (PassedThrough) inner.Stream.Write(buffer);
+        else Append(buffer);
     }
 
     void Append(ReadOnlySpan<byte> buffer)
@@ -79,14 +76,18 @@ sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassT
         }
     }
 
+    bool _streaming;
+
+    async Task PassThroughAsync(CancellationToken ct)
+    {
+        PassedThrough = true;
+        await beforePassThrough();
+        await CopyToInnerAsync(ct);
+    }
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
     {
-        if (!PassedThrough && _length + buffer.Length > MaxBytes)
-        {
-            PassedThrough = true;
-            await beforePassThrough();
-            await CopyToInnerAsync(ct);
-        }
+        if (!PassedThrough && (_streaming || _length + buffer.Length > MaxBytes)) await PassThroughAsync(ct);
         if (PassedThrough) await inner.Stream.WriteAsync(buffer, ct);
         else Append(buffer.Span);
     }
@@ -96,9 +97,17 @@ sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassT
 
     // Flushing before the end would send the headers without the validator: only pass it on once streaming.
     public override void Flush() { }
-    public override Task FlushAsync(CancellationToken ct) => PassedThrough ? inner.Stream.FlushAsync(ct) : Task.CompletedTask;
+    public override async Task FlushAsync(CancellationToken ct)
+    {
+        if (!PassedThrough && _streaming) await PassThroughAsync(ct);
+        if (PassedThrough) await inner.Stream.FlushAsync(ct);
+    }
 
-    public Task StartAsync(CancellationToken ct = default) => PassedThrough ? inner.StartAsync(ct) : Task.CompletedTask;
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        if (!PassedThrough && _streaming) await PassThroughAsync(ct);
+        if (PassedThrough) await inner.StartAsync(ct);
+    }
 
     public async Task SendFileAsync(string path, long offset, long? count, CancellationToken ct = default)
     {
@@ -124,7 +133,11 @@ sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassT
         if (_writer is not null) await _writer.FlushAsync();
     }
 
-    public void DisableBuffering() { }
+    public void DisableBuffering()
+    {
+        _streaming = true;
+        inner.DisableBuffering();
+    }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

@@ -34,8 +34,7 @@ public static class ConditionalGets
             return;
         }
         var inner = http.Features.Get<IHttpResponseBodyFeature>()!;
-        BufferedBody? body = null;
-        body = new BufferedBody(inner, () => { SetCacheControl(http); return Task.CompletedTask; });
+        var body = new BufferedBody(inner, () => { SetCacheControl(http); return Task.CompletedTask; });
         http.Features.Set<IHttpResponseBodyFeature>(body);
         try
         {
