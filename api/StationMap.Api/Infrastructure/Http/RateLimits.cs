@@ -145,9 +145,10 @@ public static class RateLimits
         return new RateLimitBucket(policy, rule, $"{policy}:{client}:{index}", (index + 1) * window);
     }
 
+    /// <summary>A key was offered (and, since the request is not authenticated, refused); an empty header offers none.</summary>
     static bool SentKey(HttpRequest request) =>
-        request.Headers.ContainsKey(ApiKeyAuth.HeaderName)
-        || request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        !string.IsNullOrWhiteSpace(request.Headers[ApiKeyAuth.HeaderName])
+        || (request.Headers.Authorization.ToString() is var auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.Length > 7);
 
     /// <summary>The client's address as a partition: IPv4 as is, IPv6 by its /64 (one subscriber's prefix).</summary>
     static string Address(IPAddress? address)
