@@ -33,7 +33,10 @@ public static class ApiFallback
                                                 || m.Contains(request.Method, StringComparer.OrdinalIgnoreCase)).ToList();
             if (forMethod.Count == 0)
             {
-                var allowed = matching.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods).Distinct().Order().ToList();
+                var allowed = matching.SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods).Distinct().ToList();
+                // Every GET route answers HEAD too (Http.HeadRequests runs HEAD as GET).
+                if (allowed.Contains(HttpMethods.Get) && !allowed.Contains(HttpMethods.Head)) allowed.Add(HttpMethods.Head);
+                allowed.Sort(StringComparer.Ordinal);
                 http.Response.Headers.Allow = string.Join(", ", allowed);
                 return Problems.Of(Problems.MethodNotAllowed, $"{request.Path} does not take {request.Method}; it takes {string.Join(", ", allowed)}.");
             }

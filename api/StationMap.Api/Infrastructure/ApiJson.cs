@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace StationMap.Api.Infrastructure;
 
-/// <summary>The API's one JSON shape: snake_case names, enums as strings, Chinese text unescaped.</summary>
+/// <summary>The API's one JSON shape: snake_case names, enums as strings, Chinese text unescaped, no control characters read.</summary>
 public static class ApiJson
 {
     public static void Configure(JsonSerializerOptions o)
@@ -12,6 +12,7 @@ public static class ApiJson
         o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new Http.ControlCharacterGuard());
     }
 
     public static readonly JsonSerializerOptions Options = Create();

@@ -1,19 +1,37 @@
-using Microsoft.AspNetCore.SpaServices;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Net.Http.Headers;
 
 namespace StationMap.Api.Infrastructure;
 
 /// <summary>
 /// Serves the built MapLibre client (<c>web-client/dist</c>, path from <c>Spa:RootPath</c>) for every
 /// route that is not an endpoint; /api, /swagger, /healthz and /readyz never fall through to it.
+/// Files the build precompressed (<c>x.js.br</c>, <c>x.js.gz</c> beside <c>x.js</c>) are sent as they
+/// are when the request accepts that coding; others are compressed on the fly. Hashed assets
+/// (<c>/assets/name-[hash].ext</c>) are immutable for a year; index.html and everything else is
+/// revalidated on every use, so a new release is seen at once. Methods other than GET and HEAD get
+/// 405 with Allow, never a 500.
 /// </summary>
-public static class ClientHosting
+public static partial class ClientHosting
 {
+    const string Immutable = "public, max-age=31536000, immutable";
+    const string Revalidate = "no-cache";
+
+    static readonly (string Coding, string Suffix)[] Precompressed = [("br", ".br"), ("gzip", ".gz")];
+
+    [GeneratedRegex(@"^/assets/.+-[A-Za-z0-9_-]{8,}\.[A-Za-z0-9]+$")]
+    private static partial Regex HashedAsset();
+
     public static WebApplication UseStationMapClient(this WebApplication app)
     {
         var root = app.Configuration["Spa:RootPath"]
                    ?? Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "..", "..", "web-client", "dist"));
-        // UseSpa is terminal: run the endpoints first so API routes are never swallowed by it.
+        // Run the endpoints first so API routes are never swallowed by the client.
         app.UseEndpoints(_ => { });
+        app.Use(RefuseOtherMethods);
         if (!File.Exists(Path.Combine(root, "index.html")))
         {
             app.Run(async http =>
@@ -23,9 +41,94 @@ public static class ClientHosting
             });
             return app;
         }
-        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(root);
-        app.UseSpaStaticFiles(new StaticFileOptions { FileProvider = files });
-        app.UseSpa(spa => spa.Options.DefaultPageStaticFileOptions = new StaticFileOptions { FileProvider = files });
+        var files = new PhysicalFileProvider(root);
+        var types = new FileExtensionContentTypeProvider();
+        var options = new StaticFileOptions
+        {
+            FileProvider = files,
+            ContentTypeProvider = new OriginalTypes(types),
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl =
+                HashedAsset().IsMatch(OriginalPath(c.Context)) ? Immutable : Revalidate,
+        };
+        app.Use((http, next) => ChoosePrecompressed(http, next, files));
+        app.UseStaticFiles(options);
+        // The single-page fallback: any other GET is the app's index.html (the client routes itself).
+        app.Use((http, next) =>
+        {
+            http.Request.Path = "/index.html";
+            return ChoosePrecompressed(http, next, files);
+        });
+        app.UseStaticFiles(options);
         return app;
+    }
+
+    static Task RefuseOtherMethods(HttpContext http, RequestDelegate next)
+    {
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) return next(http);
+        http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        http.Response.Headers.Allow = "GET, HEAD";
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status405MethodNotAllowed,
+                Type = "/problems/method-not-allowed",
+                Title = "Method not allowed.",
+                Detail = $"{http.Request.Path} is a page or file of the web client: it takes GET and HEAD, not {http.Request.Method}.",
+            },
+        }).AsTask();
+    }
+
+    /// <summary>
+    /// When <c>path.br</c> (or <c>.gz</c>) exists and the request accepts that coding, serve it in place
+    /// of <c>path</c>, labelled with the coding and the original file's type.
+    /// </summary>
+    static Task ChoosePrecompressed(HttpContext http, RequestDelegate next, IFileProvider files)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        http.Items[OriginalPathKey] = path;
+        foreach (var (coding, suffix) in Precompressed)
+        {
+            // Asked for by its own name: the bytes are that coding, so say so.
+            if (!path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) continue;
+            http.Items[OriginalPathKey] = path[..^suffix.Length];
+            http.Response.Headers.ContentEncoding = coding;
+            return next(http);
+        }
+        if (!files.GetFileInfo(path).Exists) return next(http);
+        http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+        if (http.Request.Headers.AcceptEncoding.Count == 0) return next(http);
+        foreach (var (coding, suffix) in Precompressed)
+        {
+            if (!Accepts(http, coding) || !files.GetFileInfo(path + suffix).Exists) continue;
+            http.Request.Path = path + suffix;
+            http.Response.Headers.ContentEncoding = coding;
+            break;
+        }
+        return next(http);
+    }
+
+    static bool Accepts(HttpContext http, string coding)
+    {
+        var values = http.Request.GetTypedHeaders().AcceptEncoding;
+        foreach (var v in values)
+            if ((v.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) || v.Value == "*") && (v.Quality ?? 1) > 0) return true;
+        return false;
+    }
+
+    const string OriginalPathKey = "stationmap.client.path";
+
+    static string OriginalPath(HttpContext http) => http.Items[OriginalPathKey] as string ?? http.Request.Path.Value ?? "";
+
+    /// <summary>Content types by the original file name, so <c>app.js.br</c> is text/javascript.</summary>
+    sealed class OriginalTypes(FileExtensionContentTypeProvider types) : IContentTypeProvider
+    {
+        public bool TryGetContentType(string subpath, out string contentType)
+        {
+            foreach (var (_, suffix) in Precompressed)
+                if (subpath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) subpath = subpath[..^suffix.Length];
+            return types.TryGetContentType(subpath, out contentType!);
+        }
     }
 }

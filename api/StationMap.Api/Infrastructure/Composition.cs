@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StationMap.Api.Infrastructure.OpenApi;
+using StationMap.Api.Infrastructure.Http;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -44,6 +45,7 @@ public static class Composition
         services.AddProblemHandling();
         services.AddApiKeyAuth();
         services.AddStationMapOpenApi();
+        services.AddHttpPlatform(config);
         return services;
     }
 
@@ -62,10 +64,12 @@ public static class Composition
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHttpEdge();
         app.UseStationMapOpenApi();
         app.UseRouting();
         app.UseBodySizeLimits();
         app.UseAuthentication();
+        app.UseHttpRequestPolicies();
         app.UseAuthorization();
         return app;
     }

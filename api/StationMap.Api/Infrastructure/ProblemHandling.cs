@@ -119,7 +119,12 @@ public static partial class ProblemHandling
             }
             var match = BindingFailure().Match(bad.Message);
             string name, message;
-            if (match.Success)
+            if (bad.InnerException is Http.ControlCharacterException control)
+            {
+                name = control.Field;
+                message = control.Message;
+            }
+            else if (match.Success)
             {
                 name = PublicName(http, match.Groups["name"].Value);
                 message = $"{name} must be {Expected(match.Groups["type"].Value)}; got '{match.Groups["value"].Value}'.";
@@ -134,6 +139,7 @@ public static partial class ProblemHandling
             return new ValidationProblemDetails(new Dictionary<string, string[]> { [name] = [message] })
             {
                 Status = bad.StatusCode,
+                Type = bad.StatusCode == StatusCodes.Status400BadRequest ? Http.ControlCharacters.ProblemType : null,
                 Title = "One or more request parameters are invalid.",
                 Detail = message,
             };

@@ -27,6 +27,19 @@ public class ApiFixture : IAsyncLifetime
     public TestClock Clock { get; } = new();
     protected virtual int DemoStations => 0;
 
+    /// <summary>
+    /// Configuration of this fixture's API. By default the rate limits are lifted, so a test class
+    /// that fires many requests is never throttled; RateLimitTests keep the shipped limits.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => NoRateLimits;
+
+    public static readonly IReadOnlyDictionary<string, string?> NoRateLimits = new Dictionary<string, string?>
+    {
+        ["StationMap:RateLimits:Anonymous:PermitLimit"] = "1000000",
+        ["StationMap:RateLimits:Keyed:PermitLimit"] = "1000000",
+        ["StationMap:RateLimits:AuthFailures:PermitLimit"] = "1000000",
+    };
+
     /// <summary>The admin (superuser) connection to this fixture's database, for seeding and inspecting.</summary>
     public string ConnectionString => PostgisDatabase.ConnectionString(Database);
 
@@ -49,6 +62,7 @@ public class ApiFixture : IAsyncLifetime
             // The API runs as the app role, as ./stationmap runs it; ConnectionString (admin) is for the tests' own SQL.
             b.UseSetting("ConnectionStrings:Stations", AppConnectionString);
             b.UseSetting("Spa:RootPath", Path.Combine(Path.GetTempPath(), "stationmap-no-client"));
+            foreach (var (key, value) in Settings) b.UseSetting(key, value);
             b.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
             ConfigureWebHost(b);
         });
@@ -94,7 +108,7 @@ public class ApiFixture : IAsyncLifetime
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await PostgisDatabase.DropAsync(Database);

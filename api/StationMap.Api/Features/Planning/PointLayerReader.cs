@@ -51,6 +51,9 @@ public static class PointLayerReader
             if (!v.Errors.ContainsKey("lon") && !v.Errors.ContainsKey("lat") && !v.Errors.ContainsKey("geometry")) v.Coordinates(lon, lat);
             if (weight is { } w && (!double.IsFinite(w) || w < 0 || w > 1e9)) v.Add("weight", "weight must be a number from 0 to 1e9.");
             if (label is { Length: > 200 }) v.Add("label", "label must be at most 200 characters.");
+            foreach (var (field, value) in new[] { ("label", label), ("category", category) })
+                if (value is not null && Infrastructure.Http.ControlCharacters.FindInText(value) is >= 0 and var at)
+                    v.Add(field, Infrastructure.Http.ControlCharacters.Describe(field, value, at));
             if (category is { Length: > 64 }) v.Add("category", "category must be at most 64 characters.");
             if (!v.IsValid) { errors.Add(new PointRowError(row, v.Errors)); continue; }
             var (wLon, wLat) = CoordinateSystems.ToWgs84(crs, lon!.Value, lat!.Value);

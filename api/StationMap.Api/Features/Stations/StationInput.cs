@@ -78,6 +78,9 @@ public sealed record StationInput
     static void MaxLength(Validation v, string name, string? value, int max)
     {
         if (value is { Length: var n } && n > max) v.Add(name, $"{name} must be at most {max} characters.");
+        // JSON bodies are checked as they are read; CSV import rows arrive here unchecked.
+        else if (value is not null && Infrastructure.Http.ControlCharacters.FindInText(value) is >= 0 and var at)
+            v.Add(name, Infrastructure.Http.ControlCharacters.Describe(name, value, at));
     }
 
     /// <summary>Copies the (validated) fields onto an entity; coordinates already converted to WGS-84.</summary>

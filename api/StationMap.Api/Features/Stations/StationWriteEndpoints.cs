@@ -128,8 +128,8 @@ public static class StationWriteEndpoints
         if (header.Length > 0)
         {
             if (header.Trim() == "*") return null;
-            var raw = header.Trim().Replace("W/", "").Trim('"');
-            if (!int.TryParse(raw, out var parsed))
+            // "3" as written after a change, or "3.<hash>" as GET sends it (version, then representation).
+            if (Infrastructure.Http.EntityTags.Version(header) is not { } parsed)
                 return Problems.InvalidParameter("If-Match", "must be the station's ETag, such as \"3\".");
             expected = parsed;
         }
