@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 using Npgsql;
+using StationMap.Api.Features.Stations;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -17,7 +18,9 @@ public static class Composition
         services.AddSingleton(_ => DataSource(config, options));
         services.AddDbContext<StationsDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetRequiredService<Features.Stations.StationIndexWriteHook>()));
+        services.AddStationIndex();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Features.Routing.GraphHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());
