@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure.Geo;
@@ -184,6 +187,37 @@ public sealed class NearestIndexTests(NearestIndexFixture api) : IClassFixture<N
             checkedItems += items.Count;
         }
         Assert.True(checkedItems > 500, $"only {checkedItems} items compared over HTTP");
+    }
+
+    [Fact]
+    public async Task Index_answers_are_the_same_JSON_as_the_SQL_path()
+    {
+        await api.ReadyAsync();
+        api.Clock.Now = new DateTimeOffset(2026, 11, 18, 4, 0, 0, TimeSpan.Zero);
+        await using var sqlOnly = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Stations", api.ConnectionString);
+            b.UseSetting("StationMap:NearestIndex:Enabled", "false");
+            b.UseSetting("StationMap:WarmCoverageCaches", "false");
+            b.UseSetting("Spa:RootPath", Path.Combine(Path.GetTempPath(), "stationmap-no-client"));
+            b.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(api.Clock)));
+        });
+        var viaSql = sqlOnly.CreateClient();
+        string[] urls =
+        [
+            "/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=25",
+            "/api/v1/stations/nearest?lon=120.2&lat=30.25&limit=4&crs=gcj02",
+            "/api/v1/stations/nearest?lon=120.21&lat=30.2&limit=30&amenities=toilet&tier=standard,flagship",
+            "/api/v1/stations/nearest?lon=120.18&lat=30.29&limit=40&openNow=true&crs=bd09",
+            "/api/v1/stations/nearest?lon=120.12&lat=30.31&limit=100&maxDistance=2500",
+            "/api/v1/stations/nearest?lon=-179.9999&lat=0.5&limit=3",
+        ];
+        foreach (var url in urls)
+        {
+            var fromIndex = await (await api.Client().GetAsync(url)).Content.ReadAsStringAsync();
+            var fromSql = await (await viaSql.GetAsync(url)).Content.ReadAsStringAsync();
+            Assert.True(fromIndex == fromSql, $"{url}\nindex {fromIndex}\nsql   {fromSql}");
+        }
     }
 
     [Fact]
