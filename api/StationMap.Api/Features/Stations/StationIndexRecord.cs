@@ -106,18 +106,20 @@ internal sealed class StationIndexRecord
         return view;
     }
 
+    /// <summary>The WGS-84 view without open state and distance, made on first use (navigation links are string work).</summary>
+    StationView? _view;
+
     public StationView ToView(Crs crs, DateTimeOffset now, double distanceM)
     {
         var s = Row;
-        var (lon, lat) = CoordinateSystems.FromWgs84(crs, s.Location.X, s.Location.Y);
-        return new StationView(
-            s.Id, s.Name, s.NameEn, s.Address, s.District, Math.Round(lon, 7), Math.Round(lat, 7), s.Tier, s.Operator, s.Phone,
-            s.OpeningHours, s.TimeZone, s.Status, s.StatusReason, s.Capacity,
+        var view = _view ??= new StationView(
+            s.Id, s.Name, s.NameEn, s.Address, s.District, Math.Round(s.Location.X, 7), Math.Round(s.Location.Y, 7), s.Tier, s.Operator,
+            s.Phone, s.OpeningHours, s.TimeZone, s.Status, s.StatusReason, s.Capacity,
             AmenityValues, s.Access, s.VerifiedAt, s.CreatedAt, s.UpdatedAt, s.Version, s.IsDemo,
-            OpenStateAt(now),
-            Navigation.For(s.Location.X, s.Location.Y, s.Name, "ebike"))
-        {
-            DistanceM = Math.Round(distanceM, 1),
-        };
+            Unknown, Navigation.For(s.Location.X, s.Location.Y, s.Name, "ebike"));
+        if (crs == Crs.Wgs84)
+            return view with { OpenState = OpenStateAt(now), DistanceM = Math.Round(distanceM, 1) };
+        var (lon, lat) = CoordinateSystems.FromWgs84(crs, s.Location.X, s.Location.Y);
+        return view with { Lon = Math.Round(lon, 7), Lat = Math.Round(lat, 7), OpenState = OpenStateAt(now), DistanceM = Math.Round(distanceM, 1) };
     }
 }
