@@ -15,7 +15,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STATIONS=100000 SECONDS_PER_RUN=15 WARMUP=5 LEVELS="1 4"
+STATIONS=100000 SECONDS_PER_RUN=15 WARMUP=8 LEVELS="1 4"
 API_PORT="${STATIONMAP_BENCH_PORT:-$(( ${STATIONMAP_PORT:-8080} + 17 ))}"
 while [ $# -gt 0 ]; do
   case "$1" in

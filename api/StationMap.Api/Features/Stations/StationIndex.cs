@@ -150,7 +150,14 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
             var changes = new List<(long Id, StationIndexRecord? Record)>();
             if (_live.Count == 0)
             {
-                foreach (var (id, r) in await ReadAsync(null, ct)) changes.Add((id, r));
+                // In id order, a chunk per statement: one 100,000-row SELECT can outlast statement_timeout on a busy machine.
+                for (long after = 0; ;)
+                {
+                    var chunk = await ReadAsync(null, ct, after);
+                    foreach (var (id, r) in chunk) changes.Add((id, r));
+                    if (chunk.Count < ChunkRows) break;
+                    after = chunk.Keys.Max();
+                }
             }
             else
             {
@@ -161,8 +168,11 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
                     while (await reader.ReadAsync(ct)) current[reader.GetInt64(0)] = (uint)reader.GetInt64(1);
                 var stale = current.Where(c => !_live.TryGetValue(c.Key, out var r) || r.Xmin != c.Value).Select(c => c.Key).ToArray();
                 foreach (var id in _live.Keys) if (!current.ContainsKey(id)) changes.Add((id, null));
-                var rows = await ReadAsync(stale, ct);
-                foreach (var id in stale) changes.Add((id, rows.GetValueOrDefault(id)));
+                foreach (var part in stale.Chunk(ChunkRows))
+                {
+                    var rows = await ReadAsync(part, ct);
+                    foreach (var id in part) changes.Add((id, rows.GetValueOrDefault(id)));
+                }
             }
             Apply(changes, rebuild: true);
             _needsResync = false;
@@ -200,16 +210,33 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
         "opening_hours, time_zone, status, status_reason, capacity, amenities::text, access, verified_at, is_demo, " +
         "created_at, updated_at, version, xmin::text::bigint";
 
-    /// <summary>Live rows by id (all when <paramref name="ids"/> is null); a deleted or missing id is absent.</summary>
-    async Task<Dictionary<long, StationIndexRecord>> ReadAsync(long[]? ids, CancellationToken ct)
+    const int ChunkRows = 10_000;
+
+    /// <summary>
+    /// Live rows by id; a deleted or missing id is absent. With <paramref name="ids"/> null: the next
+    /// <see cref="ChunkRows"/> live rows with id greater than <paramref name="after"/>.
+    /// </summary>
+    async Task<Dictionary<long, StationIndexRecord>> ReadAsync(long[]? ids, CancellationToken ct, long after = 0)
     {
-        var result = new Dictionary<long, StationIndexRecord>();
-        await using var conn = await data.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT {Columns} FROM station WHERE deleted_at IS NULL" + (ids is null ? "" : " AND id = ANY($1)"), conn);
-        if (ids is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        var rows = new List<(Station Row, uint Xmin)>();
+        await using (var conn = await data.OpenConnectionAsync(ct))
+        await using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM station WHERE deleted_at IS NULL" +
+            (ids is null ? $" AND id > $1 ORDER BY id LIMIT {ChunkRows}" : " AND id = ANY($1)"), conn))
+        {
+            cmd.Parameters.Add(ids is null
+                ? new NpgsqlParameter { Value = after, NpgsqlDbType = NpgsqlDbType.Bigint }
+                : new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Add(Row(r));
+        }
+        // Records (parsing, geometry) are made after the statement ends, not while it holds its snapshot.
+        var result = new Dictionary<long, StationIndexRecord>(rows.Count);
+        foreach (var (row, xmin) in rows) result[row.Id] = StationIndexRecord.From(row, xmin);
+        return result;
+    }
+
+    static (Station, uint) Row(NpgsqlDataReader r)
+    {
         {
             var row = new Station
             {
@@ -235,8 +262,7 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
                 UpdatedAt = r.GetFieldValue<DateTimeOffset>(20),
                 Version = r.GetInt32(21),
             };
-            result[row.Id] = StationIndexRecord.From(row, (uint)r.GetInt64(22));
+            return (row, (uint)r.GetInt64(22));
         }
-        return result;
     }
 }
