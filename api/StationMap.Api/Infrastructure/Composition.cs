@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StationMap.Api.Infrastructure.OpenApi;
 using StationMap.Api.Infrastructure.Http;
+using StationMap.Api.Features.Stations;
 
 namespace StationMap.Api.Infrastructure;
 
@@ -28,7 +29,10 @@ public static class Composition
                 (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
                 (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.TransactionError, LogLevel.Debug),
                 (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.QueryIterationFailed, LogLevel.Debug),
-                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug))));
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug)))
+            .AddInterceptors(sp.GetRequiredService<Features.Stations.StationIndexWriteHook>()));
+        services.AddStationIndex();
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Features.Routing.GraphHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());

@@ -48,7 +48,7 @@ public static class NearestEndpoint
     const double SphereSlack = 1.006;
 
     public static async Task<IResult> Handle(
-        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Routing.GraphHost graphs, CancellationToken ct)
+        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Routing.GraphHost graphs, StationIndex index, CancellationToken ct)
     {
         var v = new Validation();
         v.Coordinates(query.Lon, query.Lat);
@@ -71,6 +71,17 @@ public static class NearestEndpoint
         var origin = new Point(lon, lat) { SRID = 4326 };
         var limit = query.Limit ?? 10;
         var now = clock.GetUtcNow();
+
+        // By distance from the in-memory index when it is loaded (same answer as the SQL below, see StationIndex).
+        if (byTime != true && index.Current is { } snapshot)
+        {
+            var hits = NearestSearch.Run(snapshot, new NearestRequest(lon, lat, limit,
+                StationIndexRecord.AmenityMask(amenities), StationIndexRecord.TierMask(tiers), query.OpenNow == true, query.MaxDistance, now));
+            var (qLon, qLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
+            var views = new List<StationView>(hits.Count);
+            foreach (var (record, distance) in hits) views.Add(record.ToView(crs, now, distance));
+            return TypedResults.Ok(new NearestResponse(new PointView(qLon, qLat), CoordinateSystems.Name(crs), views));
+        }
 
         var q = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null).WithAmenities(amenities).WithTiers(tiers);
         if (query.MaxDistance is { } max) q = q.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, max, true));

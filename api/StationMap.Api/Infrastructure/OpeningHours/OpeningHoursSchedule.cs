@@ -68,14 +68,22 @@ public sealed class OpeningHoursSchedule
         return spans;
     }
 
-    public OpenState Evaluate(DateTimeOffset instant, TimeZoneInfo zone)
+    public OpenState Evaluate(DateTimeOffset instant, TimeZoneInfo zone) =>
+        Evaluate(TimeZoneInfo.ConvertTime(instant, zone).DateTime, zone, out _);
+
+    /// <summary>
+    /// The state at a local wall-clock time of <paramref name="zone"/>. The answer depends on that local
+    /// time alone and stays the same until <paramref name="stableUntil"/> (the first span boundary or
+    /// midnight after it), so callers may reuse it for any local time in [local, stableUntil).
+    /// </summary>
+    public OpenState Evaluate(DateTime local, TimeZoneInfo zone, out DateTime stableUntil)
     {
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        var (status, comment) = StateAt(local.DateTime);
+        stableUntil = DateTime.MaxValue;
         if (IsAlwaysOpen) return new OpenState(OpenStatus.Open, null, null);
+        var (status, comment) = StateAt(local);
 
         // Candidate change points: every span boundary from yesterday to 8 days ahead.
-        var today = DateOnly.FromDateTime(local.DateTime);
+        var today = DateOnly.FromDateTime(local);
         var boundaries = new SortedSet<DateTime>();
         for (var d = -1; d <= 8; d++)
         {
@@ -90,7 +98,8 @@ public sealed class OpeningHoursSchedule
         }
         foreach (var b in boundaries)
         {
-            if (b <= local.DateTime) continue;
+            if (b <= local) continue;
+            if (stableUntil == DateTime.MaxValue) stableUntil = b;
             var (next, _) = StateAt(b);
             if (next != status) return new OpenState(status, new DateTimeOffset(b, zone.GetUtcOffset(b)), comment);
         }
