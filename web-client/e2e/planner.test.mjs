@@ -237,7 +237,7 @@ describe('StationMap planner view', () => {
       const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="districts.csv"]')]);
       assert.equal(csv.suggestedFilename(), 'coverage-districts-demo-demand-ebike-10min.csv');
       const text = await readDownload(csv);
-      assert.match(text.split('\n')[0], /^district_id,/);
+      assert.match(text.split('\n')[0], /^\uFEFFdistrict_id,/);
       assert.match(text, /,ebike,10,demo-demand,/);
       // Gaps over the map view as GeoJSON hexagons.
       const [gaps] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="gaps.geojson"]')]);

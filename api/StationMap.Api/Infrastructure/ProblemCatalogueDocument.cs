@@ -1,16 +1,13 @@
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace StationMap.Api.Infrastructure;
 
-/// <summary>Lists the problem catalogue (<see cref="Problems.All"/>) in the OpenAPI document's description, as the README does.</summary>
-public sealed class ProblemCatalogueDocument : IDocumentFilter
+/// <summary>
+/// The problem catalogue (<see cref="Problems.All"/>) as a Markdown table for the OpenAPI document's
+/// description, as the README lists it. Built once into the document's info at start-up: a document
+/// filter that appended it would grow the shared info object on every request for the document.
+/// </summary>
+public static class ProblemCatalogueDocument
 {
-    public void Apply(OpenApiDocument document, DocumentFilterContext context)
-    {
-        var rows = Problems.All.Select(k => $"| `{k.Type}` | {k.Status} | {k.Title} |");
-        document.Info.Description = (document.Info.Description ?? "").TrimEnd() +
-            "\n\nEvery problem's `type` is one of these stable URI references (RFC 9457):\n\n| type | status | title |\n| --- | --- | --- |\n" +
-            string.Join("\n", rows) + "\n";
-    }
+    public static string Table() =>
+        "Every problem's `type` is one of these stable URI references (RFC 9457):\n\n| type | status | title |\n| --- | --- | --- |\n" +
+        string.Join("\n", Problems.All.Select(k => $"| `{k.Type}` | {k.Status} | {k.Title} |")) + "\n";
 }

@@ -25,7 +25,7 @@ public static class OpenApiSetup
             {
                 Title = "StationMap API",
                 Version = "v1",
-                Description = Description,
+                Description = Description.TrimEnd() + "\n\n" + ProblemCatalogueDocument.Table(),
                 Contact = new OpenApiContact { Name = "StationMap" },
                 License = new OpenApiLicense { Name = "Road data © OpenStreetMap contributors, ODbL 1.0 (where drawn from OpenStreetMap)", Url = new Uri("https://opendatacommons.org/licenses/odbl/") },
             });
@@ -52,7 +52,6 @@ public static class OpenApiSetup
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
             o.DocumentFilter<DocumentConventions>();
-            o.DocumentFilter<ProblemCatalogueDocument>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });
