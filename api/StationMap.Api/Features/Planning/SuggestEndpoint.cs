@@ -27,6 +27,8 @@ public sealed record FormatQuery([FromQuery(Name = "format")] OutputFormat? Form
 /// <param name="DataTime">Time of the newest station or demand data used.</param>
 public sealed record SuggestedSitesMembers(JsonObject Parameters, long GraphVersion, DateTimeOffset? DataTime);
 
+/// <summary>A suggested site, in rank order; as GeoJSON its lon/lat are the point's coordinates.</summary>
+[GeoJsonGeometryMembers("lon", "lat")]
 public sealed record SuggestedSite(int Rank, double Lon, double Lat, long? CandidateId, string? Label, double NewlyCovered,
     double CumulativeCovered, double CumulativePct);
 
@@ -242,6 +244,6 @@ public static class SuggestEndpoint
 
     static GeoJson<SuggestedSite, SuggestedSitesMembers> SitesGeoJson(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime, Crs crs) =>
         GeoJson.Collection<SuggestedSite, SuggestedSitesMembers>(crs,
-            sites.Select(s => GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat), GeoJson.Properties(s, "lon", "lat"))),
+            sites.Select(s => GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat), GeoJson.Properties(s))),
             new SuggestedSitesMembers(parameters.DeepClone().AsObject(), graphVersion, dataTime));
 }

@@ -38,7 +38,7 @@ public static class StationFormats
     public static GeoJson<StationView, StationPageMembers> GeoJson(StationPage page, Crs crs) =>
         Infrastructure.Formats.GeoJson.Collection<StationView, StationPageMembers>(crs,
             page.Items.Select(s => Infrastructure.Formats.GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat),
-                Infrastructure.Formats.GeoJson.Properties(s, "lon", "lat"), s.Id)),
+                Infrastructure.Formats.GeoJson.Properties(s), s.Id)),
             new StationPageMembers(page.Page, page.Limit, page.HasMore));
 
     public static Csv<StationCsvRow> Csv(StationPage page, string fileName) =>

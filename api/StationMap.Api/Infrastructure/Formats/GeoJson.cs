@@ -27,6 +27,21 @@ public sealed record NoMembers;
 /// </summary>
 public sealed record FeatureCollection<TProperties, TMembers>(string Type, string CoordinateSystem, IReadOnlyList<Feature<TProperties>> Features);
 
+/// <summary>
+/// The JSON members of a properties record that a GeoJSON feature carries in its geometry instead
+/// (a station's lon/lat): left out of the feature's properties when it is written and when it is
+/// described, so the two cannot disagree.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class GeoJsonGeometryMembersAttribute(params string[] names) : Attribute
+{
+    public IReadOnlyList<string> Names { get; } = names;
+
+    /// <summary>The members <paramref name="type"/> leaves to the geometry (none without the attribute).</summary>
+    public static IReadOnlyList<string> Of(Type type) =>
+        type.GetCustomAttributes(typeof(GeoJsonGeometryMembersAttribute), false) is [GeoJsonGeometryMembersAttribute a] ? a.Names : [];
+}
+
 /// <summary>Media type and member names shared by every GeoJSON answer.</summary>
 public static class GeoJson
 {
@@ -45,11 +60,11 @@ public static class GeoJson
         return feature;
     }
 
-    /// <summary>A record's properties (snake_case, as in the JSON answers) without the members named.</summary>
-    public static JsonObject Properties<T>(T value, params string[] without)
+    /// <summary>A record's properties (snake_case, as in the JSON answers) without the members its geometry carries (<see cref="GeoJsonGeometryMembersAttribute"/>).</summary>
+    public static JsonObject Properties<T>(T value)
     {
         var props = JsonSerializer.SerializeToNode(value, ApiJson.Options)!.AsObject();
-        foreach (var name in without) props.Remove(name);
+        foreach (var name in GeoJsonGeometryMembersAttribute.Of(typeof(T))) props.Remove(name);
         return props;
     }
 

@@ -52,12 +52,30 @@ public sealed class GeoJsonSchemas : ISchemaFilter
             ["type"] = Constant("Feature"),
             ["id"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "Id of the item (absent when the item has none)." },
             ["geometry"] = context.SchemaGenerator.GenerateSchema(typeof(GeoJsonGeometrySchema), context.SchemaRepository),
-            ["properties"] = context.SchemaGenerator.GenerateSchema(properties, context.SchemaRepository),
+            ["properties"] = Properties(properties, context),
             // A Feature sent as the whole answer names its datum like a collection does.
             [GeoJson.CoordinateSystemMember] = CoordinateSystem(),
         };
         s.Required = new HashSet<string> { "type", "geometry", "properties" };
         s.AdditionalPropertiesAllowed = false;
+    }
+
+    /// <summary>The properties record's schema; inline without the members the geometry carries when it has some.</summary>
+    static IOpenApiSchema Properties(Type type, SchemaFilterContext context)
+    {
+        var reference = context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository);
+        var without = GeoJsonGeometryMembersAttribute.Of(type);
+        if (without.Count == 0 || reference is not OpenApiSchemaReference { Reference.Id: { } id }
+            || !context.SchemaRepository.Schemas.TryGetValue(id, out var generated) || generated is not OpenApiSchema source)
+            return reference;
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            AdditionalPropertiesAllowed = false,
+            Properties = (source.Properties ?? new Dictionary<string, IOpenApiSchema>()).Where(p => !without.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value),
+            Required = source.Required is null ? null : new HashSet<string>(source.Required.Where(r => !without.Contains(r))),
+            Description = $"The fields of {id} without {string.Join(", ", without)}, which are the geometry's coordinates.",
+        };
     }
 
     static void Collection(OpenApiSchema s, Type[] arguments, SchemaFilterContext context)
