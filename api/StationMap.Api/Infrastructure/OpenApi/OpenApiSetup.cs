@@ -44,6 +44,9 @@ public static class OpenApiSetup
             // a readable name ("FeatureCollection<StationView>" -> "StationViewFeatureCollection"),
             // never the CLR's "String<>f__AnonymousType0", which breaks $ref resolution.
             o.CustomSchemaIds(SchemaId);
+            // The code's nullable annotations are the contract: a string that is never null is not
+            // documented as nullable, so generated clients need no null checks where none can occur.
+            o.SupportNonNullableReferenceTypes();
             // A JsonNode is any JSON value; without this its CLR members (parent, root, options) become a schema.
             o.MapType<JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
             o.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
