@@ -94,7 +94,7 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
         var crs = paths["/api/v1/stations/nearest"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "crs")!;
         Assert.Equal(["wgs84", "gcj02", "bd09"], crs["schema"]!["enum"]!.AsArray().Select(v => (string?)v));
         var list = paths["/api/v1/stations"]!["get"]!;
-        Assert.Equal("#/components/schemas/StationFeatureCollection", (string?)list["responses"]!["200"]!["content"]!["application/geo+json"]!["schema"]!["$ref"]);
+        Assert.Equal("#/components/schemas/StationViewFeatureCollection", (string?)list["responses"]!["200"]!["content"]!["application/geo+json"]!["schema"]!["$ref"]);
         Assert.NotNull(list["responses"]!["200"]!["content"]!["text/csv"]!["schema"]!["x-csv-columns"]);
         Assert.NotNull(list["responses"]!["304"]);
         Assert.Contains(list["parameters"]!.AsArray(), p => (string?)p!["name"] == "If-None-Match" && (string?)p["in"] == "header");
@@ -126,12 +126,19 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.EndsWith("Feature", Ref(paths["/api/v1/districts/{id}"]!["get"]!["responses"]!["200"]!["content"]!["application/geo+json"]));
         var collection = doc["components"]!["schemas"]!["StationViewFeatureCollection"]!["properties"]!.AsObject();
         Assert.Superset(new HashSet<string> { "type", "coordinate_system", "features" }, collection.Select(p => p.Key).ToHashSet());
+        // The foreign members are those of the members record the handler sends, beside type and features.
+        Assert.Superset(new HashSet<string> { "page", "limit", "has_more" }, collection.Select(p => p.Key).ToHashSet());
+        var isochrones = doc["components"]!["schemas"]!["IsochroneBandPropertiesFeatureCollection"]!["properties"]!.AsObject();
+        Assert.Superset(new HashSet<string> { "origin", "snap_distance_m", "graph_version", "attribution" }, isochrones.Select(p => p.Key).ToHashSet());
 
         // One status, three media types: each with its schema, and the CSV columns in the description.
         var list = paths["/api/v1/stations"]!["get"]!["responses"]!["200"]!;
         Assert.Equal("#/components/schemas/StationPage", Ref(list["content"]!["application/json"]));
         Assert.NotNull(list["content"]!["text/csv"]);
         Assert.Contains("opening_hours", (string?)list["description"]);
+        // x-csv-columns is the header Csv<TRow> writes, not a second list.
+        Assert.Equal(StationMap.Api.Features.Stations.StationCsvRow.Columns,
+            list["content"]!["text/csv"]!["schema"]!["x-csv-columns"]!.AsArray().Select(c => (string)c!));
 
         // Self-parsing query values are strings with their values, not the structs they parse into.
         var parameters = paths["/api/v1/isochrones"]!["get"]!["parameters"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => p!["schema"]!);

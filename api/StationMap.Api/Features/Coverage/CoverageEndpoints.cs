@@ -21,6 +21,18 @@ public sealed record CoverageQuery(
     [FromQuery(Name = "format")] OutputFormat? Format,
     [FromQuery(Name = "crs")] CrsParameter? Crs);
 
+/// <summary>The top-level members of the coverage report as GeoJSON.</summary>
+/// <param name="Parameters">The parameters the report was computed with (mode, minutes, layer, district, at), so an export is self-describing.</param>
+/// <param name="GraphVersion">Version of the road graph the report was computed on.</param>
+/// <param name="DataTime">Time of the newest station or demand data used.</param>
+/// <param name="ComputedAt">When the report was computed.</param>
+/// <param name="TotalDemand">Total demand weight.</param>
+/// <param name="CoveredDemand">Demand weight within the cut-off.</param>
+/// <param name="CoveragePct">covered_demand / total_demand × 100.</param>
+/// <param name="Attribution">Attribution the road data requires (OpenStreetMap), or null for demo data.</param>
+public sealed record CoverageMembers(JsonObject Parameters, long GraphVersion, DateTimeOffset? DataTime, DateTimeOffset ComputedAt,
+    double TotalDemand, double CoveredDemand, double CoveragePct, string? Attribution);
+
 public sealed record CoverageResponse(
     string Mode, int Minutes, string Layer, long? District, string? At, long GraphVersion, DateTimeOffset ComputedAt, DateTimeOffset? DataTime,
     int StationsConsidered, int StationsUnknownHours, int StationsClosedAt,
@@ -67,7 +79,7 @@ public static class CoverageEndpoints
         return api;
     }
 
-    static async Task<Results<Ok<CoverageResponse>, GeoJson<DistrictCoverage>, Csv<CoverageCsvRow>, ProblemHttpResult, ValidationProblem>> Handle([AsParameters] CoverageQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
+    static async Task<Results<Ok<CoverageResponse>, GeoJson<DistrictCoverage, CoverageMembers>, Csv<CoverageCsvRow>, ProblemHttpResult, ValidationProblem>> Handle([AsParameters] CoverageQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
         TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
@@ -109,7 +121,7 @@ public static class CoverageEndpoints
     }
 
     /// <summary>Districts as features (polygons from PostGIS) carrying the table's numbers; the outside row has no geometry.</summary>
-    static async Task<GeoJson<DistrictCoverage>> GeoJsonAsync(CoverageResponse r, NpgsqlDataSource data, Crs crs, CancellationToken ct)
+    static async Task<GeoJson<DistrictCoverage, CoverageMembers>> GeoJsonAsync(CoverageResponse r, NpgsqlDataSource data, Crs crs, CancellationToken ct)
     {
         var geometries = new Dictionary<long, NetTopologySuite.Geometries.Geometry>();
         var ids = r.Districts.Where(d => d.Id is not null).Select(d => d.Id!.Value).ToArray();
@@ -123,12 +135,8 @@ public static class CoverageEndpoints
         var features = r.Districts.Select(d => GeoJson.Feature(
             d.Id is { } id && geometries.TryGetValue(id, out var g) ? GeoJsonGeometry.Write(g, crs) : null,
             GeoJson.Properties(d), d.Id));
-        return GeoJson.Collection<DistrictCoverage>(crs, features, new JsonObject
-        {
-            ["parameters"] = new JsonObject { ["mode"] = r.Mode, ["minutes"] = r.Minutes, ["layer"] = r.Layer, ["district"] = r.District, ["at"] = r.At },
-            ["graph_version"] = r.GraphVersion, ["data_time"] = r.DataTime, ["computed_at"] = r.ComputedAt,
-            ["total_demand"] = r.TotalDemand, ["covered_demand"] = r.CoveredDemand, ["coverage_pct"] = r.CoveragePct,
-            ["attribution"] = r.Attribution,
-        });
+        return GeoJson.Collection<DistrictCoverage, CoverageMembers>(crs, features, new CoverageMembers(
+            new JsonObject { ["mode"] = r.Mode, ["minutes"] = r.Minutes, ["layer"] = r.Layer, ["district"] = r.District, ["at"] = r.At },
+            r.GraphVersion, r.DataTime, r.ComputedAt, r.TotalDemand, r.CoveredDemand, r.CoveragePct, r.Attribution));
     }
 }

@@ -37,6 +37,21 @@ public sealed record UncoveredQuery(
     [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>Properties of one gap hexagon: minutes from its centre to the nearest open station (null = off the network or beyond 60 min).</summary>
+/// <summary>The top-level members of the gap surface.</summary>
+/// <param name="Parameters">The parameters the surface was computed with (mode, minutes, at, district, bbox, cell_m, srid).</param>
+/// <param name="GraphVersion">Version of the road graph used.</param>
+/// <param name="DataTime">Time of the newest station or demand data used.</param>
+/// <param name="StationsConsidered">Open stations in the scenario.</param>
+/// <param name="Attribution">Attribution the road data requires (OpenStreetMap), or null for demo data.</param>
+public sealed record GapMembers(JsonObject Parameters, long GraphVersion, DateTimeOffset? DataTime, int StationsConsidered, string? Attribution);
+
+/// <summary>The top-level members of the uncovered areas.</summary>
+/// <param name="Parameters">The parameters the areas were computed with (mode, minutes, at, district).</param>
+/// <param name="GraphVersion">Version of the road graph used.</param>
+/// <param name="DataTime">Time of the newest station or demand data used.</param>
+/// <param name="StationsConsidered">Open stations whose service areas were subtracted.</param>
+public sealed record UncoveredMembers(JsonObject Parameters, long GraphVersion, DateTimeOffset? DataTime, int StationsConsidered);
+
 public sealed record GapCell(double? Minutes, bool Covered);
 
 /// <summary>Properties of one district's uncovered area.</summary>
@@ -97,7 +112,7 @@ public static class GapEndpoints
         return result;
     }
 
-    static async Task<Results<GeoJson<GapCell>, ProblemHttpResult, ValidationProblem>> Gaps([AsParameters] GapsQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, CancellationToken ct)
+    static async Task<Results<GeoJson<GapCell, GapMembers>, ProblemHttpResult, ValidationProblem>> Gaps([AsParameters] GapsQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
         var p = CoverageRequest.Parse(q.Mode, q.Minutes, null, q.District, q.At, v);
@@ -150,16 +165,13 @@ public static class GapEndpoints
         // Whole hexagons (never clipped), so there are no specks to drop.
         var features = shapes.Select((shape, i) => GeoJson.Feature(GeoJsonGeometry.Write(shape, crs, polygon: true),
             GeoJson.Properties(new GapCell(minutes[i], minutes[i] <= p.Minutes))));
-        return GeoJson.Collection<GapCell>(crs, features, new JsonObject
-        {
-            ["parameters"] = new JsonObject
+        return GeoJson.Collection<GapCell, GapMembers>(crs, features, new GapMembers(
+            new JsonObject
             {
                 ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District, ["bbox"] = q.Bbox?.ToString(), ["cell_m"] = cell,
                 ["srid"] = srid,
             },
-            ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = c.Scenario.Stations.Count,
-            ["attribution"] = c.Graph.Info.Attribution,
-        });
+            c.Graph.Info.Version, c.DataTime, c.Scenario.Stations.Count, c.Graph.Info.Attribution));
     }
 
     /// <summary>Hexagon edge by zoom: about 1/32 of the tile width, in steps, 2000 m down to 100 m.</summary>
@@ -222,7 +234,7 @@ public static class GapEndpoints
         return bytes is null || bytes.Length == 0 ? TypedResults.NoContent() : TypedResults.File(bytes, RoadTiles.ContentType);
     }
 
-    static async Task<Results<GeoJson<UncoveredArea>, ProblemHttpResult, ValidationProblem>> Uncovered([AsParameters] UncoveredQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
+    static async Task<Results<GeoJson<UncoveredArea, UncoveredMembers>, ProblemHttpResult, ValidationProblem>> Uncovered([AsParameters] UncoveredQuery q, GraphHost graphs, CoverageEngine engine, NpgsqlDataSource data,
         CancellationToken ct)
     {
         var v = new Validation();
@@ -249,11 +261,9 @@ public static class GapEndpoints
         var speck = IsochroneEndpoint.SpeckAreaM2(p.Mode);
         var features = rows.Select(row => GeoJson.Feature(GeoJsonGeometry.Write(wkb.Read(row.Wkb), crs, speck), GeoJson.Properties(
             new UncoveredArea(row.Id, row.Name, Math.Round(row.AreaKm2, 3), Math.Round(row.UncoveredKm2, 3), CoverageReport.Pct(row.UncoveredKm2, row.AreaKm2)))));
-        return GeoJson.Collection<UncoveredArea>(crs, features, new JsonObject
-        {
-            ["parameters"] = new JsonObject { ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District },
-            ["graph_version"] = c.Graph.Info.Version, ["data_time"] = c.DataTime, ["stations_considered"] = ids.Length,
-        });
+        return GeoJson.Collection<UncoveredArea, UncoveredMembers>(crs, features, new UncoveredMembers(
+            new JsonObject { ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District },
+            c.Graph.Info.Version, c.DataTime, ids.Length));
     }
 
     sealed record UncoveredRow(long Id, string Name, double AreaKm2, byte[] Wkb, double UncoveredKm2);

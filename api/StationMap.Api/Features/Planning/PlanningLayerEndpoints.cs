@@ -13,6 +13,13 @@ namespace StationMap.Api.Features.Planning;
 public sealed record LayerPointsQuery([FromQuery(Name = "bbox")] Bbox? Bbox, [FromQuery(Name = "format")] OutputFormat? Format, [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>A layer point: its properties in GeoJSON, its row in CSV (the columns the upload reads back).</summary>
+/// <summary>The top-level members of a layer's points as GeoJSON.</summary>
+/// <param name="Layer">Layer name.</param>
+/// <param name="Kind">demand or candidate.</param>
+/// <param name="IsDemo">Generated demo data.</param>
+/// <param name="UpdatedAt">When the layer was last replaced.</param>
+public sealed record LayerPointMembers(string Layer, string Kind, bool IsDemo, DateTimeOffset UpdatedAt);
+
 public sealed record LayerPoint(long Id, [property: System.Text.Json.Serialization.JsonIgnore] double Lon,
     [property: System.Text.Json.Serialization.JsonIgnore] double Lat, double Weight, string? Label, string? Category) : ICsvRow
 {
@@ -64,7 +71,7 @@ public static class PlanningLayerEndpoints
         return TypedResults.Ok(new PlanningLayerList(await PointLayerStore.ListAsync(conn, null, ct)));
     }
 
-    static async Task<Results<GeoJson<LayerPoint>, Csv<LayerPoint>, ProblemHttpResult, ValidationProblem>> Points(
+    static async Task<Results<GeoJson<LayerPoint, LayerPointMembers>, Csv<LayerPoint>, ProblemHttpResult, ValidationProblem>> Points(
         string name, [AsParameters] LayerPointsQuery query, NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
@@ -91,9 +98,9 @@ public static class PlanningLayerEndpoints
                 rows.Add(new(r.GetInt64(0), Math.Round(lon, 7), Math.Round(lat, 7), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
             }
         if (format == Format.Csv) return new Csv<LayerPoint>(rows, $"layer-{CsvFiles.Part(layer.Name)}.csv");
-        return GeoJson.Collection<LayerPoint>(crs,
+        return GeoJson.Collection<LayerPoint, LayerPointMembers>(crs,
             rows.Select(p => GeoJson.Feature(GeoJsonGeometry.Position(p.Lon, p.Lat), GeoJson.Properties(p), p.Id)),
-            new JsonObject { ["layer"] = layer.Name, ["kind"] = layer.Kind, ["is_demo"] = layer.IsDemo, ["updated_at"] = layer.UpdatedAt });
+            new LayerPointMembers(layer.Name, layer.Kind, layer.IsDemo, layer.UpdatedAt));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(string name, NpgsqlDataSource data, CancellationToken ct)

@@ -21,6 +21,14 @@ public sealed record CoverRequest(string? Mode, int? Minutes, string? Layer, dou
 
 public sealed record FormatQuery([FromQuery(Name = "format")] OutputFormat? Format);
 
+/// <summary>The top-level members of suggested sites as GeoJSON.</summary>
+/// <param name="Parameters">The request's parameters (mode, minutes, layer, candidates, p or target_pct, …), so an export is self-describing.</param>
+/// <param name="GraphVersion">Version of the road graph used.</param>
+/// <param name="DataTime">Time of the newest station or demand data used.</param>
+public sealed record SuggestedSitesMembers(JsonObject Parameters, long GraphVersion, DateTimeOffset? DataTime);
+
+/// <summary>A suggested site, in rank order; as GeoJSON its lon/lat are the point's coordinates.</summary>
+[GeoJsonGeometryMembers("lon", "lat")]
 public sealed record SuggestedSite(int Rank, double Lon, double Lat, long? CandidateId, string? Label, double NewlyCovered,
     double CumulativeCovered, double CumulativePct);
 
@@ -139,7 +147,7 @@ public static class SuggestEndpoint
     static bool TryExact(string mode, CoverageInstance instance) =>
         mode == "always" || (mode == "auto" && MaximalCovering.IsSmallEnough(instance));
 
-    static async Task<Results<Ok<SuggestResponse>, GeoJson<SuggestedSite>, Csv<SuggestedSiteCsvRow>, ProblemHttpResult, ValidationProblem>> Suggest([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
+    static async Task<Results<Ok<SuggestResponse>, GeoJson<SuggestedSite, SuggestedSitesMembers>, Csv<SuggestedSiteCsvRow>, ProblemHttpResult, ValidationProblem>> Suggest([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
         NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
@@ -180,7 +188,7 @@ public static class SuggestEndpoint
         };
     }
 
-    static async Task<Results<Ok<CoverResponse>, GeoJson<SuggestedSite>, Csv<SuggestedSiteCsvRow>, ProblemHttpResult, ValidationProblem>> Cover([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
+    static async Task<Results<Ok<CoverResponse>, GeoJson<SuggestedSite, SuggestedSitesMembers>, Csv<SuggestedSiteCsvRow>, ProblemHttpResult, ValidationProblem>> Cover([AsParameters] FormatQuery q, HttpRequest request, GraphHost graphs, CoverageEngine engine,
         NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
@@ -234,8 +242,8 @@ public static class SuggestEndpoint
             $"sites-{(string?)parameters["mode"]}-{(int?)parameters["minutes"]}min-graph-{graphVersion}.csv");
     }
 
-    static GeoJson<SuggestedSite> SitesGeoJson(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime, Crs crs) =>
-        GeoJson.Collection<SuggestedSite>(crs,
-            sites.Select(s => GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat), GeoJson.Properties(s, "lon", "lat"))),
-            new JsonObject { ["parameters"] = parameters.DeepClone(), ["graph_version"] = graphVersion, ["data_time"] = dataTime });
+    static GeoJson<SuggestedSite, SuggestedSitesMembers> SitesGeoJson(IReadOnlyList<SuggestedSite> sites, JsonObject parameters, long graphVersion, DateTimeOffset? dataTime, Crs crs) =>
+        GeoJson.Collection<SuggestedSite, SuggestedSitesMembers>(crs,
+            sites.Select(s => GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat), GeoJson.Properties(s))),
+            new SuggestedSitesMembers(parameters.DeepClone().AsObject(), graphVersion, dataTime));
 }

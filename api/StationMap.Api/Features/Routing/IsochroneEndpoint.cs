@@ -19,6 +19,16 @@ public sealed record IsochroneQuery(
     [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>Properties of one isochrone band.</summary>
+/// <summary>The point asked for, in the answer's crs.</summary>
+public sealed record IsochroneOrigin(double Lon, double Lat);
+
+/// <summary>The top-level members of an isochrone FeatureCollection.</summary>
+/// <param name="Origin">The point asked for, in the answer's crs.</param>
+/// <param name="SnapDistanceM">Distance from the point to the road it was snapped to, metres.</param>
+/// <param name="GraphVersion">Version of the road graph the bands were computed on.</param>
+/// <param name="Attribution">Attribution the road data requires (OpenStreetMap), or null for demo data.</param>
+public sealed record IsochroneMembers(IsochroneOrigin Origin, double? SnapDistanceM, long GraphVersion, string? Attribution);
+
 public sealed record IsochroneBandProperties(double Minutes, string Mode, string Direction, double AreaKm2, long GraphVersion);
 
 /// <summary>
@@ -49,7 +59,7 @@ public static class IsochroneEndpoint
     /// <summary>The area (m²) of the raster cell the engine traces <paramref name="mode"/>'s polygons on: smaller parts are grid artefacts.</summary>
     public static double SpeckAreaM2(TravelMode mode) => GeoJsonGeometry.CellArea(new IsochroneOptions().ForMode(mode).CellSizeM!.Value);
 
-    static Results<GeoJson<IsochroneBandProperties>, ProblemHttpResult, ValidationProblem> Handle([AsParameters] IsochroneQuery q, GraphHost graphs, IsochroneCache isochrones)
+    static Results<GeoJson<IsochroneBandProperties, IsochroneMembers>, ProblemHttpResult, ValidationProblem> Handle([AsParameters] IsochroneQuery q, GraphHost graphs, IsochroneCache isochrones)
     {
         var v = new Validation();
         v.Coordinates(q.Lon, q.Lat);
@@ -69,7 +79,7 @@ public static class IsochroneEndpoint
         if (graph is null) return Problems.NoRoadNetwork();
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
         var key = $"iso:{graph.Info.Version}:{mode}:{direction}:{string.Join(',', minutes)}:{crs}:{Math.Round(lon, 5)}:{Math.Round(lat, 5)}";
-        if (isochrones.Cache.TryGetValue(key, out GeoJson<IsochroneBandProperties>? cached)) return cached!;
+        if (isochrones.Cache.TryGetValue(key, out GeoJson<IsochroneBandProperties, IsochroneMembers>? cached)) return cached!;
 
         var result = graph.Engine.Isochrone(lon, lat, mode, direction!.Value, minutes.Select(m => (double)m).ToList(), MaxSnapM);
         if (result is null) return Problems.OutsideNetwork(mode.Name(), MaxSnapM);
@@ -79,13 +89,8 @@ public static class IsochroneEndpoint
         var features = result.Bands.Select(band => GeoJson.Feature(GeoJsonGeometry.Write(band.Geometry, crs, speck),
             GeoJson.Properties(new IsochroneBandProperties(band.Minutes, mode.Name(), directionName, Math.Round(band.AreaKm2, 3), graph.Info.Version))));
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
-        var body = GeoJson.Collection<IsochroneBandProperties>(crs, features, new JsonObject
-        {
-            ["origin"] = new JsonObject { ["lon"] = oLon, ["lat"] = oLat },
-            ["snap_distance_m"] = result.Origin is { } snap ? Math.Round(snap.DistanceM, 1) : null,
-            ["graph_version"] = graph.Info.Version,
-            ["attribution"] = graph.Info.Attribution,
-        });
+        var body = GeoJson.Collection<IsochroneBandProperties, IsochroneMembers>(crs, features, new IsochroneMembers(new IsochroneOrigin(oLon, oLat),
+            result.Origin is { } snap ? Math.Round(snap.DistanceM, 1) : null, graph.Info.Version, graph.Info.Attribution));
         isochrones.Cache.Set(key, body, new MemoryCacheEntryOptions { Size = 1 });
         return body;
     }

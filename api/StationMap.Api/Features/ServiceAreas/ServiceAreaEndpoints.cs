@@ -23,6 +23,13 @@ public sealed record ServiceAreasQuery(
     [FromQuery(Name = "crs")] CrsParameter? Crs);
 
 /// <summary>Properties of one stored service-area band; computed_at only on a single station's answer.</summary>
+/// <summary>The top-level members of a service-area FeatureCollection.</summary>
+/// <param name="State">ready, or pending while the background job computes the bands (features then empty).</param>
+/// <param name="Stale">true when some stored bands predate the station's last move or the graph.</param>
+/// <param name="GraphVersion">Version of the active road graph, or null when none is loaded.</param>
+/// <param name="Attribution">Attribution the road data requires (OpenStreetMap), or null for demo data.</param>
+public sealed record ServiceAreaMembers(string State, bool Stale, long? GraphVersion, string? Attribution);
+
 public sealed record ServiceAreaBand(long StationId, string Mode, int Minutes, double AreaKm2, long GraphVersion)
 {
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
@@ -68,7 +75,7 @@ public static class ServiceAreaEndpoints
         return (m, minutes);
     }
 
-    static async Task<Results<GeoJson<ServiceAreaBand>, ProblemHttpResult, ValidationProblem>> ForStation(
+    static async Task<Results<GeoJson<ServiceAreaBand, ServiceAreaMembers>, ProblemHttpResult, ValidationProblem>> ForStation(
         long id, [AsParameters] ServiceAreaQuery q, GraphHost graphs, NpgsqlDataSource data, HttpContext http, CancellationToken ct)
     {
         var v = new Validation();
@@ -115,7 +122,7 @@ public static class ServiceAreaEndpoints
         return Collection(features, crs, pending ? "pending" : "ready", graph, setVersion is { } sv && sv != graph?.Info.Version);
     }
 
-    static async Task<Results<GeoJson<ServiceAreaBand>, ProblemHttpResult, ValidationProblem>> InBbox(
+    static async Task<Results<GeoJson<ServiceAreaBand, ServiceAreaMembers>, ProblemHttpResult, ValidationProblem>> InBbox(
         [AsParameters] ServiceAreasQuery q, GraphHost graphs, NpgsqlDataSource data, CancellationToken ct)
     {
         var v = new Validation();
@@ -149,11 +156,8 @@ public static class ServiceAreaEndpoints
         return Collection(features, crs, stale == 0 ? "ready" : "pending", graph, false);
     }
 
-    static GeoJson<ServiceAreaBand> Collection(List<JsonObject> features, Crs crs, string state, LoadedGraph? graph, bool stale) =>
-        GeoJson.Collection<ServiceAreaBand>(crs, features, new JsonObject
-        {
-            ["state"] = state, ["stale"] = stale, ["graph_version"] = graph?.Info.Version, ["attribution"] = graph?.Info.Attribution,
-        });
+    static GeoJson<ServiceAreaBand, ServiceAreaMembers> Collection(List<JsonObject> features, Crs crs, string state, LoadedGraph? graph, bool stale) =>
+        GeoJson.Collection<ServiceAreaBand, ServiceAreaMembers>(crs, features, new ServiceAreaMembers(state, stale, graph?.Info.Version, graph?.Info.Attribution));
 
     static async Task<int> StaleCountAsync(NpgsqlConnection conn, long version, CancellationToken ct)
     {

@@ -35,7 +35,7 @@ public static class ListEndpoint
     public const int MaxLimit = 1000;
     public const double MaxRadius = 50_000;
 
-    public static async Task<Results<Ok<StationPage>, GeoJson<StationView>, Csv<StationCsvRow>, ValidationProblem>> Handle(
+    public static async Task<Results<Ok<StationPage>, GeoJson<StationView, StationPageMembers>, Csv<StationCsvRow>, ValidationProblem>> Handle(
         [AsParameters] ListQuery query, StationsDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var v = new Validation();

@@ -23,17 +23,23 @@ public sealed record StationCsvRow(StationView S) : ICsvRow
     ];
 }
 
+/// <summary>The paging members of a station page as GeoJSON.</summary>
+/// <param name="Page">Page number.</param>
+/// <param name="Limit">Page size.</param>
+/// <param name="HasMore">true when another page follows (its URL is in the Link header).</param>
+public sealed record StationPageMembers(int Page, int Limit, bool HasMore);
+
 /// <summary>GeoJSON (<c>application/geo+json</c>, RFC 7946) and CSV renderings of a station page.</summary>
 public static class StationFormats
 {
     /// <summary>CSV columns; the import endpoint reads the same columns back.</summary>
     public static IReadOnlyList<string> CsvColumns => StationCsvRow.Columns;
 
-    public static GeoJson<StationView> GeoJson(StationPage page, Crs crs) =>
-        Infrastructure.Formats.GeoJson.Collection<StationView>(crs,
+    public static GeoJson<StationView, StationPageMembers> GeoJson(StationPage page, Crs crs) =>
+        Infrastructure.Formats.GeoJson.Collection<StationView, StationPageMembers>(crs,
             page.Items.Select(s => Infrastructure.Formats.GeoJson.Feature(GeoJsonGeometry.Position(s.Lon, s.Lat),
-                Infrastructure.Formats.GeoJson.Properties(s, "lon", "lat"), s.Id)),
-            new() { ["page"] = page.Page, ["limit"] = page.Limit, ["has_more"] = page.HasMore });
+                Infrastructure.Formats.GeoJson.Properties(s), s.Id)),
+            new StationPageMembers(page.Page, page.Limit, page.HasMore));
 
     public static Csv<StationCsvRow> Csv(StationPage page, string fileName) =>
         new(page.Items.Select(s => new StationCsvRow(s)), fileName);

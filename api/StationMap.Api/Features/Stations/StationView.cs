@@ -7,6 +7,7 @@ using StationMap.Api.Infrastructure.OpeningHours;
 namespace StationMap.Api.Features.Stations;
 
 /// <summary>A station as the API returns it (JSON in snake_case); coordinates in the requested CRS.</summary>
+[Infrastructure.Formats.GeoJsonGeometryMembers("lon", "lat")]
 public sealed record StationView(
     long Id, string Name, string? NameEn, string? Address, string? District,
     double Lon, double Lat, string Tier, string? Operator, string? Phone,

@@ -26,6 +26,30 @@ public static class CsvFiles
 /// <summary>The CSV columns of an endpoint, for the OpenAPI document.</summary>
 public sealed record CsvColumnsMetadata(IReadOnlyList<string> Columns);
 
+/// <summary>How a <see cref="Csv{TRow}"/> answer is described in the OpenAPI document.</summary>
+public static class Csv
+{
+    public const string MediaType = "text/csv";
+
+    /// <summary>The columns an endpoint's CSV answer has, from its <see cref="Csv{TRow}"/> metadata; null when it sends no CSV.</summary>
+    public static IReadOnlyList<string>? Columns(IEnumerable<object> endpointMetadata) =>
+        endpointMetadata.OfType<CsvColumnsMetadata>().FirstOrDefault()?.Columns;
+
+    /// <summary>
+    /// A string whose columns are listed in the description and, machine-readably, in the extension
+    /// <c>x-csv-columns</c> (the header row, in order), since OpenAPI has no vocabulary for a table.
+    /// </summary>
+    public static Microsoft.OpenApi.OpenApiSchema Schema(IReadOnlyList<string> columns) => new()
+    {
+        Type = Microsoft.OpenApi.JsonSchemaType.String,
+        Description = "CSV (RFC 4180, UTF-8 with a byte-order mark), one header row, then one row per item. Columns: " + string.Join(", ", columns) + ".",
+        Extensions = new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>
+        {
+            ["x-csv-columns"] = new Microsoft.OpenApi.JsonNodeExtension(new System.Text.Json.Nodes.JsonArray([.. columns.Select(c => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(c))])),
+        },
+    };
+}
+
 /// <summary>
 /// A CSV answer (RFC 4180, <c>text/csv; charset=utf-8</c>) with a UTF-8 byte-order mark, because Excel
 /// on Windows reads a file without one in the local code page and garbles Chinese names, and with
@@ -33,7 +57,7 @@ public sealed record CsvColumnsMetadata(IReadOnlyList<string> Columns);
 /// </summary>
 public sealed class Csv<TRow> : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IContentTypeHttpResult where TRow : ICsvRow
 {
-    public const string MediaType = "text/csv";
+    public const string MediaType = Csv.MediaType;
     readonly IReadOnlyList<TRow> _rows;
 
     /// <param name="rows">The rows.</param>

@@ -8,7 +8,8 @@ namespace StationMap.Api.Infrastructure.Formats;
 /// An endpoint that answers JSON, GeoJSON or CSV (<c>format=</c>) declares three 200 responses, one per
 /// media type (from <see cref="GeoJson{TProperties}"/>, <see cref="Csv{TRow}"/> and <c>Ok&lt;T&gt;</c>).
 /// ApiExplorer keeps one response per status code, so this filter puts every declared media type of a
-/// status back into the operation, each with its own schema, and the CSV columns into the description.
+/// status back into the operation, each with its own schema, and the CSV columns into the description
+/// and into <c>x-csv-columns</c> (from <see cref="CsvColumnsMetadata"/>).
 /// </summary>
 public sealed class ResponseFormatsFilter : IOperationFilter
 {
@@ -29,13 +30,16 @@ public sealed class ResponseFormatsFilter : IOperationFilter
             foreach (var m in status)
             foreach (var type in m.ContentTypes)
             {
-                var schema = m.Type is null || m.Type == typeof(void)
-                    ? null
-                    : context.SchemaGenerator.GenerateSchema(m.Type, context.SchemaRepository);
+                var schema = type == Csv.MediaType && Csv.Columns(context.ApiDescription.ActionDescriptor.EndpointMetadata) is { } columns
+                    ? Csv.Schema(columns)
+                    : m.Type is null || m.Type == typeof(void)
+                        ? null
+                        : context.SchemaGenerator.GenerateSchema(m.Type, context.SchemaRepository);
                 response.Content[type] = new OpenApiMediaType { Schema = schema };
                 if (m.Description is { Length: > 0 } d) descriptions.Add(d);
             }
-            if (descriptions.Count > 0) response.Description = string.Join(" ", descriptions.Prepend("JSON, GeoJSON or CSV by format=.").Distinct());
+            var choice = "By format=: " + string.Join(", ", response.Content.Keys) + ".";
+            response.Description = string.Join(" ", descriptions.Prepend(choice).Distinct());
         }
     }
 }

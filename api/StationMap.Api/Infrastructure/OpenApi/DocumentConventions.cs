@@ -59,9 +59,16 @@ public sealed class DocumentConventions : IDocumentFilter
             Name = name, Description = TagDescriptions.GetValueOrDefault(name!, name!),
         }));
 
-        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        var operations = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).ToList();
+        // The station import reads the columns the station list's CSV answer has: described from that answer, not a second list.
+        IOpenApiResponse? listed = null;
+        IOpenApiMediaType? csv = null;
+        operations.FirstOrDefault(o => o.OperationId == "ListStations")?.Responses?.TryGetValue("200", out listed);
+        listed?.Content?.TryGetValue(Formats.Csv.MediaType, out csv);
+        var stationCsv = csv?.Schema?.Description ?? "CSV with a header row.";
+        foreach (var operation in operations)
             if (operation.OperationId is { } id && operation.RequestBody is OpenApiRequestBody body && body.Content is not null)
-                RequestBody(id, body, context.SchemaRepository);
+                RequestBody(id, body, context.SchemaRepository, stationCsv);
 
         var schemas = context.SchemaRepository.Schemas;
         schemas["ProblemDetails"] = Problem(validation: false);
@@ -73,7 +80,7 @@ public sealed class DocumentConventions : IDocumentFilter
     /// Bodies the handlers read by hand (a JSON merge patch, CSV or GeoJSON uploads), which the API
     /// explorer can only see as "an object" or "a string".
     /// </summary>
-    static void RequestBody(string operationId, OpenApiRequestBody body, SchemaRepository repository)
+    static void RequestBody(string operationId, OpenApiRequestBody body, SchemaRepository repository, string stationCsv)
     {
         switch (operationId)
         {
@@ -84,7 +91,7 @@ public sealed class DocumentConventions : IDocumentFilter
             case "ImportStations":
                 body.Description = "CSV with the columns of format=csv exports (at least name, lon, lat), or a GeoJSON FeatureCollection of Points whose properties are station fields.";
                 Upload(body, repository, "StationImportFeatureCollection", new OpenApiSchemaReference("StationInput", null),
-                    ExportSchemas.CsvSchema("ListStations")!.Description!.Replace("then one row per item", "then one row per station; only name, lon and lat are required"));
+                    stationCsv.Replace("then one row per item", "then one row per station; only name, lon and lat are required"));
                 break;
             case "UploadPlanningLayer":
                 body.Description = "CSV lon,lat[,weight][,label|name][,category|kind] (an id column is ignored, so an export reads back), " +

@@ -8,7 +8,7 @@ namespace StationMap.Api.Infrastructure.OpenApi;
 /// <summary>
 /// The OpenAPI document at /swagger/v1/swagger.json, complete enough for a code generator: every
 /// parameter described (<see cref="ParameterCatalogue"/>), every response with a schema
-/// (<see cref="ResponseConventions"/>, GeoJSON and CSV included), security on every operation, and
+/// (<see cref="ResponseConventions"/>; GeoJSON and CSV from the typed results' metadata, <see cref="GeoJsonSchemas"/>), security on every operation, and
 /// readable component names. Linted by Redocly and Spectral in ./stationmap test.
 /// </summary>
 public static class OpenApiSetup
@@ -44,10 +44,14 @@ public static class OpenApiSetup
             // a readable name ("FeatureCollection<StationView>" -> "StationViewFeatureCollection"),
             // never the CLR's "String<>f__AnonymousType0", which breaks $ref resolution.
             o.CustomSchemaIds(SchemaId);
+            // The code's nullable annotations are the contract: a string that is never null is not
+            // documented as nullable, so generated clients need no null checks where none can occur.
+            o.SupportNonNullableReferenceTypes();
             // A JsonNode is any JSON value; without this its CLR members (parent, root, options) become a schema.
             o.MapType<JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
             o.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
             o.MapQueryValueTypes();
+            o.SchemaFilter<GeoJsonSchemas>();
             o.OperationFilter<Formats.ResponseFormatsFilter>();
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
@@ -70,6 +74,9 @@ public static class OpenApiSetup
 
     internal static string SchemaId(Type type)
     {
+        // A collection is named by its features' properties: its members record is folded into it (GeoJsonSchemas).
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Formats.FeatureCollection<,>))
+            return SchemaId(type.GetGenericArguments()[0]) + "FeatureCollection";
         if (type.IsGenericType)
         {
             var name = type.Name[..type.Name.IndexOf('`')];

@@ -229,7 +229,17 @@ public sealed class ParameterCatalogue : IOperationFilter
             if (doc.Maximum is not null) schema.Maximum = doc.Maximum;
             if (doc.Pattern is not null && schema.Type == JsonSchemaType.String) schema.Pattern = doc.Pattern;
             if (doc.Format is not null) schema.Format = doc.Format;
-            if (doc.Example is not null) parameter.Example = doc.Example.DeepClone();
+            if (doc.Example is not null)
+            {
+                parameter.Example = doc.Example.DeepClone();
+                // The value type's own example and description are generic (Bands: "5,10,15"); where the
+                // catalogue narrows the meaning (one precomputed band) they would contradict it.
+#pragma warning disable CS0618 // the 3.0 serialiser still writes the single example
+                schema.Example = null;
+#pragma warning restore CS0618
+                schema.Examples = null;
+                schema.Description = null;
+            }
         }
     }
 }

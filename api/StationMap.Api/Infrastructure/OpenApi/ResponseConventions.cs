@@ -7,9 +7,9 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace StationMap.Api.Infrastructure.OpenApi;
 
 /// <summary>
-/// What every operation can answer, written once: a schema for each success content type (JSON
-/// types from the endpoint's metadata, GeoJSON and CSV from <see cref="ExportSchemas"/>, tiles as
-/// binary); problem details for every error, with the statuses any /api call can meet (400, 429,
+/// What every operation can answer, written once: a schema for each success content type (from the
+/// endpoint's metadata: JSON types, GeoJSON collections of the typed results (<see cref="GeoJsonSchemas"/>),
+/// CSV with the columns of its rows; tiles as binary); problem details for every error, with the statuses any /api call can meet (400, 429,
 /// 500, 503; 401/403 on writes; 404 where a path names something); conditional-request headers
 /// (If-None-Match/304 on reads, If-Match/412/428 on changes); and the security of every operation:
 /// the API key schemes on writes, an explicit empty requirement on public reads.
@@ -17,6 +17,7 @@ namespace StationMap.Api.Infrastructure.OpenApi;
 public sealed class ResponseConventions : IOperationFilter
 {
     public const string ProblemJson = "application/problem+json";
+    public const string Mvt = "application/vnd.mapbox-vector-tile";
     const string Json = "application/json";
 
     static readonly Dictionary<string, string> ErrorDescriptions = new()
@@ -143,21 +144,11 @@ public sealed class ResponseConventions : IOperationFilter
                 response.Content[contentType] = new OpenApiMediaType { Schema = schema };
             }
         }
-        if (operation.OperationId is { } id && ExportSchemas.ExtraSuccessContent.TryGetValue(id, out var extra)
-            && operation.Responses!.TryGetValue("200", out var ok) && ok is OpenApiResponse okResponse)
-        {
-            okResponse.Content ??= new Dictionary<string, IOpenApiMediaType>();
-            foreach (var contentType in extra.Where(c => !okResponse.Content.ContainsKey(c)))
-                if (SchemaFor(operation, context, contentType, null) is { } schema)
-                    okResponse.Content[contentType] = new OpenApiMediaType { Schema = schema };
-        }
         foreach (var (status, r) in operation.Responses!.Where(r => r.Key.StartsWith('2')))
         {
             if (r is not OpenApiResponse response || response.Content is null) continue;
             foreach (var key in response.Content.Where(c => c.Value.Schema is null).Select(c => c.Key).ToList())
                 response.Content.Remove(key);
-            if (response.Content.ContainsKey(ExportSchemas.GeoJson) || response.Content.ContainsKey(ExportSchemas.Csv))
-                response.Description = "OK: the representation chosen by format (" + string.Join(", ", response.Content.Keys) + ").";
         }
     }
 
@@ -166,10 +157,8 @@ public sealed class ResponseConventions : IOperationFilter
         var named = type is not null && type != typeof(void) && type != typeof(string) && !typeof(IResult).IsAssignableFrom(type);
         return contentType switch
         {
-            ExportSchemas.GeoJson => named ? context.SchemaGenerator.GenerateSchema(type!, context.SchemaRepository)
-                : ExportSchemas.GeoJsonSchema(operation.OperationId, context.SchemaRepository),
-            ExportSchemas.Csv => ExportSchemas.CsvSchema(operation.OperationId),
-            ExportSchemas.Mvt => new OpenApiSchema
+            Formats.Csv.MediaType => Formats.Csv.Columns(context.ApiDescription.ActionDescriptor.EndpointMetadata) is { } columns ? Formats.Csv.Schema(columns) : null,
+            Mvt => new OpenApiSchema
             {
                 Type = JsonSchemaType.String, Format = "binary",
                 Description = "Mapbox Vector Tile 2.1 (protobuf), 4096 extent, Web Mercator tile of z/x/y.",
