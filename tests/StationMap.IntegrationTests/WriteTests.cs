@@ -46,6 +46,19 @@ public sealed class WriteTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_key_revoked_with_the_cli_gets_401_and_the_cli_lists_it_as_revoked()
+    {
+        var editor = await api.CreateKeyAsync("editor", "revoke-cli-test");
+        await CreateAsync(api.Client(editor), "吊销前驿站");
+        var id = await api.ScalarAsync<long>("SELECT id FROM api_key WHERE name = 'revoke-cli-test'");
+        Assert.Equal(0, await StationMap.Api.Hosting.Cli.CliCommands.RunAsync(["apikey", "revoke", id.ToString()], api.ConnectionString));
+        Assert.Equal(1, await StationMap.Api.Hosting.Cli.CliCommands.RunAsync(["apikey", "revoke", id.ToString()], api.ConnectionString));
+        Assert.True(await api.ScalarAsync<bool>("SELECT revoked_at IS NOT NULL FROM api_key WHERE id = $1", id));
+        await api.Client(editor).PostAsJsonAsync("/api/v1/stations", NewStation("吊销后驿站")).Problem(401);
+        Assert.Equal(1, await StationMap.Api.Hosting.Cli.CliCommands.RunAsync(["apikey", "create", "--role", "owner"], api.ConnectionString));
+    }
+
+    [Fact]
     public async Task Create_returns_the_station_with_location_etag_and_tri_state_amenities()
     {
         var editor = await api.CreateKeyAsync("editor");
