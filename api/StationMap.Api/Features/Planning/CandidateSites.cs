@@ -85,10 +85,7 @@ public static class CandidateSites
         var districtId = grid.District ?? c.Parameters.District;
         if (districtId is { } did)
         {
-            await using var cmd = data.CreateCommand("SELECT ST_AsBinary(geom) FROM district WHERE id = $1");
-            cmd.Parameters.AddWithValue(did);
-            if (await cmd.ExecuteScalarAsync(ct) is not byte[] wkb) return (null, null, CoverageRequest.UnknownDistrict(did));
-            var geometry = new NetTopologySuite.IO.WKBReader().Read(wkb);
+            if (await DistrictStore.GeometryAsync(data, did, ct) is not { } geometry) return (null, null, CoverageRequest.UnknownDistrict(did));
             area = PreparedGeometryFactory.Prepare(geometry);
             var env = geometry.EnvelopeInternal;
             bounds = (Math.Max(env.MinX, bounds.MinLon), Math.Max(env.MinY, bounds.MinLat), Math.Min(env.MaxX, bounds.MaxLon), Math.Min(env.MaxY, bounds.MaxLat));

@@ -1,4 +1,5 @@
 using Npgsql;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.RoadNetwork;
 
 namespace StationMap.Api.Features.Planning;
@@ -21,7 +22,7 @@ public static class DemoPlanningSeed
                 return;
             }
         }
-        var hasDistricts = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM district)", null, ct);
+        var hasDistricts = await DistrictStore.AnyAsync(conn, ct);
         var hasDemand = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.DemandLayer, ct);
         var hasCandidates = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.CandidateLayer, ct);
         if (!hasDistricts)
