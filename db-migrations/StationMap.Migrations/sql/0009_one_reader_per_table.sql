@@ -1,8 +1,8 @@
 -- 0009: reads that join tables, as functions, so each table has one reader in the API and a rule
 -- (which stations count, how a set's state is reported, which district a point is in) lives in one
 -- place: the service-area reads that join station, service_area and service_area_state (called by
--- ServiceAreaStore) and the district of each demand point (called by the coverage engine), always
--- with parameters. (Parameters are qualified with the function's name where a column has the same name.)
+-- ServiceAreaStore), the district of each demand point (called by the coverage engine) and the
+-- road vector tile (called by the roads tile endpoint), always with parameters. (Parameters are qualified with the function's name where a column has the same name.)
 
 -- stationmap.station_service_area(station_id bigint, mode text, bands int[])
 -- One station's stored bands of a mode, with the state of its set.
@@ -74,4 +74,35 @@ LANGUAGE sql STABLE AS $$
     SELECT d.id, p.id FROM district d
     CROSS JOIN LATERAL (SELECT p.id FROM planning_point p
                         WHERE p.layer_id = district_points.layer_id AND ST_Covers(d.geom, p.geom)) p
+$$;
+
+-- stationmap.road_tile(z int, x int, y int) → bytea
+-- A Mapbox vector tile (source-layer roads) of the active road graph's edges: class (OSM highway),
+-- name, oneway (1 when cars may use the edge one way only). Minor classes drop out at low zoom so a
+-- tile stays small: all from zoom 14, residential and paths from 13, secondary and tertiary from 12,
+-- main roads always.
+-- Inputs: z, x, y = the tile (XYZ scheme, Web Mercator); z within 8..16 (checked by the API).
+-- Output: the MVT bytes, empty when no edge meets the tile (or no graph is active).
+-- Relies on road_edge_geom_idx (GiST): the envelope is transformed to 4326 (the query value, with a
+-- 2 % margin), never the indexed column; road_graph_one_active finds the active version.
+CREATE FUNCTION stationmap.road_tile(z int, x int, y int)
+RETURNS bytea
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH bounds AS (
+        SELECT ST_TileEnvelope(z, x, y) AS merc, ST_Transform(ST_TileEnvelope(z, x, y, margin => 0.02), 4326) AS wgs
+    ),
+    graph AS (SELECT version FROM road_graph WHERE state = 'active'),
+    tile AS (
+        SELECT ST_AsMVTGeom(ST_Transform(e.geom, 3857), b.merc, 4096, 64, true) AS geom,
+               e.highway AS class, e.name,
+               CASE WHEN (e.car_forward_s IS NULL) <> (e.car_backward_s IS NULL) THEN 1 ELSE 0 END AS oneway
+        FROM road_edge e, bounds b, graph g
+        WHERE e.graph_version = g.version
+          AND e.geom && b.wgs
+          AND (z >= 14
+               OR e.highway IN ('motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link')
+               OR (z >= 12 AND e.highway IN ('secondary', 'secondary_link', 'tertiary', 'tertiary_link'))
+               OR (z >= 13 AND e.highway IN ('residential', 'unclassified', 'living_street', 'cycleway', 'pedestrian')))
+    )
+    SELECT ST_AsMVT(tile, 'roads', 4096, 'geom') FROM tile WHERE geom IS NOT NULL
 $$;

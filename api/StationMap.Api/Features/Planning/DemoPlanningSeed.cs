@@ -14,13 +14,10 @@ public static class DemoPlanningSeed
 {
     public static async Task SeedMissingAsync(NpgsqlConnection conn, TextWriter output, int seed = DemoPlanningData.DefaultSeed, CancellationToken ct = default)
     {
-        await using (var graph = new NpgsqlCommand("SELECT source FROM road_graph WHERE state = 'active'", conn))
+        if (await RoadGraphStore.ActiveInfoAsync(conn, ct) is { Source: var source } && source != "demo")
         {
-            if (await graph.ExecuteScalarAsync(ct) is string source && source != "demo")
-            {
-                output.WriteLine($"the active road graph is not the demo network ({source}); demo planning data not loaded");
-                return;
-            }
+            output.WriteLine($"the active road graph is not the demo network ({source}); demo planning data not loaded");
+            return;
         }
         var hasDistricts = await DistrictStore.AnyAsync(conn, ct);
         var hasDemand = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.DemandLayer, ct);

@@ -85,8 +85,7 @@ public static class CliCommands
         await using var conn = await data.OpenConnectionAsync();
         if (args.Contains("--if-empty"))
         {
-            await using var graph = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM road_graph WHERE state = 'active')", conn);
-            if (!(bool)(await graph.ExecuteScalarAsync())!) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
+            if (await RoadGraphStore.ActiveInfoAsync(conn) is null) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
             await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
             if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
