@@ -20,8 +20,8 @@ public static class DemoPlanningSeed
             return;
         }
         var hasDistricts = await DistrictStore.AnyAsync(conn, ct);
-        var hasDemand = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.DemandLayer, ct);
-        var hasCandidates = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.CandidateLayer, ct);
+        var hasDemand = (await PointLayerStore.ListAsync(conn, DemoPlanningData.DemandLayer, ct)).Count > 0;
+        var hasCandidates = (await PointLayerStore.ListAsync(conn, DemoPlanningData.CandidateLayer, ct)).Count > 0;
         if (!hasDistricts)
         {
             var stored = await DistrictImport.ReplaceAllAsync(conn, DemoPlanningData.Districts(), "demo", isDemo: true, ct);
@@ -42,12 +42,5 @@ public static class DemoPlanningSeed
                 "DEMO DATA: generated candidate sites on roads open to e-bikes", "demo", isDemo: true, DemoPlanningData.Candidates(network, seed), ct);
             output.WriteLine($"loaded DEMO candidate layer '{layer.Name}': {layer.PointCount} points");
         }
-    }
-
-    static async Task<bool> ExistsAsync(NpgsqlConnection conn, string sql, string? arg, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        if (arg is not null) cmd.Parameters.AddWithValue(arg);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

@@ -9,13 +9,17 @@ namespace StationMap.Api.Features.Planning;
 public sealed record PlanningLayerView(long Id, string Name, string Kind, string? Description, string? Source,
     int PointCount, double TotalWeight, bool IsDemo, DateTimeOffset UpdatedAt);
 
+/// <summary>One stored point of a layer, in WGS-84 degrees.</summary>
+public sealed record StoredPoint(long Id, double Lon, double Lat, double Weight, string? Label, string? Category);
+
 /// <summary>The layer exists with the other kind; replacing a demand layer by candidates (or back) is refused.</summary>
 public sealed class LayerKindConflictException(string name, string existing, string requested)
     : InvalidOperationException($"layer '{name}' is a {existing} layer; it cannot be replaced by a {requested} layer (delete it first or pick another name)");
 
 /// <summary>
-/// Writes named point layers (<c>planning_layer</c> + <c>planning_point</c>): a replace deletes the old points and
-/// COPYs the new ones in one transaction and bumps <c>updated_at</c>, which the coverage caches key on.
+/// Writes and reads named point layers (<c>planning_layer</c> + <c>planning_point</c>) for the planner: a replace
+/// deletes the old points and COPYs the new ones in one transaction and bumps <c>updated_at</c>, which the
+/// coverage caches key on.
 /// </summary>
 public static partial class PointLayerStore
 {
@@ -90,6 +94,25 @@ public static partial class PointLayerStore
             result.Add(new PlanningLayerView(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetString(4), r.GetInt32(5), Math.Round(r.GetDouble(6), 3), r.GetBoolean(7), r.GetFieldValue<DateTimeOffset>(8)));
         return result;
+    }
+
+    /// <summary>
+    /// A layer's points by id, all of them (planning_point_layer_idx) or those in <paramref name="bbox"/>
+    /// (EPSG:4326; planning_point_geom_idx, the &amp;&amp; test).
+    /// </summary>
+    public static async Task<List<StoredPoint>> PointsAsync(NpgsqlConnection conn, long layerId, Geometry? bbox = null, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT id, ST_X(geom), ST_Y(geom), weight, label, category FROM planning_point
+            WHERE layer_id = $1 AND ($2::geometry IS NULL OR geom && $2) ORDER BY id
+            """, conn);
+        cmd.Parameters.AddWithValue(layerId);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)bbox ?? DBNull.Value);
+        var rows = new List<StoredPoint>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows.Add(new(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+        return rows;
     }
 
     /// <summary>Deletes a layer and its points (ON DELETE CASCADE); false when there is none of that name.</summary>
