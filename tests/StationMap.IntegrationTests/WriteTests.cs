@@ -59,6 +59,25 @@ public sealed class WriteTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task The_key_store_creates_lists_finds_and_revokes_by_hash_only()
+    {
+        await using var data = Npgsql.NpgsqlDataSource.Create(api.ConnectionString);
+        var keys = new StationMap.Api.Infrastructure.ApiKeyStore(data);
+        var key = StationMap.Api.Infrastructure.ApiKeyAuth.NewKey();
+        var hash = StationMap.Api.Infrastructure.ApiKeyAuth.Hash(key);
+        var id = await keys.CreateAsync("store-test", "admin", hash, key[..7]);
+        var listed = Assert.Single(await keys.ListAsync(), k => k.Id == id);
+        Assert.Equal(("store-test", "admin", key[..7], (DateTimeOffset?)null), (listed.Name, listed.Role, listed.KeyPrefix, listed.RevokedAt));
+        Assert.Equal(id, (await keys.FindActiveAsync(hash))?.Id);
+        Assert.Null(await keys.FindActiveAsync(StationMap.Api.Infrastructure.ApiKeyAuth.Hash(key + "x")));
+        await api.Client(key).PostAsJsonAsync("/api/v1/stations", NewStation("密钥存储驿站")).Json(201);
+        Assert.True(await keys.RevokeAsync(id));
+        Assert.False(await keys.RevokeAsync(id));
+        Assert.Null(await keys.FindActiveAsync(hash));
+        Assert.NotNull(Assert.Single(await keys.ListAsync(), k => k.Id == id).RevokedAt);
+    }
+
+    [Fact]
     public async Task Create_returns_the_station_with_location_etag_and_tri_state_amenities()
     {
         var editor = await api.CreateKeyAsync("editor");
