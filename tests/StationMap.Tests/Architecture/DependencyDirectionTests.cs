@@ -75,6 +75,46 @@ public class DependencyDirectionTests
         Assert.True(found.Count == 0, "StationMap.Routing must not use the API:\n" + string.Join("\n", found));
     }
 
+    /// <summary>A loop among <paramref name="uses"/> (feature → the features it uses), as "A -> B -> A", or null.</summary>
+    public static string? FindLoop(IReadOnlyDictionary<string, string[]> uses)
+    {
+        var state = new Dictionary<string, int>();   // 1 = on the current path, 2 = done
+        var path = new List<string>();
+        string? Visit(string node)
+        {
+            state[node] = 1;
+            path.Add(node);
+            foreach (var next in uses.GetValueOrDefault(node, []))
+            {
+                if (state.GetValueOrDefault(next) == 1) return string.Join(" -> ", path.Skip(path.IndexOf(next)).Append(next));
+                if (state.GetValueOrDefault(next) == 0 && Visit(next) is { } loop) return loop;
+            }
+            path.RemoveAt(path.Count - 1);
+            state[node] = 2;
+            return null;
+        }
+        foreach (var node in uses.Keys.Order())
+            if (state.GetValueOrDefault(node) == 0 && Visit(node) is { } loop) return loop;
+        return null;
+    }
+
+    [Fact]
+    public void Features_use_each_other_in_no_loop()
+    {
+        var features = FeatureNames();
+        var uses = features.ToDictionary(f => f, f => features.Where(other => other != f
+            && Violations(Path.Combine(Api, "Features", f), [other]).Count > 0).ToArray());
+        Assert.Contains("Routing", uses["Stations"]);   // ranking by travel time: Stations uses Routing
+        Assert.Null(FindLoop(uses));
+    }
+
+    [Fact]
+    public void The_loop_check_finds_a_loop_and_accepts_a_chain()
+    {
+        Assert.Equal("Routing -> Stations -> Routing", FindLoop(new Dictionary<string, string[]> { ["Stations"] = ["Routing"], ["Routing"] = ["Stations"] }));
+        Assert.Null(FindLoop(new Dictionary<string, string[]> { ["Planning"] = ["Coverage", "Stations"], ["Coverage"] = ["Stations"], ["Stations"] = [] }));
+    }
+
     [Theory]
     [InlineData("using StationMap.Api.Features.Stations;", true)]
     [InlineData("namespace StationMap.Api.Features.Routing;", true)]

@@ -183,15 +183,8 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
     public async Task<DemandSet?> DemandAsync(LoadedGraph graph, TravelMode mode, string layer, CancellationToken ct)
     {
         await using var conn = await data.OpenConnectionAsync(ct);
-        long layerId;
-        DateTimeOffset updated;
-        await using (var cmd = new NpgsqlCommand("SELECT l.id, l.updated_at FROM planning_layer l WHERE l.name = $1 AND l.kind = 'demand'", conn))
-        {
-            cmd.Parameters.AddWithValue(layer);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            (layerId, updated) = (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1));
-        }
+        if (await PointLayerStore.FindAsync(conn, layer, "demand", ct) is not { } stored) return null;
+        var (layerId, updated) = (stored.Id, stored.UpdatedAt);
         var districtStamp = await DistrictStore.StampAsync(conn, ct);
         var key = $"{graph.Info.Version}:{mode}:{layerId}:{updated.UtcTicks}:{districtStamp}";
         if (_demand.TryGetValue(key, out Lazy<DemandSet>? hit)) return hit!.Value;
@@ -209,18 +202,10 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
 
         var ids = new List<long>(); var lon = new List<double>(); var lat = new List<double>(); var weight = new List<double>();
         var label = new List<string?>(); var category = new List<string?>();
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT p.id, ST_X(p.geom), ST_Y(p.geom), p.weight, p.label, p.category
-            FROM planning_point p WHERE p.layer_id = $1 ORDER BY p.id
-            """, conn))
+        foreach (var p in await PointLayerStore.PointsAsync(conn, layerId, null, ct))
         {
-            cmd.Parameters.AddWithValue(layerId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                ids.Add(r.GetInt64(0)); lon.Add(r.GetDouble(1)); lat.Add(r.GetDouble(2)); weight.Add(r.GetDouble(3));
-                label.Add(r.IsDBNull(4) ? null : r.GetString(4)); category.Add(r.IsDBNull(5) ? null : r.GetString(5));
-            }
+            ids.Add(p.Id); lon.Add(p.Lon); lat.Add(p.Lat); weight.Add(p.Weight);
+            label.Add(p.Label); category.Add(p.Category);
         }
         // One spatial join for the districts (stationmap.district_points, migration 0009). A point in
         // two districts belongs to the lowest id.

@@ -56,7 +56,7 @@ public static class CandidateSites
         if (spec!.Layer is { } layer)
         {
             await using var conn = await data.OpenConnectionAsync(ct);
-            var stored = (await PointLayerStore.ListAsync(conn, layer, ct)).SingleOrDefault(l => l.Kind == "candidate");
+            var stored = await PointLayerStore.FindAsync(conn, layer, "candidate", ct);
             if (stored is null)
                 return (null, null, Problems.LayerNotFound(layer, "candidate"));
             // The layer row is read before its points: a replace committing in between leaves newer points under

@@ -7,6 +7,7 @@ using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
 using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 
