@@ -6,7 +6,8 @@ using StationMap.Api.Features.Routing;
 using StationMap.Api.Features.ServiceAreas;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
-using StationMap.Api.Infrastructure.Cli;
+using StationMap.Api.Hosting;
+using StationMap.Api.Hosting.Cli;
 
 if (CliCommands.IsCommand(args)) return await CliCommands.RunAsync(args);
 

@@ -46,6 +46,38 @@ public sealed class WriteTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_key_revoked_with_the_cli_gets_401_and_the_cli_lists_it_as_revoked()
+    {
+        var editor = await api.CreateKeyAsync("editor", "revoke-cli-test");
+        await CreateAsync(api.Client(editor), "吊销前驿站");
+        var id = await api.ScalarAsync<long>("SELECT id FROM api_key WHERE name = 'revoke-cli-test'");
+        Assert.Equal(0, await StationMap.Api.Hosting.Cli.CliCommands.RunAsync(["apikey", "revoke", id.ToString()], api.ConnectionString));
+        Assert.Equal(1, await StationMap.Api.Hosting.Cli.CliCommands.RunAsync(["apikey", "revoke", id.ToString()], api.ConnectionString));
+        Assert.True(await api.ScalarAsync<bool>("SELECT revoked_at IS NOT NULL FROM api_key WHERE id = $1", id));
+        await api.Client(editor).PostAsJsonAsync("/api/v1/stations", NewStation("吊销后驿站")).Problem(401);
+        Assert.Equal(1, await StationMap.Api.Hosting.Cli.CliCommands.RunAsync(["apikey", "create", "--role", "owner"], api.ConnectionString));
+    }
+
+    [Fact]
+    public async Task The_key_store_creates_lists_finds_and_revokes_by_hash_only()
+    {
+        await using var data = Npgsql.NpgsqlDataSource.Create(api.ConnectionString);
+        var keys = new StationMap.Api.Infrastructure.ApiKeyStore(data);
+        var key = StationMap.Api.Infrastructure.ApiKeyAuth.NewKey();
+        var hash = StationMap.Api.Infrastructure.ApiKeyAuth.Hash(key);
+        var id = await keys.CreateAsync("store-test", "admin", hash, key[..7]);
+        var listed = Assert.Single(await keys.ListAsync(), k => k.Id == id);
+        Assert.Equal(("store-test", "admin", key[..7], (DateTimeOffset?)null), (listed.Name, listed.Role, listed.KeyPrefix, listed.RevokedAt));
+        Assert.Equal(id, (await keys.FindActiveAsync(hash))?.Id);
+        Assert.Null(await keys.FindActiveAsync(StationMap.Api.Infrastructure.ApiKeyAuth.Hash(key + "x")));
+        await api.Client(key).PostAsJsonAsync("/api/v1/stations", NewStation("密钥存储驿站")).Json(201);
+        Assert.True(await keys.RevokeAsync(id));
+        Assert.False(await keys.RevokeAsync(id));
+        Assert.Null(await keys.FindActiveAsync(hash));
+        Assert.NotNull(Assert.Single(await keys.ListAsync(), k => k.Id == id).RevokedAt);
+    }
+
+    [Fact]
     public async Task Create_returns_the_station_with_location_etag_and_tri_state_amenities()
     {
         var editor = await api.CreateKeyAsync("editor");

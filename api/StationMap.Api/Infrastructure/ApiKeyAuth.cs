@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace StationMap.Api.Infrastructure;
@@ -22,6 +21,7 @@ public static class ApiKeyAuth
 
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
+        services.AddSingleton<ApiKeyStore>();
         services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Editor, p => p.RequireRole(Editor, Admin))
@@ -39,7 +39,7 @@ public static class ApiKeyAuth
     public static string Actor(ClaimsPrincipal user) =>
         $"apikey:{user.FindFirstValue(ClaimTypes.NameIdentifier)}:{user.FindFirstValue(ClaimTypes.Name)}";
 
-    sealed class Handler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, StationsDb db)
+    sealed class Handler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
         protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -49,11 +49,7 @@ public static class ApiKeyAuth
             if (key is null && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) key = auth["Bearer ".Length..].Trim();
             if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
 
-            var hash = Hash(key);
-            var found = await db.ApiKeys.AsNoTracking()
-                .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-                .Select(k => new { k.Id, k.Name, k.Role })
-                .FirstOrDefaultAsync(Context.RequestAborted);
+            var found = await keys.FindActiveAsync(Hash(key), Context.RequestAborted);
             if (found is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
 
             var identity = new ClaimsIdentity(

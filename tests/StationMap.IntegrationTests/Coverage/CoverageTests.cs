@@ -181,6 +181,26 @@ public sealed class CoverageTests(CoverageFixture api) : IClassFixture<CoverageF
     }
 
     [Fact]
+    public async Task Gaps_of_a_district_are_the_hexagons_that_meet_it()
+    {
+        await api.ReadyAsync();
+        var id = await api.ScalarAsync<long>("SELECT id FROM district ORDER BY area_km2, id LIMIT 1");
+        var gaps = await api.Client().GetAsync($"/api/v1/coverage/gaps?district={id}&cell=400&mode=walk&minutes=10").Json(200, "application/geo+json");
+        var features = gaps["features"]!.AsArray();
+        Assert.NotEmpty(features);
+        var shapes = features.Select(f => f!["geometry"]!.ToJsonString()).ToArray();
+        // Every hexagon meets the district, and together they cover it (up to the edges of the grid cells).
+        Assert.Equal(0L, await api.ScalarAsync<long>("""
+            SELECT count(*) FROM unnest($1::text[]) g, district d
+            WHERE d.id = $2 AND NOT ST_Intersects(d.geom, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))
+            """, shapes, id));
+        Assert.True(await api.ScalarAsync<bool>("""
+            SELECT ST_Covers(ST_Buffer(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)), 1e-6), d.geom)
+            FROM unnest($1::text[]) g, district d WHERE d.id = $2 GROUP BY d.geom
+            """, shapes, id));
+    }
+
+    [Fact]
     public async Task Uncovered_area_is_each_district_minus_the_union_of_service_areas()
     {
         await api.ReadyAsync();

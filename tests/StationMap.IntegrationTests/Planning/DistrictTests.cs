@@ -1,5 +1,5 @@
 using StationMap.Api.Features.Planning;
-using StationMap.Api.Infrastructure.Cli;
+using StationMap.Api.Hosting.Cli;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.IntegrationTests.Infrastructure;
 

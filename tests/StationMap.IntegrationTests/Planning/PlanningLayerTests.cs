@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using StationMap.Api.Infrastructure.Cli;
+using StationMap.Api.Hosting.Cli;
 using StationMap.Api.Infrastructure.Geo;
 using StationMap.IntegrationTests.Infrastructure;
 

@@ -70,6 +70,31 @@ public sealed class ServiceAreaTests(DemoApiFixture api) : IClassFixture<DemoApi
     }
 
     [Fact]
+    public async Task A_permanently_closed_station_loses_its_bands_and_gets_them_back_when_reopened()
+    {
+        await ReadyAsync();
+        var id = await api.ScalarAsync<long>("SELECT max(station_id) FROM service_area_state WHERE outcome = 'ok'");
+        var job = api.Services.GetRequiredService<ServiceAreaJob>();
+        await api.ScalarAsync<int>($"WITH u AS (UPDATE station SET status = 'closed_permanently' WHERE id = {id} RETURNING 1) SELECT count(*)::int FROM u");
+        try
+        {
+            await job.RunPassAsync();
+            Assert.Equal(0L, await api.ScalarAsync<long>($"SELECT count(*) FROM service_area WHERE station_id = {id}"));
+            Assert.Equal(0L, await api.ScalarAsync<long>($"SELECT count(*) FROM service_area_state WHERE station_id = {id}"));
+            var planner = await api.Client().GetAsync("/api/v1/service-areas?mode=ebike&minutes=15&bbox=120,30,121,31").Json(200, "application/geo+json");
+            Assert.DoesNotContain(planner["features"]!.AsArray(), f => (long)f!["properties"]!["station_id"]! == id);
+        }
+        finally
+        {
+            await api.ScalarAsync<int>($"WITH u AS (UPDATE station SET status = 'open' WHERE id = {id} RETURNING 1) SELECT count(*)::int FROM u");
+            await job.RunPassAsync();
+        }
+        Assert.Equal(6L, await api.ScalarAsync<long>($"SELECT count(*) FROM service_area WHERE station_id = {id}"));
+        var planned = await api.Client().GetAsync("/api/v1/service-areas?mode=ebike&minutes=15&bbox=120,30,121,31").Json(200, "application/geo+json");
+        Assert.Contains(planned["features"]!.AsArray(), f => (long)f!["properties"]!["station_id"]! == id);
+    }
+
+    [Fact]
     public async Task A_moved_station_is_recomputed_around_its_new_place()
     {
         await ReadyAsync();

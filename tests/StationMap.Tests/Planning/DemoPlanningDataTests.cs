@@ -1,4 +1,5 @@
 using NetTopologySuite.Geometries;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;

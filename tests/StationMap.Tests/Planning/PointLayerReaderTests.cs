@@ -1,3 +1,4 @@
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Infrastructure.Geo;
 

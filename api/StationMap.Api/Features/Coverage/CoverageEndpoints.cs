@@ -123,15 +123,8 @@ public static class CoverageEndpoints
     /// <summary>Districts as features (polygons from PostGIS) carrying the table's numbers; the outside row has no geometry.</summary>
     static async Task<GeoJson<DistrictCoverage, CoverageMembers>> GeoJsonAsync(CoverageResponse r, NpgsqlDataSource data, Crs crs, CancellationToken ct)
     {
-        var geometries = new Dictionary<long, NetTopologySuite.Geometries.Geometry>();
         var ids = r.Districts.Where(d => d.Id is not null).Select(d => d.Id!.Value).ToArray();
-        await using (var cmd = data.CreateCommand("SELECT id, ST_AsBinary(geom) FROM district WHERE id = ANY($1)"))
-        {
-            cmd.Parameters.AddWithValue(ids);
-            var reader = new NetTopologySuite.IO.WKBReader();
-            await using var rd = await cmd.ExecuteReaderAsync(ct);
-            while (await rd.ReadAsync(ct)) geometries[rd.GetInt64(0)] = reader.Read(rd.GetFieldValue<byte[]>(1));
-        }
+        var geometries = await DistrictStore.GeometriesAsync(data, ids, ct);
         var features = r.Districts.Select(d => GeoJson.Feature(
             d.Id is { } id && geometries.TryGetValue(id, out var g) ? GeoJsonGeometry.Write(g, crs) : null,
             GeoJson.Properties(d), d.Id));

@@ -183,21 +183,9 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
     public async Task<DemandSet?> DemandAsync(LoadedGraph graph, TravelMode mode, string layer, CancellationToken ct)
     {
         await using var conn = await data.OpenConnectionAsync(ct);
-        long layerId;
-        DateTimeOffset updated;
-        string districtStamp;
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT l.id, l.updated_at, d.stamp
-            FROM planning_layer l,
-                 (SELECT concat_ws(':', count(*), max(id), max(imported_at)) AS stamp FROM district) d
-            WHERE l.name = $1 AND l.kind = 'demand'
-            """, conn))
-        {
-            cmd.Parameters.AddWithValue(layer);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            (layerId, updated, districtStamp) = (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2));
-        }
+        if (await PointLayerStore.FindAsync(conn, layer, "demand", ct) is not { } stored) return null;
+        var (layerId, updated) = (stored.Id, stored.UpdatedAt);
+        var districtStamp = await DistrictStore.StampAsync(conn, ct);
         var key = $"{graph.Info.Version}:{mode}:{layerId}:{updated.UtcTicks}:{districtStamp}";
         if (_demand.TryGetValue(key, out Lazy<DemandSet>? hit)) return hit!.Value;
         var loaded = await LoadDemandAsync(conn, graph.Engine, mode, layerId, layer, updated, key, ct);
@@ -208,38 +196,24 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
         DateTimeOffset updated, string key, CancellationToken ct)
     {
         var districts = new List<CoverageDistrict>();
-        await using (var cmd = new NpgsqlCommand("SELECT id, code, name, name_en FROM district ORDER BY id", conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                districts.Add(new CoverageDistrict(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)));
+        foreach (var (id, code, districtName, nameEn) in await DistrictStore.NamesAsync(conn, ct))
+            districts.Add(new CoverageDistrict(id, code, districtName, nameEn));
         var index = districts.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i);
 
         var ids = new List<long>(); var lon = new List<double>(); var lat = new List<double>(); var weight = new List<double>();
         var label = new List<string?>(); var category = new List<string?>();
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT p.id, ST_X(p.geom), ST_Y(p.geom), p.weight, p.label, p.category
-            FROM planning_point p WHERE p.layer_id = $1 ORDER BY p.id
-            """, conn))
+        foreach (var p in await PointLayerStore.PointsAsync(conn, layerId, null, ct))
         {
-            cmd.Parameters.AddWithValue(layerId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                ids.Add(r.GetInt64(0)); lon.Add(r.GetDouble(1)); lat.Add(r.GetDouble(2)); weight.Add(r.GetDouble(3));
-                label.Add(r.IsDBNull(4) ? null : r.GetString(4)); category.Add(r.IsDBNull(5) ? null : r.GetString(5));
-            }
+            ids.Add(p.Id); lon.Add(p.Lon); lat.Add(p.Lat); weight.Add(p.Weight);
+            label.Add(p.Label); category.Add(p.Category);
         }
-        // One spatial join for the districts: district by district over planning_point_geom_idx, so PostGIS
-        // prepares each polygon once for all its points (3-4x faster than a lookup per point). A point in
+        // One spatial join for the districts (stationmap.district_points, migration 0009). A point in
         // two districts belongs to the lowest id.
         var position = new Dictionary<long, int>(ids.Count);
         for (var i = 0; i < ids.Count; i++) position[ids[i]] = i;
         var district = new int[ids.Count];
         Array.Fill(district, -1);
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT d.id, p.id FROM district d
-            CROSS JOIN LATERAL (SELECT p.id FROM planning_point p WHERE p.layer_id = $1 AND ST_Covers(d.geom, p.geom)) p
-            """, conn))
+        await using (var cmd = new NpgsqlCommand("SELECT district_id, point_id FROM stationmap.district_points($1)", conn))
         {
             cmd.Parameters.AddWithValue(layerId);
             await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -109,9 +109,7 @@ public static partial class CoverageRequest
         }
         else if (p.District is { } id)
         {
-            await using var cmd = data.CreateCommand("SELECT EXISTS (SELECT 1 FROM district WHERE id = $1)");
-            cmd.Parameters.AddWithValue(id);
-            if (!(bool)(await cmd.ExecuteScalarAsync(ct))!) return (null, UnknownDistrict(id));
+            if (!await DistrictStore.ExistsAsync(data, id, ct)) return (null, UnknownDistrict(id));
         }
         var scenario = await engine.StationsAsync(p.At, ct);
         var field = engine.Field(graph, p.Mode, scenario.Stations, scenario.Fingerprint);

@@ -62,13 +62,7 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var layers = only ?? [];
-            if (only is null)
-            {
-                await using var cmd = data.CreateCommand(
-                    $"SELECT name FROM planning_layer WHERE kind = 'demand' ORDER BY is_demo DESC, updated_at DESC LIMIT {MaxLayers}");
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) layers.Add(r.GetString(0));
-            }
+            if (only is null) layers.AddRange(await PointLayerStore.DemandLayerNamesAsync(data, MaxLayers, ct));
             var scenario = await engine.StationsAsync(null, ct);
             foreach (var mode in new[] { TravelMode.Ebike, TravelMode.Walk })
             {

@@ -6,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Routing;
+using StationMap.Api.Features.ServiceAreas;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
 using StationMap.Api.Infrastructure.Parameters;
@@ -127,24 +128,23 @@ public static class GapEndpoints
 
         var cell = q.Cell ?? 250;
         var centre = bbox?.Centroid.Coordinate ?? new Coordinate(c!.Graph.Engine.Graph.Projection.Lon0, c.Graph.Engine.Graph.Projection.Lat0);
+        Geometry? district = null;
         if (q.District is { } districtId)
         {
-            await using var at = data.CreateCommand("SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)) FROM district WHERE id = $1");
-            at.Parameters.AddWithValue(districtId);
-            await using var r = await at.ExecuteReaderAsync(ct);
-            if (await r.ReadAsync(ct)) centre = new Coordinate(r.GetDouble(0), r.GetDouble(1));
+            district = await DistrictStore.GeometryAsync(data, districtId, ct);
+            if (district is not null) centre = district.Centroid.Coordinate;
         }
         var srid = UtmSrid(centre.X, centre.Y);
         await using var cmd = data.CreateCommand($"""
             WITH area AS (
-                SELECT ST_Transform(CASE WHEN $1::bigint IS NULL THEN $2::geometry ELSE (SELECT geom FROM district WHERE id = $1) END, {srid}) AS g
+                SELECT ST_Transform(coalesce($1::geometry, $2::geometry), {srid}) AS g
             )
             SELECT ST_X(ST_Transform(ST_Centroid(h.geom), 4326)), ST_Y(ST_Transform(ST_Centroid(h.geom), 4326)), ST_AsBinary(ST_Transform(h.geom, 4326))
             FROM area, ST_HexagonGrid($3, area.g) h
             WHERE ST_Intersects(h.geom, area.g)
             LIMIT {MaxCells + 1}
             """);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)q.District ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)district ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)bbox ?? DBNull.Value);
         cmd.Parameters.AddWithValue((double)cell);
         var centres = new List<(double, double)>();
@@ -248,11 +248,7 @@ public static class GapEndpoints
         var ids = c!.Scenario.Stations.Select(s => s.Id).ToArray();
         // The union of hundreds of service areas takes seconds; it only changes with the station
         // set, the graph, the districts or a new pass of the service-area job, which the key names.
-        await using var stampCmd = data.CreateCommand("""
-            SELECT concat_ws(':', (SELECT concat_ws(':', count(*), max(id), max(imported_at)) FROM district),
-                             (SELECT max(computed_at) FROM service_area_state))
-            """);
-        var stamp = (string?)await stampCmd.ExecuteScalarAsync(ct);
+        var stamp = $"{await DistrictStore.StampAsync(data, ct)}:{(await ServiceAreaStore.LastComputedAtAsync(data, ct))?.UtcTicks}";
         var key = $"uncovered|{c.Graph.Info.Version}|{p!.Mode}|{p.Minutes}|{c.Scenario.Fingerprint}|{q.District}|{stamp}";
         var rows = await engine.MemoAsync(key, () => UncoveredRowsAsync(data, ids, p.Mode.Name(), p.Minutes, q.District));
         var wkb = new NetTopologySuite.IO.WKBReader();

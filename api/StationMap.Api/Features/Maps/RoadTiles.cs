@@ -19,28 +19,6 @@ public static class RoadTiles
     public const int MinZoom = 8;
     public const int MaxZoom = 16;
 
-    // Tile envelope in Web Mercator; the filter transforms the envelope (the query value), never
-    // the indexed edge column, so road_edge_geom_idx serves the && test.
-    const string Sql = """
-        WITH bounds AS (
-            SELECT ST_TileEnvelope($1, $2, $3) AS merc, ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 0.02), 4326) AS wgs
-        ),
-        graph AS (SELECT version FROM road_graph WHERE state = 'active'),
-        tile AS (
-            SELECT ST_AsMVTGeom(ST_Transform(e.geom, 3857), b.merc, 4096, 64, true) AS geom,
-                   e.highway AS class, e.name,
-                   CASE WHEN (e.car_forward_s IS NULL) <> (e.car_backward_s IS NULL) THEN 1 ELSE 0 END AS oneway
-            FROM road_edge e, bounds b, graph g
-            WHERE e.graph_version = g.version
-              AND e.geom && b.wgs
-              AND ($1 >= 14
-                   OR e.highway IN ('motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link')
-                   OR ($1 >= 12 AND e.highway IN ('secondary', 'secondary_link', 'tertiary', 'tertiary_link'))
-                   OR ($1 >= 13 AND e.highway IN ('residential', 'unclassified', 'living_street', 'cycleway', 'pedestrian')))
-        )
-        SELECT ST_AsMVT(tile, 'roads', 4096, 'geom') FROM tile WHERE geom IS NOT NULL
-        """;
-
     public static RouteGroupBuilder MapRoadTiles(this RouteGroupBuilder api)
     {
         api.MapGet("/tiles/roads/{z:int}/{x:int}/{y:int}.mvt", Handle)
@@ -62,7 +40,8 @@ public static class RoadTiles
         if (y < 0 || y >= size) v.Add("y", $"y must be between 0 and {size - 1} at zoom {z}.");
         if (!v.IsValid) return v.Problem();
 
-        await using var cmd = data.CreateCommand(Sql);
+        // stationmap.road_tile (migration 0009): the edge filter by zoom and the index-friendly envelope live there.
+        await using var cmd = data.CreateCommand("SELECT stationmap.road_tile($1, $2, $3)");
         cmd.Parameters.AddWithValue(z);
         cmd.Parameters.AddWithValue(x);
         cmd.Parameters.AddWithValue(y);

@@ -55,23 +55,15 @@ public static class CandidateSites
         var mode = c.Parameters.Mode;
         if (spec!.Layer is { } layer)
         {
-            await using var cmd = data.CreateCommand("""
-                SELECT l.id, l.updated_at, p.id, p.label, ST_X(p.geom), ST_Y(p.geom)
-                FROM planning_layer l LEFT JOIN planning_point p ON p.layer_id = l.id
-                WHERE l.name = $1 AND l.kind = 'candidate' ORDER BY p.id
-                """);
-            cmd.Parameters.AddWithValue(layer);
-            var list = new List<Candidate>();
-            string? key = null;
-            var raw = new List<(long Id, string? Label, double Lon, double Lat)>();
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
-                while (await r.ReadAsync(ct))
-                {
-                    key ??= $"layer:{r.GetInt64(0)}:{r.GetFieldValue<DateTimeOffset>(1).UtcTicks}";
-                    if (!r.IsDBNull(2)) raw.Add((r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetDouble(4), r.GetDouble(5)));
-                }
-            if (key is null)
+            await using var conn = await data.OpenConnectionAsync(ct);
+            var stored = await PointLayerStore.FindAsync(conn, layer, "candidate", ct);
+            if (stored is null)
                 return (null, null, Problems.LayerNotFound(layer, "candidate"));
+            // The layer row is read before its points: a replace committing in between leaves newer points under
+            // the older key, which no later request asks for (they read the new updated_at), never the reverse.
+            var key = $"layer:{stored.Id}:{stored.UpdatedAt.UtcTicks}";
+            var raw = (await PointLayerStore.PointsAsync(conn, stored.Id, null, ct)).Select(p => (p.Id, p.Label, p.Lon, p.Lat)).ToList();
+            var list = new List<Candidate>();
             if (raw.Count > MaxCandidates) { v.Add("candidates.layer", $"A candidate layer may have at most {MaxCandidates} points here."); return (null, null, null); }
             foreach (var (id, label, lon, lat) in raw)
                 if (engine.Snap(lon, lat, mode, CoverageEngine.OffNetworkM) is { } snap) list.Add(new Candidate(id, label, lon, lat, snap));
@@ -85,10 +77,7 @@ public static class CandidateSites
         var districtId = grid.District ?? c.Parameters.District;
         if (districtId is { } did)
         {
-            await using var cmd = data.CreateCommand("SELECT ST_AsBinary(geom) FROM district WHERE id = $1");
-            cmd.Parameters.AddWithValue(did);
-            if (await cmd.ExecuteScalarAsync(ct) is not byte[] wkb) return (null, null, CoverageRequest.UnknownDistrict(did));
-            var geometry = new NetTopologySuite.IO.WKBReader().Read(wkb);
+            if (await DistrictStore.GeometryAsync(data, did, ct) is not { } geometry) return (null, null, CoverageRequest.UnknownDistrict(did));
             area = PreparedGeometryFactory.Prepare(geometry);
             var env = geometry.EnvelopeInternal;
             bounds = (Math.Max(env.MinX, bounds.MinLon), Math.Max(env.MinY, bounds.MinLat), Math.Min(env.MaxX, bounds.MaxLon), Math.Min(env.MaxY, bounds.MaxLat));

@@ -3,6 +3,7 @@ using NetTopologySuite.Triangulate;
 using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;
 using StationMap.Routing;
+using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 

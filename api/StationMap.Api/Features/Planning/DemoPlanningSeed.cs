@@ -1,4 +1,5 @@
 using Npgsql;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.RoadNetwork;
 
 namespace StationMap.Api.Features.Planning;
@@ -13,17 +14,14 @@ public static class DemoPlanningSeed
 {
     public static async Task SeedMissingAsync(NpgsqlConnection conn, TextWriter output, int seed = DemoPlanningData.DefaultSeed, CancellationToken ct = default)
     {
-        await using (var graph = new NpgsqlCommand("SELECT source FROM road_graph WHERE state = 'active'", conn))
+        if (await RoadGraphStore.ActiveInfoAsync(conn, ct) is { Source: var source } && source != "demo")
         {
-            if (await graph.ExecuteScalarAsync(ct) is string source && source != "demo")
-            {
-                output.WriteLine($"the active road graph is not the demo network ({source}); demo planning data not loaded");
-                return;
-            }
+            output.WriteLine($"the active road graph is not the demo network ({source}); demo planning data not loaded");
+            return;
         }
-        var hasDistricts = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM district)", null, ct);
-        var hasDemand = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.DemandLayer, ct);
-        var hasCandidates = await ExistsAsync(conn, "SELECT EXISTS (SELECT 1 FROM planning_layer WHERE name = $1)", DemoPlanningData.CandidateLayer, ct);
+        var hasDistricts = await DistrictStore.AnyAsync(conn, ct);
+        var hasDemand = (await PointLayerStore.ListAsync(conn, DemoPlanningData.DemandLayer, ct)).Count > 0;
+        var hasCandidates = (await PointLayerStore.ListAsync(conn, DemoPlanningData.CandidateLayer, ct)).Count > 0;
         if (!hasDistricts)
         {
             var stored = await DistrictImport.ReplaceAllAsync(conn, DemoPlanningData.Districts(), "demo", isDemo: true, ct);
@@ -44,12 +42,5 @@ public static class DemoPlanningSeed
                 "DEMO DATA: generated candidate sites on roads open to e-bikes", "demo", isDemo: true, DemoPlanningData.Candidates(network, seed), ct);
             output.WriteLine($"loaded DEMO candidate layer '{layer.Name}': {layer.PointCount} points");
         }
-    }
-
-    static async Task<bool> ExistsAsync(NpgsqlConnection conn, string sql, string? arg, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        if (arg is not null) cmd.Parameters.AddWithValue(arg);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
 using StationMap.Api.Infrastructure.Parameters;
@@ -62,23 +63,12 @@ public static class DistrictEndpoints
     static async Task<List<(DistrictView View, NetTopologySuite.Geometries.Geometry? Geometry)>> ReadAsync(
         NpgsqlDataSource data, long? id, Crs crs, bool withGeometry, CancellationToken ct)
     {
-        await using var conn = await data.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            SELECT id, code, name, name_en, area_km2, is_demo, source, ST_X(c), ST_Y(c), CASE WHEN $2 THEN ST_AsBinary(geom) END
-            FROM district, ST_Centroid(geom) AS c
-            WHERE $1::bigint IS NULL OR id = $1 ORDER BY code NULLS LAST, id
-            """, conn);
-        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, (object?)id ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(withGeometry);
-        var wkb = new NetTopologySuite.IO.WKBReader();
         var result = new List<(DistrictView, NetTopologySuite.Geometries.Geometry?)>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        foreach (var d in await DistrictStore.ListAsync(data, id, withGeometry, ct))
         {
-            var (lon, lat) = CoordinateSystems.FromWgs84(crs, r.GetDouble(7), r.GetDouble(8));
-            result.Add((new DistrictView(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                Math.Round(r.GetDouble(4), 3), r.GetBoolean(5), r.GetString(6), [Math.Round(lon, 6), Math.Round(lat, 6)]),
-                r.IsDBNull(9) ? null : wkb.Read(r.GetFieldValue<byte[]>(9))));
+            var (lon, lat) = CoordinateSystems.FromWgs84(crs, d.CentroidLon, d.CentroidLat);
+            result.Add((new DistrictView(d.Id, d.Code, d.Name, d.NameEn, Math.Round(d.AreaKm2, 3), d.IsDemo, d.Source, [Math.Round(lon, 6), Math.Round(lat, 6)]),
+                d.Geometry));
         }
         return result;
     }

@@ -4,6 +4,7 @@ using Npgsql;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 

@@ -7,6 +7,7 @@ using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
 using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 
@@ -83,20 +84,12 @@ public static class PlanningLayerEndpoints
         await using var conn = await data.OpenConnectionAsync(ct);
         var layer = (await PointLayerStore.ListAsync(conn, name, ct)).SingleOrDefault();
         if (layer is null) return NotFound(name);
-        // planning_point_layer_idx for the whole layer; with a bbox, planning_point_geom_idx (&& on the GiST index).
-        await using var cmd = new NpgsqlCommand("""
-            SELECT id, ST_X(geom), ST_Y(geom), weight, label, category FROM planning_point
-            WHERE layer_id = $1 AND ($2::geometry IS NULL OR geom && $2) ORDER BY id
-            """, conn);
-        cmd.Parameters.AddWithValue(layer.Id);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)bbox ?? DBNull.Value);
         var rows = new List<LayerPoint>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-            {
-                var (lon, lat) = CoordinateSystems.FromWgs84(crs, r.GetDouble(1), r.GetDouble(2));
-                rows.Add(new(r.GetInt64(0), Math.Round(lon, 7), Math.Round(lat, 7), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
-            }
+        foreach (var p in await PointLayerStore.PointsAsync(conn, layer.Id, bbox, ct))
+        {
+            var (lon, lat) = CoordinateSystems.FromWgs84(crs, p.Lon, p.Lat);
+            rows.Add(new(p.Id, Math.Round(lon, 7), Math.Round(lat, 7), p.Weight, p.Label, p.Category));
+        }
         if (format == Format.Csv) return new Csv<LayerPoint>(rows, $"layer-{CsvFiles.Part(layer.Name)}.csv");
         return GeoJson.Collection<LayerPoint, LayerPointMembers>(crs,
             rows.Select(p => GeoJson.Feature(GeoJsonGeometry.Position(p.Lon, p.Lat), GeoJson.Properties(p), p.Id)),

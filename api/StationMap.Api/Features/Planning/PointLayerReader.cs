@@ -5,11 +5,9 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
-
-/// <summary>A demand or candidate point in WGS-84 degrees; weight = workers / orders / people (candidates: 1 unless given).</summary>
-public sealed record PlanningPointInput(double Lon, double Lat, double Weight, string? Label, string? Category);
 
 /// <summary>The problems of one row (CSV data row or GeoJSON feature, counted from 1), keyed by column.</summary>
 public sealed record PointRowError(int Row, IReadOnlyDictionary<string, string[]> Errors);

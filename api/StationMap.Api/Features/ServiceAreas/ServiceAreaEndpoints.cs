@@ -84,36 +84,12 @@ public static class ServiceAreaEndpoints
         if (!v.IsValid) return v.Problem();
         var graph = graphs.Current;
 
-        await using var conn = await data.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            SELECT s.deleted_at IS NULL, st.outcome, st.graph_version, a.minutes, a.area_km2, a.graph_version, a.computed_at, ST_AsBinary(a.geom)
-            FROM station s
-            LEFT JOIN service_area_state st ON st.station_id = s.id
-            LEFT JOIN service_area a ON a.station_id = s.id AND a.mode = $2 AND a.minutes = ANY($3)
-            WHERE s.id = $1 ORDER BY a.minutes
-            """, conn);
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(mode.Name());
-        cmd.Parameters.AddWithValue(minutes.ToArray());
-        var features = new List<JsonObject>();
+        var stored = await ServiceAreaStore.ForStationAsync(data, id, mode, minutes, ct);
+        if (stored is null || stored.Deleted) return Problems.StationNotFound(id);
         var speck = IsochroneEndpoint.SpeckAreaM2(mode);
-        bool? exists = null;
-        string? outcome = null;
-        long? setVersion = null;
-        var reader = new NetTopologySuite.IO.WKBReader();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await r.ReadAsync(ct))
-            {
-                exists = r.GetBoolean(0);
-                outcome = r.IsDBNull(1) ? null : r.GetString(1);
-                setVersion = r.IsDBNull(2) ? null : r.GetInt64(2);
-                if (r.IsDBNull(3)) continue;
-                features.Add(GeoJson.Feature(GeoJsonGeometry.Write(reader.Read(r.GetFieldValue<byte[]>(7)), crs, speck), GeoJson.Properties(
-                    new ServiceAreaBand(id, mode.Name(), r.GetInt32(3), Math.Round(r.GetDouble(4), 3), r.GetInt64(5)) { ComputedAt = r.GetDateTime(6) })));
-            }
-        }
-        if (exists != true) return Problems.StationNotFound(id);
+        var features = stored.Bands.Select(b => GeoJson.Feature(GeoJsonGeometry.Write(b.Geometry, crs, speck), GeoJson.Properties(
+            new ServiceAreaBand(id, mode.Name(), b.Minutes, Math.Round(b.AreaKm2, 3), b.GraphVersion) { ComputedAt = b.ComputedAt }))).ToList();
+        var (outcome, setVersion) = (stored.Outcome, stored.SetVersion);
         if (graph is null && features.Count == 0) return Problems.NoRoadNetwork();
         if (outcome == "outside_network" && setVersion == graph?.Info.Version)
             return Problems.OutsideNetwork(mode.Name(), IsochroneEndpoint.MaxSnapM, $"Station {id}");
@@ -134,47 +110,23 @@ public static class ServiceAreaEndpoints
         var graph = graphs.Current;
         if (graph is null) return Problems.NoRoadNetwork();
 
-        await using var conn = await data.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            SELECT a.station_id, a.minutes, a.area_km2, a.graph_version, ST_AsBinary(a.geom)
-            FROM service_area a JOIN station s ON s.id = a.station_id
-            WHERE a.mode = $1 AND a.minutes = $2 AND s.deleted_at IS NULL AND s.status = 'open'
-              AND a.geom && $3
-            ORDER BY a.station_id LIMIT 5000
-            """, conn);
-        cmd.Parameters.AddWithValue(mode.Name());
-        cmd.Parameters.AddWithValue(minutes[0]);
-        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Geometry, bbox);
-        var features = new List<JsonObject>();
         var speck = IsochroneEndpoint.SpeckAreaM2(mode);
-        var reader = new NetTopologySuite.IO.WKBReader();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                features.Add(GeoJson.Feature(GeoJsonGeometry.Write(reader.Read(r.GetFieldValue<byte[]>(4)), crs, speck), GeoJson.Properties(
-                    new ServiceAreaBand(r.GetInt64(0), mode.Name(), r.GetInt32(1), Math.Round(r.GetDouble(2), 3), r.GetInt64(3)))));
-        var stale = await StaleCountAsync(conn, graph.Info.Version, ct);
+        var features = (await ServiceAreaStore.OpenInBboxAsync(data, mode, minutes[0], bbox, 5000, ct))
+            .Select(b => GeoJson.Feature(GeoJsonGeometry.Write(b.Geometry, crs, speck), GeoJson.Properties(
+                new ServiceAreaBand(b.StationId, mode.Name(), b.Minutes, Math.Round(b.AreaKm2, 3), b.GraphVersion)))).ToList();
+        var progress = await ServiceAreaStore.ProgressAsync(data, graph.Info.Version, ct);
+        var stale = progress.Stations - progress.UpToDate;
         return Collection(features, crs, stale == 0 ? "ready" : "pending", graph, false);
     }
 
     static GeoJson<ServiceAreaBand, ServiceAreaMembers> Collection(List<JsonObject> features, Crs crs, string state, LoadedGraph? graph, bool stale) =>
         GeoJson.Collection<ServiceAreaBand, ServiceAreaMembers>(crs, features, new ServiceAreaMembers(state, stale, graph?.Info.Version, graph?.Info.Attribution));
 
-    static async Task<int> StaleCountAsync(NpgsqlConnection conn, long version, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT stations - up_to_date FROM stationmap.service_area_progress($1)", conn);
-        cmd.Parameters.AddWithValue(version);
-        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
     static async Task<IResult> Status(GraphHost graphs, ServiceAreaJob job, NpgsqlDataSource data, CancellationToken ct)
     {
         var version = graphs.Current?.Info.Version ?? -1;
-        await using var conn = await data.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("SELECT stations, up_to_date, outside_network FROM stationmap.service_area_progress($1)", conn);
-        cmd.Parameters.AddWithValue(version);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var (total, current, outside) = ((int)r.GetInt64(0), (int)r.GetInt64(1), (int)r.GetInt64(2));
+        var counts = await ServiceAreaStore.ProgressAsync(data, version, ct);
+        var (total, current, outside) = ((int)counts.Stations, (int)counts.UpToDate, (int)counts.OutsideNetwork);
         var p = job.Progress;
         return TypedResults.Ok(new ServiceAreaStatus(graphs.Current?.Info.Version, total, current, total - current, outside,
             p.Running, p.LastPassComputed, Math.Round(p.LastPassSeconds, 2), p.LastPassAt, p.LastError));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using NetTopologySuite.Geometries;
 using Npgsql;
-using NpgsqlTypes;
 using StationMap.Api.Features.Routing;
 using StationMap.Routing;
 
@@ -95,17 +94,13 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         var clock = Stopwatch.StartNew();
         _progress = _progress with { GraphVersion = graph.Info.Version, Running = true };
         await using var conn = await data.OpenConnectionAsync(ct);
-        await using (var gone = new NpgsqlCommand("""
-            DELETE FROM service_area_state st USING station s
-            WHERE s.id = st.station_id AND (s.deleted_at IS NOT NULL OR s.status = 'closed_permanently');
-            DELETE FROM service_area a USING station s
-            WHERE s.id = a.station_id AND (s.deleted_at IS NOT NULL OR s.status = 'closed_permanently');
-            """, conn)) await gone.ExecuteNonQueryAsync(ct);
+        await ServiceAreaStore.DropGoneAsync(conn, ct);
 
         var computed = 0;
         while (true)
         {
-            var stale = await StaleAsync(conn, graph.Info.Version, ct);
+            var stale = (await ServiceAreaStore.StaleAsync(conn, graph.Info.Version, Batch, ct))
+                .Select(x => new StaleStation(x.Id, x.Lon, x.Lat, x.Status)).ToList();
             if (stale.Count == 0) break;
             var sets = new StationSet[stale.Count];
             Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
@@ -114,7 +109,9 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
             // see the old sets or the new ones), with one commit (one WAL flush) per batch instead of per station.
             await using (var tx = await conn.BeginTransactionAsync(ct))
             {
-                foreach (var set in sets) await StoreAsync(conn, tx, graph.Info.Version, set, ct);
+                foreach (var set in sets)
+                    await ServiceAreaStore.ReplaceAsync(conn, tx, graph.Info.Version, set.Station.Id, set.Station.Lon, set.Station.Lat,
+                        set.Station.Status, set.SnapM, set.Bands, ct);
                 await tx.CommitAsync(ct);
             }
             computed += sets.Length;
@@ -127,18 +124,6 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
     sealed record StaleStation(long Id, double Lon, double Lat, string Status);
 
     sealed record StationSet(StaleStation Station, double? SnapM, List<(TravelMode Mode, double Minutes, Geometry Geometry, double AreaKm2)> Bands);
-
-    /// <summary>The next batch of stations whose stored set is stale (stationmap.stale_service_area_stations, migration 0007).</summary>
-    static async Task<List<StaleStation>> StaleAsync(NpgsqlConnection conn, long version, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT id, lon, lat, status FROM stationmap.stale_service_area_stations($1, $2)", conn);
-        cmd.Parameters.AddWithValue(version);
-        cmd.Parameters.AddWithValue(Batch);
-        var result = new List<StaleStation>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) result.Add(new StaleStation(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3)));
-        return result;
-    }
 
     static StationSet Compute(RoutingEngine engine, StaleStation station)
     {
@@ -153,49 +138,4 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         }
         return new StationSet(station, snapM, bands);
     }
-
-    static async Task StoreAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long version, StationSet set, CancellationToken ct)
-    {
-        await using (var clear = new NpgsqlCommand("DELETE FROM service_area WHERE station_id = $1", conn, tx))
-        {
-            clear.Parameters.AddWithValue(set.Station.Id);
-            await clear.ExecuteNonQueryAsync(ct);
-        }
-        foreach (var (mode, minutes, geometry, area) in set.Bands)
-        {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO service_area (station_id, mode, minutes, graph_version, geom, area_km2) VALUES ($1, $2, $3, $4, $5, $6)
-                """, conn, tx);
-            insert.Parameters.AddWithValue(set.Station.Id);
-            insert.Parameters.AddWithValue(mode.Name());
-            insert.Parameters.AddWithValue((int)minutes);
-            insert.Parameters.AddWithValue(version);
-            insert.Parameters.AddWithValue(NpgsqlDbType.Geometry, AsMulti(geometry));
-            insert.Parameters.AddWithValue(area);
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-        await using (var state = new NpgsqlCommand("""
-            INSERT INTO service_area_state (station_id, graph_version, station_location, station_status, outcome, snap_distance_m, computed_at)
-            VALUES ($1, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5, $6, $7, now())
-            ON CONFLICT (station_id) DO UPDATE SET graph_version = excluded.graph_version, station_location = excluded.station_location,
-                station_status = excluded.station_status, outcome = excluded.outcome, snap_distance_m = excluded.snap_distance_m, computed_at = now()
-            """, conn, tx))
-        {
-            state.Parameters.AddWithValue(set.Station.Id);
-            state.Parameters.AddWithValue(version);
-            state.Parameters.AddWithValue(set.Station.Lon);
-            state.Parameters.AddWithValue(set.Station.Lat);
-            state.Parameters.AddWithValue(set.Station.Status);
-            state.Parameters.AddWithValue(set.Bands.Count == 0 ? "outside_network" : "ok");
-            state.Parameters.AddWithValue((object?)set.SnapM ?? DBNull.Value);
-            await state.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    static MultiPolygon AsMulti(Geometry g) => g switch
-    {
-        MultiPolygon mp => mp,
-        Polygon p => RoutingEngine.GeometryFactory.CreateMultiPolygon([p]),
-        _ => RoutingEngine.GeometryFactory.CreateMultiPolygon(),
-    };
 }

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.OpenApi;
 using StationMap.Api.Infrastructure.Http;
 using StationMap.Api.Features.Stations;
 
-namespace StationMap.Api.Infrastructure;
+namespace StationMap.Api.Hosting;
 
 /// <summary>Service registration and the HTTP pipeline, kept out of Program.cs so it stays a table of contents.</summary>
 public static class Composition

@@ -1,11 +1,11 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
 using StationMap.Migrations;
 
-namespace StationMap.Api.Infrastructure.Cli;
+namespace StationMap.Api.Hosting.Cli;
 
 /// <summary>
 /// Command-line verbs of the API binary, used by the <c>stationmap</c> script:
@@ -85,8 +85,7 @@ public static class CliCommands
         await using var conn = await data.OpenConnectionAsync();
         if (args.Contains("--if-empty"))
         {
-            await using var graph = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM road_graph WHERE state = 'active')", conn);
-            if (!(bool)(await graph.ExecuteScalarAsync())!) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
+            if (await RoadGraphStore.ActiveInfoAsync(conn) is null) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
             await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
             if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
@@ -143,8 +142,7 @@ public static class CliCommands
     static async Task<int> ApiKeys(string cs, string[] args)
     {
         await using var data = DataSource(cs);
-        await using var db = new StationsDb(new DbContextOptionsBuilder<StationsDb>()
-            .UseNpgsql(data, o => o.UseNetTopologySuite()).UseSnakeCaseNamingConvention().Options);
+        var keys = new ApiKeyStore(data);
         switch (args.FirstOrDefault())
         {
             case "create":
@@ -152,19 +150,16 @@ public static class CliCommands
                 if (!ApiKeyAuth.Roles.Contains(role)) return Fail($"--role must be one of {string.Join(", ", ApiKeyAuth.Roles)}");
                 var key = ApiKeyAuth.NewKey();
                 var name = Option(args, "--name") ?? $"{role}-{DateTime.UtcNow:yyyyMMddHHmmss}";
-                db.ApiKeys.Add(new ApiKey { Name = name, Role = role, KeyHash = ApiKeyAuth.Hash(key), KeyPrefix = key[..7], CreatedAt = DateTimeOffset.UtcNow });
-                await db.SaveChangesAsync();
+                await keys.CreateAsync(name, role, ApiKeyAuth.Hash(key), key[..7]);
                 Console.Error.WriteLine($"created {role} key '{name}'; it is shown only once:");
                 Console.WriteLine(key);
                 return 0;
             case "list":
-                foreach (var k in await db.ApiKeys.OrderBy(k => k.Id).ToListAsync())
+                foreach (var k in await keys.ListAsync())
                     Console.WriteLine($"{k.Id}\t{k.Role}\t{k.Name}\t{k.KeyPrefix}…\tcreated {k.CreatedAt:u}{(k.RevokedAt is null ? "" : $"\trevoked {k.RevokedAt:u}")}");
                 return 0;
             case "revoke" when args.Length > 1 && long.TryParse(args[1], out var id):
-                var n = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
-                    .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, DateTimeOffset.UtcNow));
-                return n == 1 ? Ok($"revoked key {id}") : Fail($"no active key {id}");
+                return await keys.RevokeAsync(id) ? Ok($"revoked key {id}") : Fail($"no active key {id}");
             default:
                 return Fail("usage: apikey create --role reader|editor|admin [--name NAME] | apikey list | apikey revoke ID");
         }

@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
-using StationMap.Api.Features.Stations;
 
-namespace StationMap.Api.Infrastructure;
+namespace StationMap.Api.Features.Stations;
 
-/// <summary>EF Core mapping of the tables created by <c>db-migrations</c> (the SQL scripts own the schema).</summary>
+/// <summary>
+/// EF Core mapping of the station tables created by <c>db-migrations</c> (the SQL scripts own the schema).
+/// API keys are not mapped here: they belong to the kernel (<see cref="Infrastructure.ApiKeyStore"/>), which uses no feature.
+/// </summary>
 public sealed class StationsDb(DbContextOptions<StationsDb> options) : DbContext(options)
 {
     public DbSet<Station> Stations => Set<Station>();
-    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<StationAudit> StationAudits => Set<StationAudit>();
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -24,24 +25,12 @@ public sealed class StationsDb(DbContextOptions<StationsDb> options) : DbContext
             e.Property(s => s.CreatedAt).HasDefaultValueSql("now()");
             e.Property(s => s.UpdatedAt).HasDefaultValueSql("now()");
         });
-        b.Entity<ApiKey>(e => e.ToTable("api_key"));
         b.Entity<StationAudit>(e =>
         {
             e.ToTable("station_audit");
             e.Property(a => a.Diff).HasColumnType("jsonb");
         });
     }
-}
-
-public sealed class ApiKey
-{
-    public long Id { get; set; }
-    public string Name { get; set; } = "";
-    public string Role { get; set; } = "";
-    public byte[] KeyHash { get; set; } = [];
-    public string KeyPrefix { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? RevokedAt { get; set; }
 }
 
 public sealed class StationAudit
