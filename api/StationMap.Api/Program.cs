@@ -5,9 +5,9 @@ using StationMap.Api.Features.Platform;
 using StationMap.Api.Features.Routing;
 using StationMap.Api.Features.ServiceAreas;
 using StationMap.Api.Features.Stations;
-using StationMap.Api.Infrastructure;
 using StationMap.Api.Hosting;
 using StationMap.Api.Hosting.Cli;
+using StationMap.Api.Infrastructure;
 
 if (CliCommands.IsCommand(args)) return await CliCommands.RunAsync(args);
 

@@ -274,7 +274,11 @@ public sealed class NearestIndexTests(NearestIndexFixture api) : IClassFixture<N
         var admin = await api.CreateKeyAsync("admin");
         var created = await api.Client(editor).PostAsJsonAsync("/api/v1/stations", new
         {
-            name = "索引测试驿站", lon = 121.4001, lat = 31.2002, tier = "smart_24h", opening_hours = "24/7",
+            name = "索引测试驿站",
+            lon = 121.4001,
+            lat = 31.2002,
+            tier = "smart_24h",
+            opening_hours = "24/7",
         }).Json(201);
         var id = (long)created["id"]!;
         var first = (await api.Client().GetAsync("/api/v1/stations/nearest?lon=121.4001&lat=31.2002&limit=1").Json(200))["items"]!.AsArray();

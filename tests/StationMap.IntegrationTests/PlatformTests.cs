@@ -33,13 +33,13 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
         // Every operation under /api, not just the ones listed: a summary, the 400 problem, and a
         // 404 wherever an id in the path may name nothing.
         foreach (var (path, item) in paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal)))
-        foreach (var (method, op) in item!.AsObject())
-        {
-            Assert.True(op!["summary"] is not null, $"{method.ToUpperInvariant()} {path} has no summary");
-            Assert.True(op["responses"]!["400"] is not null, $"{method.ToUpperInvariant()} {path} does not document 400");
-            if (path.Contains("{id}", StringComparison.Ordinal))
-                Assert.True(op["responses"]!["404"] is not null, $"{method.ToUpperInvariant()} {path} does not document 404");
-        }
+            foreach (var (method, op) in item!.AsObject())
+            {
+                Assert.True(op!["summary"] is not null, $"{method.ToUpperInvariant()} {path} has no summary");
+                Assert.True(op["responses"]!["400"] is not null, $"{method.ToUpperInvariant()} {path} does not document 400");
+                if (path.Contains("{id}", StringComparison.Ordinal))
+                    Assert.True(op["responses"]!["404"] is not null, $"{method.ToUpperInvariant()} {path} does not document 404");
+            }
         var nearest = paths["/api/v1/stations/nearest"]!["get"]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
         Assert.Superset(new HashSet<string?> { "lon", "lat", "limit", "amenities", "openNow", "tier", "maxDistance", "crs" }, nearest.ToHashSet());
         var post = paths["/api/v1/stations"]!["post"]!;
@@ -56,26 +56,26 @@ public sealed class PlatformTests(ApiFixture api) : IClassFixture<ApiFixture>
         var paths = doc["paths"]!.AsObject();
         var failures = new List<string>();
         foreach (var (path, item) in paths)
-        foreach (var (method, op) in item!.AsObject())
-        {
-            var where = $"{method.ToUpperInvariant()} {path}";
-            if (op!["operationId"] is null) failures.Add($"{where}: no operationId");
-            if (op["tags"] is not System.Text.Json.Nodes.JsonArray { Count: > 0 }) failures.Add($"{where}: no tag");
-            if (op["security"] is not System.Text.Json.Nodes.JsonArray security) failures.Add($"{where}: no security (public reads say [])");
-            else if (op["responses"]!["401"] is null != (security.Count == 0)) failures.Add($"{where}: security and 401 disagree");
-            foreach (var p in op["parameters"]?.AsArray() ?? [])
-                if (p!["description"] is null) failures.Add($"{where}: parameter {p["name"]} has no description");
-            foreach (var (status, response) in op["responses"]!.AsObject())
+            foreach (var (method, op) in item!.AsObject())
             {
-                var content = response!["content"]?.AsObject();
-                if (status.StartsWith('2') && status != "204" && (content is null || content.Count == 0 || content.Any(c => c.Value!["schema"] is null)))
-                    failures.Add($"{where}: {status} has a content type without a schema");
-                if (status[0] is '4' or '5' && !(content?.ContainsKey("application/problem+json") ?? false) && path != "/readyz")
-                    failures.Add($"{where}: {status} is not application/problem+json");
-                if (status is "429" or "503" && response["headers"]?["Retry-After"] is null) failures.Add($"{where}: {status} without Retry-After");
+                var where = $"{method.ToUpperInvariant()} {path}";
+                if (op!["operationId"] is null) failures.Add($"{where}: no operationId");
+                if (op["tags"] is not System.Text.Json.Nodes.JsonArray { Count: > 0 }) failures.Add($"{where}: no tag");
+                if (op["security"] is not System.Text.Json.Nodes.JsonArray security) failures.Add($"{where}: no security (public reads say [])");
+                else if (op["responses"]!["401"] is null != (security.Count == 0)) failures.Add($"{where}: security and 401 disagree");
+                foreach (var p in op["parameters"]?.AsArray() ?? [])
+                    if (p!["description"] is null) failures.Add($"{where}: parameter {p["name"]} has no description");
+                foreach (var (status, response) in op["responses"]!.AsObject())
+                {
+                    var content = response!["content"]?.AsObject();
+                    if (status.StartsWith('2') && status != "204" && (content is null || content.Count == 0 || content.Any(c => c.Value!["schema"] is null)))
+                        failures.Add($"{where}: {status} has a content type without a schema");
+                    if (status[0] is '4' or '5' && !(content?.ContainsKey("application/problem+json") ?? false) && path != "/readyz")
+                        failures.Add($"{where}: {status} is not application/problem+json");
+                    if (status is "429" or "503" && response["headers"]?["Retry-After"] is null) failures.Add($"{where}: {status} without Retry-After");
+                }
+                if (op["responses"]!["429"] is null) failures.Add($"{where}: 429 not documented");
             }
-            if (op["responses"]!["429"] is null) failures.Add($"{where}: 429 not documented");
-        }
         foreach (var name in doc["components"]!["schemas"]!.AsObject().Select(s => s.Key))
             if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9]+$")) failures.Add($"component name {name} is not a plain identifier");
         Assert.True(failures.Count == 0, string.Join("\n", failures));

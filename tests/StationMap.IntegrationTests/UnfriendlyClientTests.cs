@@ -57,10 +57,28 @@ public sealed class UnfriendlyClientTests(UnfriendlyClientFixture api) : IClassF
     /// <summary>A value that passes validation for each parameter name we know, so one odd parameter at a time reaches deep.</summary>
     static readonly Dictionary<string, string> Sensible = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["lon"] = "120.16", ["lat"] = "30.27", ["limit"] = "5", ["bbox"] = "120.14,30.25,120.19,30.29", ["mode"] = "walk",
-        ["minutes"] = "15", ["crs"] = "wgs84", ["radius"] = "1000", ["page"] = "1", ["by"] = "distance", ["direction"] = "to",
-        ["layer"] = "demo-demand", ["format"] = "json", ["cell"] = "250", ["maxDistance"] = "5000", ["openNow"] = "true",
-        ["id"] = "1", ["z"] = "14", ["x"] = "13700", ["y"] = "6700", ["name"] = "demo-demand", ["kind"] = "demand",
+        ["lon"] = "120.16",
+        ["lat"] = "30.27",
+        ["limit"] = "5",
+        ["bbox"] = "120.14,30.25,120.19,30.29",
+        ["mode"] = "walk",
+        ["minutes"] = "15",
+        ["crs"] = "wgs84",
+        ["radius"] = "1000",
+        ["page"] = "1",
+        ["by"] = "distance",
+        ["direction"] = "to",
+        ["layer"] = "demo-demand",
+        ["format"] = "json",
+        ["cell"] = "250",
+        ["maxDistance"] = "5000",
+        ["openNow"] = "true",
+        ["id"] = "1",
+        ["z"] = "14",
+        ["x"] = "13700",
+        ["y"] = "6700",
+        ["name"] = "demo-demand",
+        ["kind"] = "demand",
     };
 
     static readonly (string Type, string Body)[] OddBodies =
@@ -115,8 +133,8 @@ public sealed class UnfriendlyClientTests(UnfriendlyClientFixture api) : IClassF
 
         string[] nonApi = ["/", "/swagger/index.html", "/swagger/v1/swagger.json", "/assets/x.js", "/assets/missing.js", "/api/v1/nope", "/api", "/healthz", "/readyz"];
         foreach (var path in nonApi)
-        foreach (var method in Methods)
-            await SendAsync(method, path);
+            foreach (var method in Methods)
+                await SendAsync(method, path);
 
         foreach (var (template, item) in paths)
         {
@@ -133,9 +151,9 @@ public sealed class UnfriendlyClientTests(UnfriendlyClientFixture api) : IClassF
 
             // Odd values in each path segment.
             foreach (var name in parameters.Where(p => p.In == "path").Select(p => p.Name))
-            foreach (var odd in OddPathValues)
-            foreach (var (method, _) in operations)
-                await SendAsync(method, Fill(template, n => n == name ? odd : null) + (baseQuery.Length > 0 ? "?" + baseQuery : ""));
+                foreach (var odd in OddPathValues)
+                    foreach (var (method, _) in operations)
+                        await SendAsync(method, Fill(template, n => n == name ? odd : null) + (baseQuery.Length > 0 ? "?" + baseQuery : ""));
 
             // Odd values in each query parameter, one at a time over sensible others; repeated; unknown.
             foreach (var (method, _) in operations)
@@ -154,8 +172,8 @@ public sealed class UnfriendlyClientTests(UnfriendlyClientFixture api) : IClassF
 
             // Bodies on every method that may carry one, documented or not, with a key that passes any role check.
             foreach (var method in new[] { "POST", "PUT", "PATCH", "DELETE" })
-            foreach (var (type, body) in OddBodies)
-                await SendAsync(method, url, type, body, [("X-Api-Key", _adminKey), ("If-Match", "\"1\"")]);
+                foreach (var (type, body) in OddBodies)
+                    await SendAsync(method, url, type, body, [("X-Api-Key", _adminKey), ("If-Match", "\"1\"")]);
         }
 
         Assert.True(_findings.Count == 0,

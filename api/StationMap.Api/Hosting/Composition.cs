@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using StationMap.Api.Infrastructure;
-using StationMap.Api.Infrastructure.OpenApi;
-using StationMap.Api.Infrastructure.Http;
 using StationMap.Api.Features.Stations;
+using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Http;
+using StationMap.Api.Infrastructure.OpenApi;
 
 namespace StationMap.Api.Hosting;
 

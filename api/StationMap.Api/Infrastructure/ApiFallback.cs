@@ -53,11 +53,11 @@ public static class ApiFallback
         var values = new RouteValueDictionary();
         if (!new TemplateMatcher(new RouteTemplate(pattern), new RouteValueDictionary()).TryMatch(http.Request.Path, values)) return false;
         foreach (var parameter in pattern.Parameters)
-        foreach (var policy in parameter.ParameterPolicies)
-        {
-            if (policy.Content is null || resolver.ResolveConstraint(policy.Content) is not { } constraint) continue;
-            if (!constraint.Match(http, null, parameter.Name, values, RouteDirection.IncomingRequest)) return false;
-        }
+            foreach (var policy in parameter.ParameterPolicies)
+            {
+                if (policy.Content is null || resolver.ResolveConstraint(policy.Content) is not { } constraint) continue;
+                if (!constraint.Match(http, null, parameter.Name, values, RouteDirection.IncomingRequest)) return false;
+            }
         return true;
     }
 }

@@ -73,9 +73,18 @@ public static class Problems
     /// <summary>The general kind for a status (for problems written outside the catalogue); null for a status it has none for.</summary>
     public static ProblemKind? ForStatus(int status) => status switch
     {
-        400 => InvalidParameters, 401 => ApiKeyRequired, 403 => Forbidden, 404 => RouteNotFound, 405 => MethodNotAllowed,
-        412 => PreconditionFailed, 413 => BodyTooLarge, 415 => UnsupportedMediaType, 428 => PreconditionRequired,
-        429 => RateLimited, 500 => InternalError, 503 => DatabaseUnavailable,
+        400 => InvalidParameters,
+        401 => ApiKeyRequired,
+        403 => Forbidden,
+        404 => RouteNotFound,
+        405 => MethodNotAllowed,
+        412 => PreconditionFailed,
+        413 => BodyTooLarge,
+        415 => UnsupportedMediaType,
+        428 => PreconditionRequired,
+        429 => RateLimited,
+        500 => InternalError,
+        503 => DatabaseUnavailable,
         _ => null,
     };
 

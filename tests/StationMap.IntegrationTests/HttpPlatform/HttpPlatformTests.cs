@@ -122,19 +122,19 @@ public sealed class HttpPlatformTests(HttpFixture api) : IClassFixture<HttpFixtu
         var id = await AnyStationAsync();
         foreach (var url in new[] { Nearest, Box + "&format=csv", $"/api/v1/stations/{id}", "/api/v1/config", "/healthz",
                      "/swagger/v1/swagger.json", "/", HttpFixture.Script, "/planner/some/route" })
-        foreach (var coding in new[] { "identity", "br" })
-        {
-            var get = await Send(Responses.Get(url, ("Accept-Encoding", coding)), 200);
-            var head = await Send(Responses.Request(HttpMethod.Head, url, ("Accept-Encoding", coding)), 200);
-            var getBody = await get.Content.ReadAsByteArrayAsync();
-            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
-            var dump = $"{url} {coding}\nGET: {await get.Dump()}\nHEAD: {await head.Dump()}";
-            Assert.True(get.Content.Headers.ContentType?.ToString() == head.Content.Headers.ContentType?.ToString(), dump);
-            Assert.True(get.Headers.ETag?.ToString() == head.Headers.ETag?.ToString(), dump);
-            Assert.True(get.Headers.CacheControl?.ToString() == head.Headers.CacheControl?.ToString(), dump);
-            Assert.True(get.Content.Headers.ContentEncoding.SequenceEqual(head.Content.Headers.ContentEncoding), dump);
-            Assert.True(head.Content.Headers.ContentLength == getBody.Length, dump);
-        }
+            foreach (var coding in new[] { "identity", "br" })
+            {
+                var get = await Send(Responses.Get(url, ("Accept-Encoding", coding)), 200);
+                var head = await Send(Responses.Request(HttpMethod.Head, url, ("Accept-Encoding", coding)), 200);
+                var getBody = await get.Content.ReadAsByteArrayAsync();
+                Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+                var dump = $"{url} {coding}\nGET: {await get.Dump()}\nHEAD: {await head.Dump()}";
+                Assert.True(get.Content.Headers.ContentType?.ToString() == head.Content.Headers.ContentType?.ToString(), dump);
+                Assert.True(get.Headers.ETag?.ToString() == head.Headers.ETag?.ToString(), dump);
+                Assert.True(get.Headers.CacheControl?.ToString() == head.Headers.CacheControl?.ToString(), dump);
+                Assert.True(get.Content.Headers.ContentEncoding.SequenceEqual(head.Content.Headers.ContentEncoding), dump);
+                Assert.True(head.Content.Headers.ContentLength == getBody.Length, dump);
+            }
     }
 
     [Fact]

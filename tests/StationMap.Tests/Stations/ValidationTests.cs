@@ -50,8 +50,15 @@ public sealed class ValidationTests
     {
         var input = new StationInput
         {
-            Name = " ", Lon = 200, Lat = 30, Tier = "gold", OpeningHours = "sometimes", Capacity = -3,
-            Amenities = new() { ["sauna"] = "yes", ["toilet"] = "maybe" }, Access = ["everyone"], TimeZone = "Nowhere/Land",
+            Name = " ",
+            Lon = 200,
+            Lat = 30,
+            Tier = "gold",
+            OpeningHours = "sometimes",
+            Capacity = -3,
+            Amenities = new() { ["sauna"] = "yes", ["toilet"] = "maybe" },
+            Access = ["everyone"],
+            TimeZone = "Nowhere/Land",
         };
         var v = new Validation();
         input.Validate(v, DateTimeOffset.UtcNow);

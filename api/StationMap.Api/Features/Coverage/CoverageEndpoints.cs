@@ -5,8 +5,8 @@ using Npgsql;
 using StationMap.Api.Features.Routing;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Coverage;

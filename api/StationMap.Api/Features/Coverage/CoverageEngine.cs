@@ -233,9 +233,20 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
         });
         return new DemandSet
         {
-            LayerId = layerId, Name = name, UpdatedAt = updated, Ids = [.. ids], Lon = [.. lon], Lat = [.. lat], Weight = [.. weight],
-            Label = [.. label], Category = [.. category], District = district, Snap = snaps, OnNetwork = on,
-            Districts = [.. districts], Key = key,
+            LayerId = layerId,
+            Name = name,
+            UpdatedAt = updated,
+            Ids = [.. ids],
+            Lon = [.. lon],
+            Lat = [.. lat],
+            Weight = [.. weight],
+            Label = [.. label],
+            Category = [.. category],
+            District = district,
+            Snap = snaps,
+            OnNetwork = on,
+            Districts = [.. districts],
+            Key = key,
         };
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using StationMap.Api.Features.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StationMap.Api.Features.Routing;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;

@@ -9,8 +9,8 @@ using StationMap.Api.Features.Routing;
 using StationMap.Api.Features.ServiceAreas;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Coverage;
@@ -168,7 +168,12 @@ public static class GapEndpoints
         return GeoJson.Collection<GapCell, GapMembers>(crs, features, new GapMembers(
             new JsonObject
             {
-                ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["at"] = p.AtText, ["district"] = p.District, ["bbox"] = q.Bbox?.ToString(), ["cell_m"] = cell,
+                ["mode"] = p.Mode.Name(),
+                ["minutes"] = p.Minutes,
+                ["at"] = p.AtText,
+                ["district"] = p.District,
+                ["bbox"] = q.Bbox?.ToString(),
+                ["cell_m"] = cell,
                 ["srid"] = srid,
             },
             c.Graph.Info.Version, c.DataTime, c.Scenario.Stations.Count, c.Graph.Info.Attribution));

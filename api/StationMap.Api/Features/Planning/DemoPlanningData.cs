@@ -1,9 +1,9 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Triangulate;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;
 using StationMap.Routing;
-using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 
@@ -23,7 +23,11 @@ public static class DemoPlanningData
 
     static readonly Dictionary<string, string> EnglishNames = new()
     {
-        ["上城区"] = "Shangcheng", ["拱墅区"] = "Gongshu", ["西湖区"] = "Xihu", ["滨江区"] = "Binjiang", ["萧山区"] = "Xiaoshan",
+        ["上城区"] = "Shangcheng",
+        ["拱墅区"] = "Gongshu",
+        ["西湖区"] = "Xihu",
+        ["滨江区"] = "Binjiang",
+        ["萧山区"] = "Xiaoshan",
     };
 
     /// <summary>Outlying towns and logistics parks (lon, lat): real demand with few demo stations near them.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
-using StationMap.Api.Infrastructure.Geo;
 using StationMap.Api.Features.Coverage;
+using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Planning;
 

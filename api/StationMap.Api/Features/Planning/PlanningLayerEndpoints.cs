@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using NpgsqlTypes;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
-using StationMap.Api.Features.Coverage;
+using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Features.Planning;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
 using CsvHelper.Configuration;
+using StationMap.Api.Features.Coverage;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Geo;
-using StationMap.Api.Features.Coverage;
 
 namespace StationMap.Api.Features.Planning;
 

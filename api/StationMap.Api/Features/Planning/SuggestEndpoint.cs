@@ -6,8 +6,8 @@ using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Routing;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Planning;
 using StationMap.Routing;
 
@@ -118,7 +118,11 @@ public static class SuggestEndpoint
     {
         var o = new JsonObject
         {
-            ["mode"] = p.Mode.Name(), ["minutes"] = p.Minutes, ["layer"] = p.Layer, ["district"] = p.District, ["at"] = p.AtText,
+            ["mode"] = p.Mode.Name(),
+            ["minutes"] = p.Minutes,
+            ["layer"] = p.Layer,
+            ["district"] = p.District,
+            ["at"] = p.AtText,
             ["candidates"] = spec?.Layer is { } l ? new JsonObject { ["layer"] = l }
                 : new JsonObject { ["grid"] = new JsonObject { ["spacing_m"] = spec?.Grid?.SpacingM, ["district"] = spec?.Grid?.District } },
         };
@@ -141,7 +145,10 @@ public static class SuggestEndpoint
 
     static string StatusName(SolveStatus s) => s switch
     {
-        SolveStatus.Optimal => "optimal", SolveStatus.Feasible => "feasible", SolveStatus.Timeout => "timeout", _ => "heuristic",
+        SolveStatus.Optimal => "optimal",
+        SolveStatus.Feasible => "feasible",
+        SolveStatus.Timeout => "timeout",
+        _ => "heuristic",
     };
 
     static bool TryExact(string mode, CoverageInstance instance) =>

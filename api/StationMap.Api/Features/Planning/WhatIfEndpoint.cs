@@ -108,7 +108,9 @@ public static class WhatIfEndpoint
         {
             TimingsMs = new Dictionary<string, double>
             {
-                ["resolve"] = Math.Round(resolved, 1), ["scenario"] = Math.Round(searched - resolved, 1), ["summaries"] = Math.Round(summarized - searched, 1),
+                ["resolve"] = Math.Round(resolved, 1),
+                ["scenario"] = Math.Round(searched - resolved, 1),
+                ["summaries"] = Math.Round(summarized - searched, 1),
             },
         });
     }

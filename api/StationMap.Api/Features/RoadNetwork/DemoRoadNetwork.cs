@@ -157,8 +157,12 @@ public static class DemoRoadNetwork
 
         var stats = new Dictionary<string, object>
         {
-            ["demo"] = true, ["seed"] = seed, ["vertices"] = acc.VertexCount, ["edges"] = acc.EdgeCount,
-            ["km_by_class"] = acc.KmByClass(), ["bridges"] = bridge,
+            ["demo"] = true,
+            ["seed"] = seed,
+            ["vertices"] = acc.VertexCount,
+            ["edges"] = acc.EdgeCount,
+            ["km_by_class"] = acc.KmByClass(),
+            ["bridges"] = bridge,
         };
         var built = acc.ToBuilt(stats);
         Array.Fill(built.VertexOsmIds, null);   // generated ids, not OpenStreetMap nodes

@@ -56,10 +56,16 @@ sealed class GraphAccumulator
         new GraphData
         {
             Version = 0,
-            VertexLon = [.. _vLon], VertexLat = [.. _vLat],
-            EdgeSource = [.. _source], EdgeTarget = [.. _target], EdgeLengthM = [.. _length],
-            ForwardSeconds = [.. _fwd.Select(l => l.ToArray())], BackwardSeconds = [.. _bwd.Select(l => l.ToArray())],
-            GeometryOffsets = [.. _offsets], GeometryLon = [.. _gLon], GeometryLat = [.. _gLat],
+            VertexLon = [.. _vLon],
+            VertexLat = [.. _vLat],
+            EdgeSource = [.. _source],
+            EdgeTarget = [.. _target],
+            EdgeLengthM = [.. _length],
+            ForwardSeconds = [.. _fwd.Select(l => l.ToArray())],
+            BackwardSeconds = [.. _bwd.Select(l => l.ToArray())],
+            GeometryOffsets = [.. _offsets],
+            GeometryLon = [.. _gLon],
+            GeometryLat = [.. _gLat],
         },
         [.. _vOsm], [.. _wayIds], [.. _highway], [.. _name], stats);
 }

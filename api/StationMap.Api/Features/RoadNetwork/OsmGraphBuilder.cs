@@ -66,8 +66,13 @@ public static class OsmGraphBuilder
 
         var stats = new Dictionary<string, object>
         {
-            ["ways_read"] = waysRead, ["routable_ways"] = ways.Count, ["nodes_read"] = nodesRead, ["missing_node_refs"] = missing,
-            ["vertices"] = b.VertexCount, ["edges"] = b.EdgeCount, ["km_by_class"] = b.KmByClass(),
+            ["ways_read"] = waysRead,
+            ["routable_ways"] = ways.Count,
+            ["nodes_read"] = nodesRead,
+            ["missing_node_refs"] = missing,
+            ["vertices"] = b.VertexCount,
+            ["edges"] = b.EdgeCount,
+            ["km_by_class"] = b.KmByClass(),
             ["build_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
         };
         return b.ToBuilt(stats);

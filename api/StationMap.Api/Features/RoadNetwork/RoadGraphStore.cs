@@ -187,8 +187,17 @@ public static class RoadGraphStore
         }
         return (info, new GraphData
         {
-            Version = v, VertexLon = vLon, VertexLat = vLat, EdgeSource = src, EdgeTarget = dst, EdgeLengthM = len,
-            ForwardSeconds = fwd, BackwardSeconds = bwd, GeometryOffsets = offsets, GeometryLon = gLon, GeometryLat = gLat,
+            Version = v,
+            VertexLon = vLon,
+            VertexLat = vLat,
+            EdgeSource = src,
+            EdgeTarget = dst,
+            EdgeLengthM = len,
+            ForwardSeconds = fwd,
+            BackwardSeconds = bwd,
+            GeometryOffsets = offsets,
+            GeometryLon = gLon,
+            GeometryLat = gLat,
         });
     }
 

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Routing;

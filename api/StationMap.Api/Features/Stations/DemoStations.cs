@@ -56,9 +56,23 @@ public static class DemoStations
     /// <summary>Chance of "yes" per amenity at a standard station; tiers scale it (flagship more, partner less).</summary>
     static readonly Dictionary<string, double> AmenityYes = new()
     {
-        ["drinking_water"] = 0.97, ["microwave"] = 0.8, ["phone_charging"] = 0.92, ["ebike_charging"] = 0.45, ["battery_swap"] = 0.15,
-        ["toilet"] = 0.6, ["air_conditioning"] = 0.85, ["heating"] = 0.6, ["seating"] = 0.95, ["first_aid"] = 0.75, ["wifi"] = 0.7,
-        ["fridge"] = 0.45, ["lockers"] = 0.25, ["umbrella"] = 0.55, ["repair_tools"] = 0.35, ["canteen"] = 0.08, ["legal_aid"] = 0.12,
+        ["drinking_water"] = 0.97,
+        ["microwave"] = 0.8,
+        ["phone_charging"] = 0.92,
+        ["ebike_charging"] = 0.45,
+        ["battery_swap"] = 0.15,
+        ["toilet"] = 0.6,
+        ["air_conditioning"] = 0.85,
+        ["heating"] = 0.6,
+        ["seating"] = 0.95,
+        ["first_aid"] = 0.75,
+        ["wifi"] = 0.7,
+        ["fridge"] = 0.45,
+        ["lockers"] = 0.25,
+        ["umbrella"] = 0.55,
+        ["repair_tools"] = 0.35,
+        ["canteen"] = 0.08,
+        ["legal_aid"] = 0.12,
         ["medical_service"] = 0.08,
     };
 
@@ -100,7 +114,10 @@ public static class DemoStations
                 StatusReason = closed ? ClosedReasons[rng.Next(ClosedReasons.Length)] : null,
                 Capacity = rng.NextDouble() < 0.05 ? null : tier.Tier switch
                 {
-                    "flagship" => rng.Next(20, 41), "standard" => rng.Next(8, 21), "partner" => rng.Next(2, 9), _ => rng.Next(4, 11),
+                    "flagship" => rng.Next(20, 41),
+                    "standard" => rng.Next(8, 21),
+                    "partner" => rng.Next(2, 9),
+                    _ => rng.Next(4, 11),
                 },
                 Amenities = JsonSerializer.Serialize(Amenities(rng, tier.Tier)),
                 Access = Access(rng, tier.Tier),

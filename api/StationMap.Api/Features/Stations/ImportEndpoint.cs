@@ -7,8 +7,8 @@ using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StationMap.Api.Infrastructure;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Features.Stations;
 
@@ -144,10 +144,20 @@ public static class ImportEndpoint
             }
             var input = new StationInput
             {
-                Name = Field("name"), NameEn = Field("name_en"), Address = Field("address"), District = Field("district"),
-                Lon = Number("lon"), Lat = Number("lat"), Tier = Field("tier"), Operator = Field("operator"), Phone = Field("phone"),
-                OpeningHours = Field("opening_hours"), TimeZone = Field("time_zone"), Status = Field("status"),
-                StatusReason = Field("status_reason"), Capacity = Integer("capacity"),
+                Name = Field("name"),
+                NameEn = Field("name_en"),
+                Address = Field("address"),
+                District = Field("district"),
+                Lon = Number("lon"),
+                Lat = Number("lat"),
+                Tier = Field("tier"),
+                Operator = Field("operator"),
+                Phone = Field("phone"),
+                OpeningHours = Field("opening_hours"),
+                TimeZone = Field("time_zone"),
+                Status = Field("status"),
+                StatusReason = Field("status_reason"),
+                Capacity = Integer("capacity"),
                 Access = Field("access")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 VerifiedAt = Time("verified_at"),
                 Amenities = StationVocabulary.Amenities.Where(a => Field(a) is not null).ToDictionary(a => a, a => Field(a)!),

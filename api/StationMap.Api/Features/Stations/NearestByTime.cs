@@ -48,8 +48,11 @@ public static class NearestByTime
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, origin.X, origin.Y);
         return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), ranked)
         {
-            By = "time", Mode = mode.Name(), GraphVersion = graph.Info.Version,
-            SnapDistanceM = Math.Round(start.DistanceM, 1), Attribution = graph.Info.Attribution,
+            By = "time",
+            Mode = mode.Name(),
+            GraphVersion = graph.Info.Version,
+            SnapDistanceM = Math.Round(start.DistanceM, 1),
+            Attribution = graph.Info.Attribution,
         });
     }
 }

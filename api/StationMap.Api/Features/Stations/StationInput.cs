@@ -111,9 +111,22 @@ public sealed record StationInput
     /// <summary>The input that would recreate <paramref name="view"/> (base document for merge-PATCH).</summary>
     public static StationInput From(StationView view) => new()
     {
-        Name = view.Name, NameEn = view.NameEn, Address = view.Address, District = view.District,
-        Lon = view.Lon, Lat = view.Lat, Tier = view.Tier, Operator = view.Operator, Phone = view.Phone,
-        OpeningHours = view.OpeningHours, TimeZone = view.TimeZone, Status = view.Status, StatusReason = view.StatusReason,
-        Capacity = view.Capacity, Amenities = view.Amenities.ToDictionary(), Access = view.Access, VerifiedAt = view.VerifiedAt,
+        Name = view.Name,
+        NameEn = view.NameEn,
+        Address = view.Address,
+        District = view.District,
+        Lon = view.Lon,
+        Lat = view.Lat,
+        Tier = view.Tier,
+        Operator = view.Operator,
+        Phone = view.Phone,
+        OpeningHours = view.OpeningHours,
+        TimeZone = view.TimeZone,
+        Status = view.Status,
+        StatusReason = view.StatusReason,
+        Capacity = view.Capacity,
+        Amenities = view.Amenities.ToDictionary(),
+        Access = view.Access,
+        VerifiedAt = view.VerifiedAt,
     };
 }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using StationMap.Api.Infrastructure;
-using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Features.Stations;
 

@@ -28,16 +28,16 @@ public sealed class ResponseFormatsFilter : IOperationFilter
             response.Content ??= new Dictionary<string, IOpenApiMediaType>();
             var descriptions = new List<string>();
             foreach (var m in status)
-            foreach (var type in m.ContentTypes)
-            {
-                var schema = type == Csv.MediaType && Csv.Columns(context.ApiDescription.ActionDescriptor.EndpointMetadata) is { } columns
-                    ? Csv.Schema(columns)
-                    : m.Type is null || m.Type == typeof(void)
-                        ? null
-                        : context.SchemaGenerator.GenerateSchema(m.Type, context.SchemaRepository);
-                response.Content[type] = new OpenApiMediaType { Schema = schema };
-                if (m.Description is { Length: > 0 } d) descriptions.Add(d);
-            }
+                foreach (var type in m.ContentTypes)
+                {
+                    var schema = type == Csv.MediaType && Csv.Columns(context.ApiDescription.ActionDescriptor.EndpointMetadata) is { } columns
+                        ? Csv.Schema(columns)
+                        : m.Type is null || m.Type == typeof(void)
+                            ? null
+                            : context.SchemaGenerator.GenerateSchema(m.Type, context.SchemaRepository);
+                    response.Content[type] = new OpenApiMediaType { Schema = schema };
+                    if (m.Description is { Length: > 0 } d) descriptions.Add(d);
+                }
             var choice = "By format=: " + string.Join(", ", response.Content.Keys) + ".";
             response.Description = string.Join(" ", descriptions.Prepend(choice).Distinct());
         }

@@ -132,11 +132,11 @@ public static class EntityTags
         if (header.Count == 0) return false;
         var target = Opaque(current);
         foreach (var value in header)
-        foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "*") return true;
-            if (Opaque(part).SequenceEqual(target)) return true;
-        }
+            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part == "*") return true;
+                if (Opaque(part).SequenceEqual(target)) return true;
+            }
         return false;
     }
 

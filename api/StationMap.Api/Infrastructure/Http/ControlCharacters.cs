@@ -48,12 +48,12 @@ public static class ControlCharacters
         if (http.Request.QueryString.HasValue)
         {
             foreach (var (name, values) in http.Request.Query)
-            foreach (var value in values)
-            {
-                if (value is null) continue;
-                var at = FindInLine(value);
-                if (at >= 0) (errors ??= [])[name] = [Describe(name, value, at)];
-            }
+                foreach (var value in values)
+                {
+                    if (value is null) continue;
+                    var at = FindInLine(value);
+                    if (at >= 0) (errors ??= [])[name] = [Describe(name, value, at)];
+                }
         }
         var pattern = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern;
         foreach (var (name, raw) in http.Request.RouteValues)

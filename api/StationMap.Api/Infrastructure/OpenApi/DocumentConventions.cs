@@ -56,7 +56,8 @@ public sealed class DocumentConventions : IDocumentFilter
             .Select(t => t.Name).Where(n => n is not null).Distinct().Order(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(used.Select(name => new OpenApiTag
         {
-            Name = name, Description = TagDescriptions.GetValueOrDefault(name!, name!),
+            Name = name,
+            Description = TagDescriptions.GetValueOrDefault(name!, name!),
         }));
 
         var operations = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).ToList();
@@ -98,7 +99,8 @@ public sealed class DocumentConventions : IDocumentFilter
                                    "or a GeoJSON FeatureCollection of Points with properties weight, name/label, category/kind.";
                 Upload(body, repository, "LayerPointImportFeatureCollection", new OpenApiSchema
                 {
-                    Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true,
+                    Type = JsonSchemaType.Object,
+                    AdditionalPropertiesAllowed = true,
                     Properties = new Dictionary<string, IOpenApiSchema>
                     {
                         ["weight"] = new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null, Minimum = "0", Maximum = "1000000000", Description = "Demand weight (default 1)." },
@@ -118,26 +120,37 @@ public sealed class DocumentConventions : IDocumentFilter
         {
             var point = new OpenApiSchema
             {
-                Type = JsonSchemaType.Object, Required = new HashSet<string> { "type", "coordinates" },
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { "type", "coordinates" },
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
                     ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("Point")] },
-                    ["coordinates"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Number }, MinItems = 2, MaxItems = 3,
-                        Description = "lon, lat in the crs given by the query." },
+                    ["coordinates"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        Items = new OpenApiSchema { Type = JsonSchemaType.Number },
+                        MinItems = 2,
+                        MaxItems = 3,
+                        Description = "lon, lat in the crs given by the query."
+                    },
                 },
             };
             var feature = new OpenApiSchema
             {
-                Type = JsonSchemaType.Object, Required = new HashSet<string> { "type", "geometry", "properties" },
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { "type", "geometry", "properties" },
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
                     ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("Feature")] },
-                    ["geometry"] = point, ["properties"] = properties,
+                    ["geometry"] = point,
+                    ["properties"] = properties,
                 },
             };
             repository.AddDefinition(collectionId, new OpenApiSchema
             {
-                Type = JsonSchemaType.Object, Required = new HashSet<string> { "type", "features" }, AdditionalPropertiesAllowed = true,
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { "type", "features" },
+                AdditionalPropertiesAllowed = true,
                 Description = "A GeoJSON FeatureCollection of Points to import.",
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
@@ -175,7 +188,9 @@ public sealed class DocumentConventions : IDocumentFilter
             };
         return new OpenApiSchema
         {
-            Type = JsonSchemaType.Object, Properties = properties, AdditionalPropertiesAllowed = true,
+            Type = JsonSchemaType.Object,
+            Properties = properties,
+            AdditionalPropertiesAllowed = true,
             Required = new HashSet<string> { "title", "status" },
             Description = validation
                 ? "RFC 9457 problem details for invalid input, with errors keyed by parameter name."

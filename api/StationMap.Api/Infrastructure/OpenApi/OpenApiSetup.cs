@@ -31,13 +31,17 @@ public static class OpenApiSetup
             });
             o.AddSecurityDefinition(ApiKeyAuth.Scheme, new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiKeyAuth.HeaderName,
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuth.HeaderName,
                 Description = "API key in the X-Api-Key header (./stationmap apikey create --role editor|admin). " +
                               "Roles: reader (read-only), editor (create and change), admin (also delete and import).",
             });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "sm_ API key",
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "sm_ API key",
                 Description = "The same API key as Authorization: Bearer sm_…, for clients that only send bearer tokens.",
             });
             // Component names a code generator can use as class names: nested and generic types get

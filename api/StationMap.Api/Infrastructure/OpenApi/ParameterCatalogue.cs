@@ -206,7 +206,9 @@ public sealed class ParameterCatalogue : IOperationFilter
             foreach (var name in extra.Where(n => operation.Parameters.All(p => p.Name != n)))
                 operation.Parameters.Add(new OpenApiParameter
                 {
-                    Name = name, In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Name = name,
+                    In = ParameterLocation.Query,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
 
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())

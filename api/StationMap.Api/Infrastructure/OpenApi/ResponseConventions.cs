@@ -74,9 +74,12 @@ public sealed class ResponseConventions : IOperationFilter
         {
             operation.Parameters.Add(new OpenApiParameter
             {
-                Name = "If-None-Match", In = ParameterLocation.Header, Required = false,
+                Name = "If-None-Match",
+                In = ParameterLocation.Header,
+                Required = false,
                 Description = "ETag(s) of a representation the client holds; when one still matches, the answer is 304 with no body.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "\"3\"",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Example = "\"3\"",
             });
             operation.Responses["304"] = new OpenApiResponse
             {
@@ -95,10 +98,13 @@ public sealed class ResponseConventions : IOperationFilter
         {
             operation.Parameters.Add(new OpenApiParameter
             {
-                Name = "If-Match", In = ParameterLocation.Header, Required = false,
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = false,
                 Description = "The ETag of the version being changed (from GET or the last write). " +
                               (method == "DELETE" ? "Optional on DELETE; 412 when stale." : "Required unless the body carries version: 428 when both are missing, 412 when stale."),
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "\"3\"",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Example = "\"3\"",
             });
             Error(operation, "412");
             if (method != "DELETE") Error(operation, "428");
@@ -134,15 +140,15 @@ public sealed class ResponseConventions : IOperationFilter
             var response = existing as OpenApiResponse ?? new OpenApiResponse { Description = status == "201" ? "Created" : "OK" };
             operation.Responses[status] = response;
             foreach (var item in group)
-            foreach (var contentType in item.ContentTypes.DefaultIfEmpty(item.Type is null || item.Type == typeof(void) ? "" : Json))
-            {
-                if (contentType == "" || status == "204") continue;
-                response.Content ??= new Dictionary<string, IOpenApiMediaType>();
-                if (response.Content.TryGetValue(contentType, out var media) && media.Schema is not null) continue;
-                var schema = SchemaFor(operation, context, contentType, item.Type);
-                if (schema is null) continue;
-                response.Content[contentType] = new OpenApiMediaType { Schema = schema };
-            }
+                foreach (var contentType in item.ContentTypes.DefaultIfEmpty(item.Type is null || item.Type == typeof(void) ? "" : Json))
+                {
+                    if (contentType == "" || status == "204") continue;
+                    response.Content ??= new Dictionary<string, IOpenApiMediaType>();
+                    if (response.Content.TryGetValue(contentType, out var media) && media.Schema is not null) continue;
+                    var schema = SchemaFor(operation, context, contentType, item.Type);
+                    if (schema is null) continue;
+                    response.Content[contentType] = new OpenApiMediaType { Schema = schema };
+                }
         }
         foreach (var (status, r) in operation.Responses!.Where(r => r.Key.StartsWith('2')))
         {
@@ -160,7 +166,8 @@ public sealed class ResponseConventions : IOperationFilter
             Formats.Csv.MediaType => Formats.Csv.Columns(context.ApiDescription.ActionDescriptor.EndpointMetadata) is { } columns ? Formats.Csv.Schema(columns) : null,
             Mvt => new OpenApiSchema
             {
-                Type = JsonSchemaType.String, Format = "binary",
+                Type = JsonSchemaType.String,
+                Format = "binary",
                 Description = "Mapbox Vector Tile 2.1 (protobuf), 4096 extent, Web Mercator tile of z/x/y.",
             },
             _ when named => context.SchemaGenerator.GenerateSchema(type!, context.SchemaRepository),
@@ -205,6 +212,7 @@ public sealed class ResponseConventions : IOperationFilter
     static OpenApiHeader ETagHeader() => new()
     {
         Description = "Strong entity tag of this representation; send it back in If-None-Match (reads) or If-Match (changes).",
-        Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "\"3\"",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Example = "\"3\"",
     };
 }
