@@ -135,18 +135,12 @@ public static class GapEndpoints
             if (district is not null) centre = district.Centroid.Coordinate;
         }
         var srid = UtmSrid(centre.X, centre.Y);
-        await using var cmd = data.CreateCommand($"""
-            WITH area AS (
-                SELECT ST_Transform(coalesce($1::geometry, $2::geometry), {srid}) AS g
-            )
-            SELECT ST_X(ST_Transform(ST_Centroid(h.geom), 4326)), ST_Y(ST_Transform(ST_Centroid(h.geom), 4326)), ST_AsBinary(ST_Transform(h.geom, 4326))
-            FROM area, ST_HexagonGrid($3, area.g) h
-            WHERE ST_Intersects(h.geom, area.g)
-            LIMIT {MaxCells + 1}
-            """);
+        await using var cmd = data.CreateCommand("SELECT lon, lat, ST_AsBinary(geom) FROM stationmap.gap_hexagons(coalesce($1::geometry, $2::geometry), $3, $4, $5)");
         cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)district ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Geometry, (object?)bbox ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(srid);
         cmd.Parameters.AddWithValue((double)cell);
+        cmd.Parameters.AddWithValue(MaxCells + 1);
         var centres = new List<(double, double)>();
         var shapes = new List<Geometry>();
         var wkb = new NetTopologySuite.IO.WKBReader();
@@ -202,13 +196,8 @@ public static class GapEndpoints
         await using var conn = await data.OpenConnectionAsync(ct);
         var ij = new List<(int I, int J)>();
         var centres = new List<(double, double)>();
-        await using (var cmd = new NpgsqlCommand("""
-            WITH t AS (SELECT ST_TileEnvelope($1, $2, $3) AS e),
-                 net AS (SELECT ST_Transform(ST_MakeEnvelope($5, $6, $7, $8, 4326), 3857) AS g)
-            SELECT h.i, h.j, ST_X(ST_Transform(ST_Centroid(h.geom), 4326)), ST_Y(ST_Transform(ST_Centroid(h.geom), 4326))
-            FROM t, net, ST_HexagonGrid($4, t.e) h
-            WHERE ST_Intersects(h.geom, t.e) AND ST_Intersects(h.geom, net.g)
-            """, conn))
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT i, j, lon, lat FROM stationmap.gap_tile_cells($1, $2, $3, $4, ST_MakeEnvelope($5, $6, $7, $8, 4326))", conn))
         {
             foreach (var a in new object[] { z, x, y, hex, minLon, minLat, maxLon, maxLat }) cmd.Parameters.AddWithValue(a);
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -221,15 +210,7 @@ public static class GapEndpoints
         http.Response.Headers.CacheControl = "public, max-age=30";
         if (ij.Count == 0) return TypedResults.NoContent();
         var minutes = CentreMinutes(c.Field, c.Graph.Engine, p!.Mode, centres);
-        await using var draw = new NpgsqlCommand("""
-            WITH t AS (SELECT ST_TileEnvelope($1, $2, $3) AS e),
-                 v AS (SELECT * FROM unnest($5::int[], $6::int[], $7::real[], $8::boolean[]) AS v(i, j, minutes, covered)),
-                 tile AS (
-                    SELECT ST_AsMVTGeom(h.geom, t.e, 4096, 64, true) AS geom, v.minutes, v.covered
-                    FROM t, ST_HexagonGrid($4, t.e) h JOIN v ON v.i = h.i AND v.j = h.j
-                 )
-            SELECT ST_AsMVT(tile, 'gaps', 4096, 'geom') FROM tile WHERE geom IS NOT NULL
-            """, conn);
+        await using var draw = new NpgsqlCommand("SELECT stationmap.gap_tile($1, $2, $3, $4, $5, $6, $7, $8)", conn);
         foreach (var a in new object[] { z, x, y, hex }) draw.Parameters.AddWithValue(a);
         draw.Parameters.AddWithValue(ij.Select(k => k.I).ToArray());
         draw.Parameters.AddWithValue(ij.Select(k => k.J).ToArray());

@@ -54,16 +54,21 @@ public static class RoadGraphStore
             await using (var analyze = new NpgsqlCommand("ANALYZE road_vertex; ANALYZE road_edge", conn)) await analyze.ExecuteNonQueryAsync(ct);
 
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await using (var swap = new NpgsqlCommand($"""
-                UPDATE road_graph SET state = 'retired' WHERE state = 'active';
-                UPDATE road_graph SET state = 'active', activated_at = now() WHERE version = {version};
-                NOTIFY {Channel}, '{version}';
-                """, conn, tx)) await swap.ExecuteNonQueryAsync(ct);
+            await using (var swap = new NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    new("UPDATE road_graph SET state = 'retired' WHERE state = 'active'"),
+                    new("UPDATE road_graph SET state = 'active', activated_at = now() WHERE version = $1") { Parameters = { new() { Value = version } } },
+                    new("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = Channel }, new() { Value = version.ToString(System.Globalization.CultureInfo.InvariantCulture) } } },
+                },
+            }) await swap.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
         }
         catch
         {
-            await using var cleanup = new NpgsqlCommand($"DELETE FROM road_graph WHERE version = {version} AND state = 'loading'", conn);
+            await using var cleanup = new NpgsqlCommand("DELETE FROM road_graph WHERE version = $1 AND state = 'loading'", conn);
+            cleanup.Parameters.AddWithValue(version);
             await cleanup.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
         }

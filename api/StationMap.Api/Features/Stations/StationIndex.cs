@@ -221,11 +221,12 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
         var rows = new List<(Station Row, uint Xmin)>();
         await using (var conn = await data.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM station WHERE deleted_at IS NULL" +
-            (ids is null ? $" AND id > $1 ORDER BY id LIMIT {ChunkRows}" : " AND id = ANY($1)"), conn))
+            (ids is null ? " AND id > $1 ORDER BY id LIMIT $2" : " AND id = ANY($1)"), conn))
         {
             cmd.Parameters.Add(ids is null
                 ? new NpgsqlParameter { Value = after, NpgsqlDbType = NpgsqlDbType.Bigint }
                 : new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            if (ids is null) cmd.Parameters.Add(new NpgsqlParameter { Value = ChunkRows, NpgsqlDbType = NpgsqlDbType.Integer });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) rows.Add(Row(r));
         }
