@@ -107,35 +107,19 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
     /// <summary>Stations of the scenario: status open, and open at <paramref name="at"/> by their hours when given.</summary>
     public async Task<StationScenario> StationsAsync(DateTimeOffset? at, CancellationToken ct)
     {
-        await using var cmd = data.CreateCommand("""
-            SELECT id, name, ST_X(location::geometry), ST_Y(location::geometry), opening_hours, time_zone,
-                   (SELECT max(updated_at) FROM station)
-            FROM station WHERE deleted_at IS NULL AND status = 'open' ORDER BY id
-            """);
-        var stations = new List<ScenarioStation>();
+        var (rows, changed) = await StationStore.OpenAsync(data, ct);
+        var stations = new List<ScenarioStation>(rows.Count);
         int unknown = 0, closed = 0;
-        DateTimeOffset? changed = null;
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        foreach (var row in rows)
         {
-            while (await r.ReadAsync(ct))
+            if (at is { } instant)
             {
-                changed ??= r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6);
-                var station = new ScenarioStation(r.GetInt64(0), r.GetString(1), r.GetDouble(2), r.GetDouble(3));
-                if (at is { } instant)
-                {
-                    var hours = r.IsDBNull(4) ? null : r.GetString(4);
-                    var schedule = hours is null ? null : StationView.Schedules.Get(hours);
-                    var state = schedule?.Evaluate(instant, StationView.Zones.Get(r.GetString(5))).Status ?? OpenStatus.Unknown;
-                    if (state == OpenStatus.Closed) { closed++; continue; }
-                    if (state == OpenStatus.Unknown) unknown++;
-                }
-                stations.Add(station);
+                var schedule = row.OpeningHours is null ? null : StationView.Schedules.Get(row.OpeningHours);
+                var state = schedule?.Evaluate(instant, StationView.Zones.Get(row.TimeZone)).Status ?? OpenStatus.Unknown;
+                if (state == OpenStatus.Closed) { closed++; continue; }
+                if (state == OpenStatus.Unknown) unknown++;
             }
-        }
-        if (changed is null)
-        {
-            await using var any = data.CreateCommand("SELECT max(updated_at) FROM station");
-            changed = await any.ExecuteScalarAsync(ct) is DateTime d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null;
+            stations.Add(new ScenarioStation(row.Id, row.Name, row.Lon, row.Lat));
         }
         return new StationScenario(stations, unknown, closed, changed, Fingerprint(stations));
     }

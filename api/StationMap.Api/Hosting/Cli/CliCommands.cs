@@ -87,8 +87,7 @@ public static class CliCommands
         {
             if (await RoadGraphStore.ActiveInfoAsync(conn) is null) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
-            await using var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM station)", conn);
-            if ((bool)(await check.ExecuteScalarAsync())!) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
+            if (await StationStore.AnyAsync(conn)) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
         }
         await using (var actor = new NpgsqlCommand("SELECT set_config('stationmap.actor', 'demo-generator', false)", conn))
             await actor.ExecuteNonQueryAsync();
