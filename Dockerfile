@@ -19,5 +19,6 @@ COPY --from=api /app ./
 COPY --from=client /src/web-client/dist ./wwwroot-client
 ENV Spa__RootPath=/app/wwwroot-client ASPNETCORE_URLS=http://0.0.0.0:8080
 EXPOSE 8080
-# Migrate, load demo data into an empty database, then serve.
-ENTRYPOINT ["sh", "-c", "dotnet StationMap.Api.dll migrate && dotnet StationMap.Api.dll seed-demo --if-empty && exec dotnet StationMap.Api.dll"]
+# Roles and PostGIS as the superuser (bootstrap), migrate and load demo data into an empty database
+# as the owner role, then serve as the app role (rows only): the same split as ./stationmap.
+ENTRYPOINT ["sh", "-c", "set -e; su=\"$STATIONMAP_SUPERUSER_CS\"; db=\"${su#*Database=}\"; db=\"${db%%;*}\"; host=\"${su%%;Username=*}\"; ConnectionStrings__Stations=\"$su\" dotnet StationMap.Api.dll bootstrap; export ConnectionStrings__Stations=\"$host;Username=stationmap_owner;Password=$STATIONMAP_OWNER_PASSWORD;Database=$db\"; dotnet StationMap.Api.dll migrate; dotnet StationMap.Api.dll seed-demo --if-empty; export ConnectionStrings__Stations=\"$host;Username=stationmap_app;Password=$STATIONMAP_APP_PASSWORD;Database=$db\"; exec dotnet StationMap.Api.dll"]
