@@ -13,7 +13,8 @@ namespace StationMap.Api.Infrastructure;
 /// are when the request accepts that coding; others are compressed on the fly. Hashed assets
 /// (<c>/assets/name-[hash].ext</c>) are immutable for a year; index.html and everything else is
 /// revalidated on every use, so a new release is seen at once. Methods other than GET and HEAD get
-/// 405 with Allow, never a 500.
+/// 405 with Allow, never a 500. (SpaServices' UseSpa was dropped for this: it serves neither
+/// precompressed files nor a 405, and answered other methods on pages with a 500.)
 /// </summary>
 public static partial class ClientHosting
 {
