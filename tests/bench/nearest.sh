@@ -108,6 +108,9 @@ ratios=()
 for c in $LEVELS; do
   read -r a50 a95 arps aerr < <(api_run "$c")
   read -r s50 s95 stps < <(pgbench_run "$c")
+  # A non-2xx answer counts as a request to wrk: a ratio with errors in it would flatter the API.
+  [ "${aerr:-1}" = 0 ] || { echo "the API side answered $aerr errors at concurrency $c (see $WORK/wrk.out)" >&2; exit 1; }
+  [ -n "$arps" ] && [ -n "$stps" ] || { echo "a run printed no result at concurrency $c" >&2; exit 1; }
   printf '%-12s %-22s %10.2f %10.2f %12.1f %8s\n' "$c" "API (HTTP, JSON; wrk)" "$a50" "$a95" "$arps" "$aerr"
   printf '%-12s %-22s %10.2f %10.2f %12.1f %8s\n' "$c" "SQL (pgbench)" "$s50" "$s95" "$stps" "-"
   awk -v c="$c" -v a50="$a50" -v s50="$s50" -v a95="$a95" -v s95="$s95" -v ar="$arps" -v sr="$stps" \

@@ -93,6 +93,8 @@ public static partial class ClientHosting
         {
             // Asked for by its own name: the bytes are that coding, so say so.
             if (!path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) continue;
+            // A missing x.js.br falls through to the page, which must not be labelled br.
+            if (!files.GetFileInfo(path).Exists) return next(http);
             http.Items[OriginalPathKey] = path[..^suffix.Length];
             http.Response.Headers.ContentEncoding = coding;
             return next(http);
@@ -112,10 +114,15 @@ public static partial class ClientHosting
 
     static bool Accepts(HttpContext http, string coding)
     {
+        // A coding named in the header goes by its own q; "*" only stands for codings not named (RFC 9110 §12.5.3).
         var values = http.Request.GetTypedHeaders().AcceptEncoding;
+        double? named = null, any = null;
         foreach (var v in values)
-            if ((v.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) || v.Value == "*") && (v.Quality ?? 1) > 0) return true;
-        return false;
+        {
+            if (v.Value.Equals(coding, StringComparison.OrdinalIgnoreCase)) named = Math.Max(named ?? 0, v.Quality ?? 1);
+            else if (v.Value == "*") any = Math.Max(any ?? 0, v.Quality ?? 1);
+        }
+        return (named ?? any ?? 0) > 0;
     }
 
     const string OriginalPathKey = "stationmap.client.path";

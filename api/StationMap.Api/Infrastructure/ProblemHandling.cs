@@ -40,7 +40,7 @@ public static partial class ProblemHandling
         {
             var http = context.HttpContext;
             ProblemDetailsDefaults(context);
-            return new ValueTask(http.Response.WriteAsJsonAsync(context.ProblemDetails, json.Value.SerializerOptions, "application/problem+json"));
+            return new ValueTask(http.Response.WriteAsJsonAsync(context.ProblemDetails, json.Value.SerializerOptions.GetTypeInfo(context.ProblemDetails.GetType()), "application/problem+json"));
         }
 
         // What the default writer does before writing: status and its title/type, then CustomizeProblemDetails.

@@ -1,4 +1,4 @@
--- 0007: announce every committed change to station rows, so API instances can keep an in-memory
+-- 0008: announce every committed change to station rows, so API instances can keep an in-memory
 -- copy (the nearest-station index) exactly in step with this table.
 --
 -- Channel stationmap_station_change; payload: the changed ids, comma-separated, or '*' when a

@@ -12,7 +12,7 @@ namespace StationMap.Api.Features.Stations;
 /// <list type="bullet">
 /// <item>on start and after every reconnect of its listener: a full resynchronisation (rows whose
 /// <c>xmin</c> differ from the copy are re-read, missing ones dropped);</item>
-/// <item>on NOTIFY <see cref="Channel"/> (migration 0007, one per changing statement, in commit order):
+/// <item>on NOTIFY <see cref="Channel"/> (migration 0008, one per changing statement, in commit order):
 /// the announced rows are re-read by id; "*" (big statements, TRUNCATE) resynchronises;</item>
 /// <item>after every write through this instance's EF context commits (<see cref="StationIndexWriteHook"/>):
 /// the written rows are re-read before the request answers (read-your-writes);</item>
@@ -82,7 +82,8 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or System.IO.IOException)
+            // Any failure, not only the database's: an exception escaping a hosted service stops the host.
+            catch (Exception e)
             {
                 _needsResync = true;
                 log.LogWarning(e, "Station index listener failed; the index keeps answering and resynchronises on reconnect");

@@ -61,7 +61,8 @@ public sealed class StationIndexWriteHook(StationIndex index, ILogger<StationInd
         var ids = p.Committing.ToArray();
         p.Committing.Clear();
         try { await index.RefreshAsync(ids, CancellationToken.None); }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        // The write is committed: whatever goes wrong re-reading it must not turn its answer into a 500.
+        catch (Exception e)
         {
             log.LogWarning(e, "Could not re-read {Count} written stations into the nearest index; NOTIFY or the next resync will", ids.Length);
         }

@@ -53,8 +53,11 @@ public sealed record StationView(
     /// <summary>Every known amenity with its tri-state value; missing keys are "unknown".</summary>
     public static IReadOnlyDictionary<string, string> AmenityValues(string json)
     {
-        var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-        return StationVocabulary.Amenities.ToDictionary(a => a, a => stored.GetValueOrDefault(a, "unknown"));
+        // The API only writes strings, but a row written by other means may hold any JSON value:
+        // a non-string is "unknown" (the SQL filter's @> '{"x":"yes"}' does not match it either).
+        var stored = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [];
+        return StationVocabulary.Amenities.ToDictionary(a => a,
+            a => stored.TryGetValue(a, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "unknown");
     }
 
     /// <summary>Parsed schedules by text: every station with the same hours shares one parse.</summary>

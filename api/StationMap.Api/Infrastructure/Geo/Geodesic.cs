@@ -302,22 +302,18 @@ public static class Geodesic
     static void SinCosDx(double x, out double sinx, out double cosx)
     {
         var r = RemQuo90(x, out var q);
-        r *= Degree;
-        double s = Math.Sin(r), c = Math.Cos(r);
-        switch ((uint)q & 3U)
-        {
-            case 0U: sinx = s; cosx = c; break;
-            case 1U: sinx = c; cosx = -s; break;
-            case 2U: sinx = -s; cosx = -c; break;
-            default: sinx = -c; cosx = s; break;
-        }
-        cosx += 0;
-        if (sinx == 0) sinx = Math.CopySign(sinx, x);
+        SinCosQuadrant(r, q, x, out sinx, out cosx);
     }
 
     static void SinCosDe(double x, double t, out double sinx, out double cosx)
     {
         var r = AngRound(RemQuo90(x, out var q) + t);
+        SinCosQuadrant(r, q, x, out sinx, out cosx);
+    }
+
+    /// <summary>sin and cos of <paramref name="r"/> degrees (|r| ≤ 45) turned by <paramref name="q"/> quarter turns, signed zeros as geodesic.c keeps them.</summary>
+    static void SinCosQuadrant(double r, int q, double x, out double sinx, out double cosx)
+    {
         r *= Degree;
         double s = Math.Sin(r), c = Math.Cos(r);
         switch ((uint)q & 3U)

@@ -39,9 +39,12 @@ sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassT
 
     public async Task CopyToInnerAsync(CancellationToken ct)
     {
-        for (var i = 0; i < _segments.Count; i++)
-            await inner.Stream.WriteAsync(_segments[i].AsMemory(0, i == _segments.Count - 1 ? _used : SegmentBytes), ct);
-        Release();
+        try
+        {
+            for (var i = 0; i < _segments.Count; i++)
+                await inner.Stream.WriteAsync(_segments[i].AsMemory(0, i == _segments.Count - 1 ? _used : SegmentBytes), ct);
+        }
+        finally { Release(); }
     }
 
     public void Release()

@@ -41,6 +41,11 @@ public static class ConditionalGets
             await next(http);
             await body.CompleteAsync();
         }
+        catch
+        {
+            body.Release();   // the pooled segments go back even when the endpoint or the client failed
+            throw;
+        }
         finally
         {
             http.Features.Set(inner);
