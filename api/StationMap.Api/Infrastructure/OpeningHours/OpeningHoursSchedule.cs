@@ -71,6 +71,12 @@ public sealed class OpeningHoursSchedule
     public OpenState Evaluate(DateTimeOffset instant, TimeZoneInfo zone) =>
         Evaluate(TimeZoneInfo.ConvertTime(instant, zone).DateTime, zone, out _);
 
+    /// <summary>The state at an instant for a station (its zone, position and holiday calendar).</summary>
+    public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context) => Evaluate(instant, context.Zone);
+
+    /// <summary>The days from <paramref name="from"/> as the station's context sees them.</summary>
+    public IReadOnlyList<DayHours> Days(DateOnly from, int count, EvaluationContext context) => Days(from, count);
+
     /// <summary>
     /// The state at a local wall-clock time of <paramref name="zone"/>. The answer depends on that local
     /// time alone and stays the same until <paramref name="stableUntil"/> (the first span boundary or
