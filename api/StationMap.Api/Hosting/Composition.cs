@@ -35,6 +35,7 @@ public static class Composition
         services.AddStationIndex();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Infrastructure.OpeningHours.IHolidayCalendars, Infrastructure.OpeningHours.NoHolidayCalendars>();
         services.AddSingleton<Features.Routing.GraphHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());
         services.AddSingleton<Features.Routing.IsochroneCache>();

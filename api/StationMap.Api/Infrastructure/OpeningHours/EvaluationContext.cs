@@ -41,3 +41,15 @@ public sealed class HolidayCalendar(
     public string? SchoolHoliday(DateOnly date) => schoolHolidays.GetValueOrDefault(date);
     public bool IsMakeupWorkday(DateOnly date) => makeupWorkdays.Contains(date);
 }
+
+/// <summary>The holiday calendar of each region (the national one is <c>CN</c>).</summary>
+public interface IHolidayCalendars
+{
+    IHolidayCalendar For(string region);
+}
+
+/// <summary>No holidays anywhere: until a calendar is loaded.</summary>
+public sealed class NoHolidayCalendars : IHolidayCalendars
+{
+    public IHolidayCalendar For(string region) => HolidayCalendar.None;
+}
