@@ -1,4 +1,5 @@
 using StationMap.Api.Features.Coverage;
+using StationMap.Api.Features.Holidays;
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.Platform;
@@ -31,6 +32,7 @@ api.MapPlanningLayers();
 api.MapCoverage();
 api.MapWhatIf();
 api.MapPlanningSuggest();
+api.MapHolidays();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

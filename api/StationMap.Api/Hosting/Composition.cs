@@ -35,7 +35,10 @@ public static class Composition
         services.AddStationIndex();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Infrastructure.OpeningHours.IHolidayCalendars, Infrastructure.OpeningHours.NoHolidayCalendars>();
+        // Holiday calendars from public_holiday, reloaded on every change (NOTIFY); until the first load, none.
+        services.AddSingleton<Features.Holidays.StoredHolidayCalendars>();
+        services.AddSingleton<Infrastructure.OpeningHours.IHolidayCalendars>(sp => sp.GetRequiredService<Features.Holidays.StoredHolidayCalendars>());
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Holidays.StoredHolidayCalendars>());
         services.AddSingleton<Features.Routing.GraphHost>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Routing.GraphHost>());
         services.AddSingleton<Features.Routing.IsochroneCache>();

@@ -37,6 +37,8 @@ public static class Problems
         "No such district.", "no district with that id");
     public static readonly ProblemKind LayerNotFoundKind = new("unknown-layer", 404,
         "No such planning layer.", "no demand or candidate layer of that name");
+    public static readonly ProblemKind HolidayYearNotFoundKind = new("unknown-holiday-year", 404,
+        "No holidays are loaded for that year.", "GET /holidays with a region and year that has not been loaded");
     public static readonly ProblemKind RouteNotFound = new("not-found", 404,
         "No such API endpoint.", "the path is not part of the API");
     public static readonly ProblemKind MethodNotAllowed = new("method-not-allowed", 405,
@@ -66,7 +68,7 @@ public static class Problems
     public static readonly IReadOnlyList<ProblemKind> All =
     [
         InvalidParameters, ImportRejected, ApiKeyRequired, Forbidden, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
-        RouteNotFound, MethodNotAllowed, LayerKindConflictKind, PreconditionFailed, BodyTooLarge, UnsupportedMediaType,
+        HolidayYearNotFoundKind, RouteNotFound, MethodNotAllowed, LayerKindConflictKind, PreconditionFailed, BodyTooLarge, UnsupportedMediaType,
         OutsideNetworkKind, PreconditionRequired, RateLimited, InternalError, NoRoadNetworkKind, DatabaseUnavailable,
     ];
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using StationMap.Api.Features.Holidays;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.RoadNetwork;
 using StationMap.Api.Features.Stations;
@@ -12,13 +13,13 @@ namespace StationMap.Api.Hosting.Cli;
 /// <c>bootstrap</c> (as a superuser), <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
 /// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>, <c>import-osm</c>,
 /// <c>generate-network</c>, and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
-/// (see <see cref="PlanningCommands"/>); <c>opening-hours-eval</c> and <c>solar-times</c> need no database
-/// (see <see cref="OpeningHoursCommands"/>).
+/// (see <see cref="PlanningCommands"/>), <c>import-holidays</c> (see <see cref="HolidayCommands"/>); <c>opening-hours-eval</c>
+/// and <c>solar-times</c> need no database (see <see cref="OpeningHoursCommands"/>).
 /// The database is <c>ConnectionStrings__Stations</c>.
 /// </summary>
 public static class CliCommands
 {
-    static readonly string[] Verbs = ["bootstrap", "migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates"];
+    static readonly string[] Verbs = ["bootstrap", "migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates", "import-holidays"];
 
     public static bool IsCommand(string[] args) =>
         args.Length > 0 && (Verbs.Contains(args[0]) || OpeningHoursCommands.Verbs.Contains(args[0]));
@@ -47,6 +48,7 @@ public static class CliCommands
                 "import-districts" => await WithData(cs, data => PlanningCommands.ImportDistrictsAsync(data, args[1..], Console.Out)),
                 "import-demand" => await WithData(cs, data => PlanningCommands.ImportLayerAsync(data, "demand", args[1..], Console.Out, Console.Error)),
                 "import-candidates" => await WithData(cs, data => PlanningCommands.ImportLayerAsync(data, "candidate", args[1..], Console.Out, Console.Error)),
+                "import-holidays" => await WithData(cs, data => HolidayCommands.ImportAsync(data, args[1..], Console.Out)),
                 _ => await ApiKeys(cs, args[1..]),
             };
         }

@@ -19,6 +19,7 @@ public sealed class DocumentConventions : IDocumentFilter
         ["Planning layers"] = "Demand and candidate point layers that coverage and planning read.",
         ["Districts"] = "District boundaries the planner reports by.",
         ["Maps"] = "Vector tiles of the road network for map clients.",
+        ["Holidays"] = "Public holidays and make-up working days (调休) by region, with their sources: what PH in opening_hours means.",
         ["Platform"] = "Liveness, readiness and the configuration map clients start from.",
     };
 
@@ -93,6 +94,13 @@ public sealed class DocumentConventions : IDocumentFilter
                 body.Description = "CSV with the columns of format=csv exports (at least name, lon, lat), or a GeoJSON FeatureCollection of Points whose properties are station fields.";
                 Upload(body, repository, "StationImportFeatureCollection", new OpenApiSchemaReference("StationInput", null),
                     stationCsv.Replace("then one row per item", "then one row per station; only name, lon and lat are required"));
+                break;
+            case "ReplaceHolidayYear":
+                body.Description = "The year's days as JSON (HolidayYearDocument: holidays as dates or inclusive from/to ranges, make-up working days, " +
+                                   "school holidays, and the source) or as iCalendar (RFC 5545): all-day VEVENTs (DTSTART;VALUE=DATE, DTEND exclusive) " +
+                                   "named by SUMMARY; CATEGORIES makeup_workday | school_holiday | holiday, else a SUMMARY containing 班 is a make-up working day.";
+                if (body.Content!.TryGetValue("text/calendar", out var calendar) && calendar is OpenApiMediaType ics)
+                    ics.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An iCalendar file (BEGIN:VCALENDAR … END:VCALENDAR)." };
                 break;
             case "UploadPlanningLayer":
                 body.Description = "CSV lon,lat[,weight][,label|name][,category|kind] (an id column is ignored, so an export reads back), " +

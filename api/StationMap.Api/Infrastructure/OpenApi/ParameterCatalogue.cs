@@ -31,6 +31,7 @@ public sealed class ParameterCatalogue : IOperationFilter
     static readonly string[] StoredModes = ["walk", "ebike"];
     const string BboxPattern = @"^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$";
     const string LayerNamePattern = "^[A-Za-z0-9_.-]{1,64}$";
+    const string RegionPattern = "^[A-Z]{2}(-[A-Z0-9]{1,3})?$";
 
     public static readonly IReadOnlyDictionary<string, ParameterDoc> Common = new Dictionary<string, ParameterDoc>
     {
@@ -178,6 +179,19 @@ public sealed class ParameterCatalogue : IOperationFilter
                 ["format"] = new("Body format: csv (the columns of format=csv exports) or geojson (Point features with station properties); default from Content-Type.",
                     "csv", ["csv", "geojson"]),
                 ["crs"] = Common["crs"] with { Description = "Coordinate system of the imported coordinates; they are stored as WGS-84." },
+            },
+            ["ListHolidays"] = new Dictionary<string, ParameterDoc>
+            {
+                ["region"] = new("Region: an ISO 3166-1 alpha-2 code, optionally with a subdivision (CN, CN-ZJ).", "CN", Default: "CN", Pattern: RegionPattern),
+                ["year"] = new("One year, 2000–2100 (absent: every loaded year); 404 when it is not loaded.", "2026", Pattern: "^[0-9]{4}$"),
+            },
+            ["ReplaceHolidayYear"] = new Dictionary<string, ParameterDoc>
+            {
+                ["region"] = new("Region the file is loaded as: an ISO 3166-1 alpha-2 code, optionally with a subdivision (CN, CN-ZJ).", "CN", Pattern: RegionPattern, Required: true),
+                ["year"] = new("The year the announcement is for (2000–2100); its days may reach into the December before and the January after.", "2027",
+                    Pattern: "^[0-9]{4}$", Required: true),
+                ["source"] = new("Where the days come from (title, document number, URL); replaces the body's source (an iCalendar file without SOURCE, URL or X-WR-CALDESC needs it).",
+                    "国务院办公厅关于2027年部分节假日安排的通知"),
             },
             ["PlanningSuggest"] = new Dictionary<string, ParameterDoc>
             {
