@@ -57,6 +57,26 @@ public sealed class HolidayCalendarTests(ApiFixture api) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task The_table_refuses_a_weekday_make_up_day_a_date_both_off_and_worked_and_a_day_outside_its_year()
+    {
+        async Task<string> Refused(string sql)
+        {
+            await using var conn = await api.OpenAsync();
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            return (await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync())).SqlState;
+        }
+        // 2026-02-16 is a Monday; 2026-02-14 is already a make-up day; 2028-03-01 is not within 2026's reach.
+        Assert.Equal(PostgresErrorCodes.CheckViolation, await Refused(
+            "INSERT INTO public_holiday (region, year, date, kind, name) VALUES ('CN', 2026, '2026-02-16', 'makeup_workday', 'x')"));
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, await Refused(
+            "INSERT INTO public_holiday (region, year, date, kind, name) VALUES ('CN', 2026, '2026-02-14', 'holiday', 'x')"));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, await Refused(
+            "INSERT INTO public_holiday (region, year, date, kind, name) VALUES ('CN', 2026, '2028-03-01', 'holiday', 'x')"));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, await Refused(
+            "INSERT INTO public_holiday (region, year, date, kind, name) VALUES ('CN', 2030, '2030-01-01', 'holiday', '元旦')"));
+    }
+
+    [Fact]
     public async Task Get_holidays_lists_a_year_with_names_kinds_and_the_notice()
     {
         var client = api.Client();

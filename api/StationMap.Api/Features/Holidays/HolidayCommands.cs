@@ -59,7 +59,7 @@ public static class HolidayCommands
             $"the year was replaced"));
         output.WriteLine($"  source: {stored.Source}");
         foreach (var run in Runs(stored.Days))
-            output.WriteLine($"  {run.From:yyyy-MM-dd}{(run.To == run.From ? "          " : " – " + run.To.ToString("MM-dd", CultureInfo.InvariantCulture) + " ")}  {run.Kind,-15} {run.Name}");
+            output.WriteLine($"  {run.From:yyyy-MM-dd}{(run.To == run.From ? "         " : " – " + run.To.ToString("MM-dd", CultureInfo.InvariantCulture) + " ")}  {run.Kind,-15} {run.Name}");
         return 0;
     }
 
