@@ -2,6 +2,7 @@
 // every style load and kept in step with the store (sync.js), the camera following the actions,
 // taps turned into actions, and the stations of the view loaded as the map moves.
 import { translate } from '../i18n/index.js';
+import { watch } from '../state/store.js';
 import { styleFromConfig } from './basemap.js';
 import { watchBasemapErrors } from './basemapErrors.js';
 import { createCamera, followCamera } from './camera.js';
@@ -52,5 +53,6 @@ export function startMap(config, { container, store, actions, planner, page, red
     onError: (err) => store.set({ mapStationsError: err }),
   });
   stationLoader.refresh();
+  watch(store, (s) => s.filters.at, (at) => stationLoader.setAt(at));
   return { map, stationLoader };
 }

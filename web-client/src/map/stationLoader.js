@@ -1,6 +1,8 @@
 // Loads the stations of the visible map (plus a margin) from GET /stations?format=geojson after
 // the map stops moving. Stations already loaded are kept, so panning back never blinks markers,
 // and a view inside an area already loaded costs no request. A newer view aborts an older load.
+// With an "open at" instant (setAt) every station's open state is asked for at that instant, so
+// a new instant starts the loaded set again.
 import { latestOnly, isAbortError } from '../api/client.js';
 import { MAX_STATIONS_LIMIT, stationsUrl } from '../api/requests.js';
 import { boundsToBox, containsBox, padBox } from './viewport.js';
@@ -13,10 +15,11 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
   const byId = new Map();
   const covered = [];
   let timer = null;
+  let at = null;
 
   async function loadBox(box) {
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const body = await fetchLatest(stationsUrl({ bbox: box, page, limit: MAX_STATIONS_LIMIT, format: 'geojson' }));
+      const body = await fetchLatest(stationsUrl({ bbox: box, page, limit: MAX_STATIONS_LIMIT, format: 'geojson', at }));
       for (const feature of body.features ?? []) byId.set(feature.id ?? feature.properties?.id, feature);
       onStations([...byId.values()]);
       if (!body.has_more) return true;
@@ -47,6 +50,14 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
     refresh,
     /** Forgets what was loaded (e.g. to retry after an error) and loads the view again. */
     reload() {
+      covered.length = 0;
+      return refresh();
+    },
+    /** Evaluates open state at instant (ISO, or null for now): forgets what was loaded and loads the view again. */
+    setAt(instant) {
+      if ((instant ?? null) === at) return Promise.resolve();
+      at = instant ?? null;
+      byId.clear();
       covered.length = 0;
       return refresh();
     },
