@@ -25,6 +25,8 @@ export function spanText({ from, to, status }, lang) {
   return uncertain ? `${base} ${translate(lang, 'hours.uncertain')}` : base;
 }
 
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function isAllDay(ranges) {
   return ranges.length === 1 && ranges[0].status !== 'unknown'
     && ranges[0].from === '00:00' && (ranges[0].to === '24:00' || ranges[0].to === '23:59');
@@ -68,7 +70,7 @@ export function formatHoursWeek(hoursWeek, lang, { at = null, now = new Date(), 
     return {
       date: d.date,
       day: isToday ? translate(lang, 'hours.today')
-        : at && d.date === addDays(realToday, 1) ? translate(lang, 'open.tomorrow') : translate(lang, `weekday.${d.weekday}`),
+        : at && d.date === addDays(realToday, 1) ? capitalised(translate(lang, 'open.tomorrow')) : translate(lang, `weekday.${d.weekday}`),
       dateLabel: formatShortDate(d.date, lang),
       text,
       spans: ranges.length && !holiday?.replacesHours ? spans : [],

@@ -97,6 +97,7 @@ describe('formatHoursWeek', () => {
     ];
     const rows = formatHoursWeek(days, 'zh', { at: '2026-12-02T23:00:00+08:00', now, timeZone: 'Asia/Shanghai' });
     expect(rows.map((r) => r.day)).toEqual(['明天', '周四']);
+    expect(formatHoursWeek(days, 'en', { at: '2026-12-02T23:00:00+08:00', now })[0].day).toBe('Tomorrow');
     expect(rows[0].today).toBe(true);
     expect(formatHoursWeek(days, 'zh', { at: '2026-12-02T23:00:00+08:00', now: new Date('2026-12-02T01:00:00Z') })[0].day).toBe('今天');
   });
