@@ -85,9 +85,9 @@ export function nearestUrl({
 
 /**
  * GET /stations — a page of stations inside bbox [minLon, minLat, maxLon, maxLat].
- * format is json, geojson or csv.
+ * format is json, geojson or csv; at, services and serviceWhen as for nearest.
  */
-export function stationsUrl({ bbox, q, page = 1, limit = 50, format = 'json', at } = {}) {
+export function stationsUrl({ bbox, q, page = 1, limit = 50, format = 'json', at, services = [], serviceWhen = 'today' } = {}) {
   let box;
   if (bbox) {
     if (bbox.length !== 4) throw new RangeError('bbox needs 4 numbers');
@@ -101,7 +101,9 @@ export function stationsUrl({ bbox, q, page = 1, limit = 50, format = 'json', at
     throw new RangeError(`limit must be 1..${MAX_STATIONS_LIMIT}: ${limit}`);
   }
   if (!['json', 'geojson', 'csv'].includes(format)) throw new RangeError(`unknown format: ${format}`);
-  return `${API_BASE}/stations${queryString({ bbox: box, q: q?.trim(), page, limit, format, at: checkAt(at) })}`;
+  return `${API_BASE}/stations${queryString({
+    bbox: box, q: q?.trim(), page, limit, format, at: checkAt(at), service: [...services].sort(), service_when: checkServiceWhen(services, serviceWhen),
+  })}`;
 }
 
 /** GET /stations/{id} — one station with its week of opening hours (hours_week), from at's day when given. */

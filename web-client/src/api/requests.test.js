@@ -38,6 +38,7 @@ describe('request builders', () => {
     expect(stationUrl(7, { at: '2026-12-02T07:00:00+08:00' })).toBe('/api/v1/stations/7?at=2026-12-02T07%3A00%3A00%2B08%3A00');
     expect(stationUrl(7)).toBe('/api/v1/stations/7');
     expect(stationsUrl({ bbox: [120, 30, 121, 31], format: 'geojson', at: '2026-12-02T07:00:00Z' })).toContain('&format=geojson&at=2026-12-02T07%3A00%3A00Z');
+    expect(stationsUrl({ bbox: [120, 30, 121, 31], services: ['haircut'], serviceWhen: 'now' })).toContain('&service=haircut&service_when=now');
   });
 
   it('nearest passes tiers and a rounded maxDistance in metres', () => {

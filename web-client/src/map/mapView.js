@@ -9,7 +9,7 @@ import { createCamera, followCamera } from './camera.js';
 import { createMap } from './createMap.js';
 import { createLayers } from './layers/index.js';
 import { createWhatIfLayer } from './layers/whatIf.js';
-import { createStationLoader } from './stationLoader.js';
+import { createStationLoader, mapQuery } from './stationLoader.js';
 import { gapTilesFor, syncMap } from './sync.js';
 import { handleTaps } from './taps.js';
 
@@ -53,6 +53,6 @@ export function startMap(config, { container, store, actions, planner, page, red
     onError: (err) => store.set({ mapStationsError: err }),
   });
   stationLoader.refresh();
-  watch(store, (s) => s.filters.at, (at) => stationLoader.setAt(at));
+  watch(store, (s) => mapQuery(s.filters), (query) => stationLoader.setQuery(query));
   return { map, stationLoader };
 }

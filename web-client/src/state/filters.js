@@ -1,8 +1,8 @@
 // The courier's filters, applied the way the API applies them to /stations/nearest: amenities
 // are all-of and only "yes" counts ("unknown" is not "yes"); open-now is evaluated at the "open
 // at" instant when one is set (at, ISO with offset; atChoice says which choice made it); services
-// are any-of the kinds, on now or today (serviceWhen).
-import { DEFAULT_ZONE, dayOf, zoneDay } from './openAt.js';
+// are any-of the kinds, on now or today (serviceWhen) — the API applies those, for the list and
+// the map alike (whether a service is on "today" needs the whole day's hours, which it has).
 
 export const SERVICE_WHEN = ['today', 'now'];
 
@@ -14,31 +14,14 @@ export function hasFilters(filters) {
   return Boolean(filters?.openNow) || Boolean(filters?.at) || (filters?.amenities?.length ?? 0) > 0 || (filters?.services?.length ?? 0) > 0;
 }
 
-/**
- * True when one of the station's services of a wanted kind is on now (at the filter's instant)
- * or today. The map's own check: the API answers the list; "today" here counts what is on or
- * still to come that day, as the station answer tells (an occurrence already over today is not seen).
- */
-export function matchesServices(station, filters, now = new Date()) {
-  const kinds = filters?.services ?? [];
-  if (!kinds.length) return true;
-  const zone = station?.time_zone || DEFAULT_ZONE;
-  const day = zoneDay(filters.at ? new Date(filters.at) : now, zone);
-  return (station?.services ?? []).some((s) => {
-    if (!kinds.includes(s.kind)) return false;
-    if (s.open_state?.state === 'open') return true;
-    return filters.serviceWhen !== 'now' && dayOf(s.next?.from, zone) === day;
-  });
-}
-
-/** station: a Station (amenities object, open_state object) from any API endpoint. */
-export function matchesFilters(station, filters, now = new Date()) {
+/** station: a Station (amenities object, open_state object) from any API endpoint; services are the API's to filter. */
+export function matchesFilters(station, filters) {
   if (!filters) return true;
   if ((filters.openNow || filters.at) && station?.open_state?.state !== 'open') return false;
   for (const amenity of filters.amenities ?? []) {
     if (station?.amenities?.[amenity] !== 'yes') return false;
   }
-  return matchesServices(station, filters, now);
+  return true;
 }
 
 /** Adds value to the list filters[key], or removes it when present; returns a new filter. */

@@ -14,17 +14,6 @@ export function zoneDay(instant, timeZone = DEFAULT_ZONE) {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
-/**
- * The calendar day in timeZone of value: an ISO instant with an offset or Z, or a wall time
- * without one ('2026-12-08T14:00'), which is already in the zone. null when unreadable.
- */
-export function dayOf(value, timeZone = DEFAULT_ZONE) {
-  if (typeof value !== 'string') return null;
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value)) return /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}/.exec(value)?.[1] ?? null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : zoneDay(date, timeZone);
-}
-
 /** 'YYYY-MM-DD' plus n calendar days (no zone involved: a date, not an instant). */
 export function addDays(day, n) {
   const [y, m, d] = day.split('-').map(Number);

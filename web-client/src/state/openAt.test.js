@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  addDays, dayOf, isoToWallTime, nextHourWallTime, openAtFilter, presetAt, wallTimeToIso, zoneDay,
+  addDays, isoToWallTime, nextHourWallTime, openAtFilter, presetAt, wallTimeToIso, zoneDay,
 } from './openAt.js';
 
 describe('"open at" instants in the stations\' zone', () => {
@@ -45,12 +45,6 @@ describe('"open at" instants in the stations\' zone', () => {
     expect(openAtFilter('custom', { now, wall: '2026-12-05T06:15' })).toEqual({ atChoice: 'custom', at: '2026-12-05T06:15:00+08:00' });
   });
 
-  it('the day of an instant or of a wall time in the zone', () => {
-    expect(dayOf('2026-12-01T17:30:00Z')).toBe('2026-12-02');
-    expect(dayOf('2026-12-08T14:00')).toBe('2026-12-08');
-    expect(dayOf('2026-12-08T14:00:00+08:00')).toBe('2026-12-08');
-    expect(dayOf(null)).toBeNull();
-  });
 });
 
 describe('in a browser whose zone is not Shanghai', () => {

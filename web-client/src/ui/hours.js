@@ -38,7 +38,10 @@ function isAllDay(ranges) {
  */
 export function holidayLabel(holiday, { closed }, lang) {
   if (!holiday?.name && holiday?.kind !== 'makeup_workday') return null;
-  if (holiday.kind === 'makeup_workday') return { kind: 'makeup_workday', text: translate(lang, 'hours.makeupWorkday'), title: holiday.name ?? null, replacesHours: false };
+  if (holiday.kind === 'makeup_workday') {
+    const text = translate(lang, 'hours.makeupWorkday');
+    return { kind: 'makeup_workday', text, title: holiday.name && holiday.name !== text ? holiday.name : null, replacesHours: false };
+  }
   if (closed) return { kind: holiday.kind, text: translate(lang, 'hours.holidayClosed', { name: holiday.name }), title: null, replacesHours: true };
   return { kind: holiday.kind, text: holiday.name, title: null, replacesHours: false };
 }

@@ -86,6 +86,7 @@ describe('formatHoursWeek', () => {
     const makeup = { date: '2026-02-14', weekday: 'Sa', status: 'open', ranges: [{ from: '08:00', to: '18:00', status: 'open' }], holiday: { name: '春节', kind: 'makeup_workday' } };
     expect(formatHoursWeek([makeup], 'zh')[0].holiday).toMatchObject({ text: '调休上班', title: '春节', kind: 'makeup_workday' });
     expect(formatHoursWeek([makeup], 'en')[0].holiday.text).toBe('Make-up working day');
+    expect(holidayLabel({ name: '调休上班', kind: 'makeup_workday' }, { closed: false }, 'zh')).toMatchObject({ text: '调休上班', title: null });
     expect(holidayLabel(null, { closed: true }, 'zh')).toBeNull();
   });
 
