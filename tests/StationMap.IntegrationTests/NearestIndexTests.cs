@@ -172,7 +172,8 @@ public sealed class NearestIndexTests(NearestIndexFixture api) : IClassFixture<N
             var now = api.Clock.Now;
             var oracle = await OracleAsync(c, now);
             var hits = NearestSearch.Run(api.Index.Current!, new NearestRequest(c.Lon, c.Lat, c.Limit,
-                StationIndexRecord.AmenityMask(c.Amenities), StationIndexRecord.TierMask(c.Tiers), c.OpenNow, c.MaxDistance, now));
+                StationIndexRecord.AmenityMask(c.Amenities), StationIndexRecord.TierMask(c.Tiers), c.OpenNow, c.MaxDistance,
+                new OpenAt(now, HolidayCalendar.None)));
             var context = $"case {i}: {Url(c)}\noracle {string.Join(", ", oracle.Select(o => $"{o.Id}@{o.Distance:R}"))}\n" +
                           $"index  {string.Join(", ", hits.Select(h => $"{h.Record.Id}@{h.Distance:R}"))}";
             Assert.True(oracle.Select(o => o.Id).SequenceEqual(hits.Select(h => h.Record.Id)), context);

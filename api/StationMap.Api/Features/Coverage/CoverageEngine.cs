@@ -68,7 +68,7 @@ public sealed record PointTimes(double[] Seconds, int[] Source);
 /// version, mode, layer id, layer updated_at, districts import stamp); per-point times per (field,
 /// demand). Small LRUs: a new graph version, a station change or a layer re-import simply misses.
 /// </summary>
-public sealed class CoverageEngine(NpgsqlDataSource data)
+public sealed class CoverageEngine(NpgsqlDataSource data, IHolidayCalendars calendars)
 {
     public const double MaxSeconds = 3600;
     public const double OffNetworkM = 500;
@@ -104,10 +104,14 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
         catch { cache.Remove(key); throw; }
     }
 
-    /// <summary>Stations of the scenario: status open, and open at <paramref name="at"/> by their hours when given.</summary>
+    /// <summary>
+    /// Stations of the scenario: status open, and open at <paramref name="at"/> by their hours when given
+    /// (each in its own zone, position and the region's holidays: a holiday changes the set, so its fingerprint).
+    /// </summary>
     public async Task<StationScenario> StationsAsync(DateTimeOffset? at, CancellationToken ct)
     {
         var (rows, changed) = await StationStore.OpenAsync(data, ct);
+        var holidays = calendars.For(OpenAt.Region);
         var stations = new List<ScenarioStation>(rows.Count);
         int unknown = 0, closed = 0;
         foreach (var row in rows)
@@ -115,7 +119,8 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
             if (at is { } instant)
             {
                 var schedule = row.OpeningHours is null ? null : StationView.Schedules.Get(row.OpeningHours);
-                var state = schedule?.Evaluate(instant, StationView.Zones.Get(row.TimeZone)).Status ?? OpenStatus.Unknown;
+                var context = new EvaluationContext(StationView.Zones.Get(row.TimeZone), row.Lat, row.Lon, holidays);
+                var state = schedule?.Evaluate(instant, context).Status ?? OpenStatus.Unknown;
                 if (state == OpenStatus.Closed) { closed++; continue; }
                 if (state == OpenStatus.Unknown) unknown++;
             }

@@ -76,6 +76,17 @@ public static class DemoStations
         ["medical_service"] = 0.08,
     };
 
+    /// <summary>Services on a schedule: kind, chance at a standard station, descriptions, hours to pick from.</summary>
+    static readonly (string Kind, double Chance, string[] Descriptions, string[] Hours)[] ServiceOffers =
+    [
+        ("free_clinic", 0.10, ["社区卫生服务中心医生坐诊：量血压、测血糖", "义诊：常见病咨询、免费测血压"], ["Tu 14:00-16:00", "Th 09:00-11:00", "Tu,Fr 14:00-16:30"]),
+        ("haircut", 0.10, ["志愿者免费理发", "爱心理发，每次限前 20 位"], ["Sa 09:00-12:00", "Su 14:00-17:00", "We 15:00-17:00"]),
+        ("legal_advice", 0.07, ["律师值班：劳动合同、工伤、欠薪咨询", "法律援助工作站律师坐班"], ["We 09:00-11:30", "Mo 14:00-17:00"]),
+        ("counselling", 0.04, ["心理咨询师一对一倾听（可预约）"], ["Th 19:00-21:00", "Sa 14:00-16:00"]),
+        ("classes", 0.05, ["公益课堂：电动车安全与交通法规", "公益课堂：应急救护培训"], ["Fr 19:00-20:30", "Su 10:00-11:30"]),
+        ("summer_drinks", 0.12, ["送清凉：免费绿豆汤、凉茶、藿香正气水", "夏季防暑降温饮品免费领取"], ["Jun-Sep Mo-Su 11:00-15:00", "Jul-Aug Mo-Su 10:00-16:00"]),
+    ];
+
     static readonly string[] ClosedReasons = ["设备检修中", "场地装修升级", "所在网点临时停业"];
 
     /// <summary>Generates <paramref name="count"/> demo stations; the same seed gives the same stations.</summary>
@@ -121,6 +132,8 @@ public static class DemoStations
                 },
                 Amenities = JsonSerializer.Serialize(Amenities(rng, tier.Tier)),
                 Access = Access(rng, tier.Tier),
+                // A generator of its own per station, so adding services left every other field of the demo data as it was.
+                Services = JsonSerializer.Serialize(Services(new Random(unchecked(seed * 7919 + i)), tier.Tier), ServiceJson),
                 VerifiedAt = rng.NextDouble() < 0.06 ? null : now.AddDays(-rng.Next(0, 365)).AddMinutes(-rng.Next(0, 1440)),
                 IsDemo = true,
                 CreatedAt = now,
@@ -138,6 +151,24 @@ public static class DemoStations
         {
             if (rng.NextDouble() < unknown) continue; // not surveyed: unknown
             result[amenity] = rng.NextDouble() < Math.Min(0.99, p * scale) ? "yes" : "no";
+        }
+        return result;
+    }
+
+    static readonly JsonSerializerOptions ServiceJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    static List<ServiceInput> Services(Random rng, string tier)
+    {
+        var scale = tier switch { "flagship" => 3.0, "standard" => 1.0, "smart_24h" => 0.3, "convenience" => 0.8, _ => 0.4 };
+        var result = new List<ServiceInput>();
+        foreach (var (kind, chance, descriptions, hours) in ServiceOffers)
+        {
+            if (rng.NextDouble() >= chance * scale) continue;
+            result.Add(new ServiceInput { Kind = kind, Description = descriptions[rng.Next(descriptions.Length)], Hours = hours[rng.Next(hours.Length)] });
         }
         return result;
     }

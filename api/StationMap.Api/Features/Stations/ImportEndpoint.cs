@@ -20,7 +20,8 @@ public sealed record ImportRowError(int Row, IReadOnlyDictionary<string, string[
 public sealed record ImportReport(bool Atomic, int Rows, int Created, int Failed, IReadOnlyList<long> Ids, IReadOnlyList<ImportRowError> Errors);
 
 /// <summary>
-/// Bulk import from CSV (the columns of the CSV export) or a GeoJSON FeatureCollection of points.
+/// Bulk import from CSV (the columns of the CSV export; services as a JSON array in one cell) or a
+/// GeoJSON FeatureCollection of points (services as the array the API returns; state and next are skipped).
 /// Every row is validated like a single POST; atomic=true (default) writes nothing if any row fails.
 /// </summary>
 public static class ImportEndpoint
@@ -97,6 +98,9 @@ public static class ImportEndpoint
             }
             var props = (feature!["properties"] as JsonObject)?.DeepClone().AsObject() ?? [];
             foreach (var key in ReadOnlyMembers) props.Remove(key);
+            // Exported services carry their state at the instant and next occurrence: read-only too.
+            if (props["services"] is JsonArray services)
+                foreach (var service in services.OfType<JsonObject>()) { service.Remove("open_state"); service.Remove("next"); }
             props["lon"] = coordinates[0]?.DeepClone();
             props["lat"] = coordinates[1]?.DeepClone();
             try { rows.Add((i + 1, props.Deserialize<StationInput>(ApiJson.Options), errors)); }
@@ -142,6 +146,17 @@ public static class ImportEndpoint
                 if (DateTimeOffset.TryParse(f, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t;
                 errors.Add(name, $"{name} must be an ISO 8601 time."); return null;
             }
+            List<ServiceInput?>? Services()
+            {
+                var f = Field("services");
+                if (f is null) return null;
+                try { return JsonSerializer.Deserialize<List<ServiceInput?>>(f, ApiJson.Options); }
+                catch (JsonException e)
+                {
+                    errors.Add("services", $"services must be a JSON array of {{\"kind\", \"hours\", \"description\"}} objects: {e.Message}");
+                    return null;
+                }
+            }
             var input = new StationInput
             {
                 Name = Field("name"),
@@ -160,6 +175,7 @@ public static class ImportEndpoint
                 Capacity = Integer("capacity"),
                 Access = Field("access")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 VerifiedAt = Time("verified_at"),
+                Services = Services(),
                 Amenities = StationVocabulary.Amenities.Where(a => Field(a) is not null).ToDictionary(a => a, a => Field(a)!),
             };
             rows.Add((row, input, errors));

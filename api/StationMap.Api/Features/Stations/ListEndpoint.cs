@@ -22,7 +22,10 @@ public sealed record ListQuery(
     [FromQuery(Name = "updated_since")] DateTimeOffset? UpdatedSince,
     [FromQuery(Name = "amenities")] string? Amenities,
     [FromQuery(Name = "tier")] string? Tier,
-    [FromQuery(Name = "crs")] CrsParameter? Crs);
+    [FromQuery(Name = "crs")] CrsParameter? Crs,
+    [FromQuery(Name = "at")] InstantParameter? At,
+    [FromQuery(Name = "service")] string? Service,
+    [FromQuery(Name = "service_when")] string? ServiceWhen);
 
 public sealed record StationPage(IReadOnlyList<StationView> Items, int Page, int Limit, bool HasMore);
 
@@ -36,7 +39,8 @@ public static class ListEndpoint
     public const double MaxRadius = 50_000;
 
     public static async Task<Results<Ok<StationPage>, GeoJson<StationView, StationPageMembers>, Csv<StationCsvRow>, ValidationProblem>> Handle(
-        [AsParameters] ListQuery query, StationsDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
+        [AsParameters] ListQuery query, StationsDb db, TimeProvider clock, Infrastructure.OpeningHours.IHolidayCalendars calendars,
+        HttpContext http, CancellationToken ct)
     {
         var v = new Validation();
         var crs = CrsParameter.Or(query.Crs);
@@ -55,11 +59,14 @@ public static class ListEndpoint
         var format = query.Format?.Value ?? Format.Json;
         var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
         var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
+        var kinds = StationFilters.ParseList(query.Service, "service", StationVocabulary.ServiceKinds, v);
+        var when = StationServices.ParseWhen(query.ServiceWhen, v);
         if (!v.IsValid) return v.Problem();
 
         var page = query.Page ?? 1;
         var limit = query.Limit ?? 50;
-        var q = db.Stations.AsNoTracking().WithAmenities(amenities).WithTiers(tiers);
+        var q = db.Stations.AsNoTracking().WithAmenities(amenities).WithTiers(tiers)
+            .WithServiceKinds(kinds).WithAnyService(when != ServiceWhen.Any && kinds.Length == 0);
         q = query.UpdatedSince is { } since
             ? q.Where(s => s.UpdatedAt > since).OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id)
             : q.Where(s => s.DeletedAt == null).OrderBy(s => s.Id);
@@ -77,10 +84,12 @@ public static class ListEndpoint
                           || EF.Functions.ILike(s.Address ?? "", pattern, "\\") || EF.Functions.ILike(s.District ?? "", pattern, "\\"));
         }
 
+        var at = OpenAt.Of(InstantParameter.Or(query.At), clock, calendars);
         // One extra row tells whether another page exists without a COUNT over the whole table.
-        var rows = await q.Skip((page - 1) * limit).Take(limit + 1).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        var result = new StationPage(rows.Take(limit).Select(s => StationView.From(s, crs, now)).ToList(), page, limit, rows.Count > limit);
+        var rows = when == ServiceWhen.Any
+            ? await q.Skip((page - 1) * limit).Take(limit + 1).ToListAsync(ct)
+            : await ServicesOnAsync(q, StationServices.KindMask(kinds), when, at, (page - 1) * limit, limit + 1, ct);
+        var result = new StationPage(rows.Take(limit).Select(s => StationView.From(s, crs, at)).ToList(), page, limit, rows.Count > limit);
         Paging.NextLink(http, page, result.HasMore);
         return format switch
         {
@@ -88,6 +97,24 @@ public static class ListEndpoint
             Format.Csv => StationFormats.Csv(result, CsvFileName(query, page)),
             _ => TypedResults.Ok(result),
         };
+    }
+
+    /// <summary>
+    /// service_when=now|today depends on each station's hours at the instant, which SQL cannot read:
+    /// the rows (already narrowed by kind and the other filters, in page order) are streamed and
+    /// evaluated until the page and one more are found. Paging counts matching stations only.
+    /// </summary>
+    static async Task<List<Station>> ServicesOnAsync(IQueryable<Station> q, int mask, ServiceWhen when, OpenAt at, int skip, int take, CancellationToken ct)
+    {
+        var found = new List<Station>(take);
+        await foreach (var s in q.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (!StationServices.Matches(StationServices.Parse(s.Services).Services, mask, when, at.Instant, at.ContextFor(s))) continue;
+            if (skip > 0) { skip--; continue; }
+            found.Add(s);
+            if (found.Count == take) break;
+        }
+        return found;
     }
 
     /// <summary>stations-page-2.csv, or stations-changes-20261101T000000Z-page-1.csv for the change feed.</summary>

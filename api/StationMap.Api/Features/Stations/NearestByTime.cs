@@ -23,7 +23,7 @@ public static class NearestByTime
     static double TopSpeedKmh(TravelMode mode) => mode switch { TravelMode.Walk => 6, TravelMode.Ebike => 25, _ => 120 };
 
     internal static async Task<IResult> HandleAsync(GraphHost graphs, IQueryable<Station> stations, Point origin,
-        TravelMode mode, int limit, bool openNow, Crs crs, DateTimeOffset now, CancellationToken ct, double maxSeconds = MaxSeconds)
+        TravelMode mode, int limit, Func<Station, bool>? keep, Crs crs, OpenAt at, CancellationToken ct, double maxSeconds = MaxSeconds)
     {
         var graph = graphs.Current;
         if (graph is null) return Problems.NoRoadNetwork();
@@ -35,7 +35,7 @@ public static class NearestByTime
         var candidates = new List<(NearestEndpoint.Candidate Row, SnapResult Snap)>();
         foreach (var row in rows)
         {
-            if (openNow && StationView.From(row.Station, crs, now).OpenState.State != "open") continue;
+            if (keep is not null && !keep(row.Station)) continue;
             if (graph.Engine.Snap(row.Station.Location.X, row.Station.Location.Y, mode, MaxSnapM) is { } snap) candidates.Add((row, snap));
         }
         var seconds = graph.Engine.TravelSeconds(start, mode, SearchDirection.Forward, candidates.Select(c => c.Snap).ToArray(), maxSeconds);
@@ -43,7 +43,7 @@ public static class NearestByTime
             .Where(x => double.IsFinite(x.Seconds))
             .OrderBy(x => x.Seconds).ThenBy(x => x.Row.Distance).ThenBy(x => x.Row.Station.Id)
             .Take(limit)
-            .Select(x => StationView.From(x.Row.Station, crs, now, x.Row.Distance) with { TravelSeconds = Math.Round(x.Seconds, 1) })
+            .Select(x => StationView.From(x.Row.Station, crs, at, x.Row.Distance) with { TravelSeconds = Math.Round(x.Seconds, 1) })
             .ToList();
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, origin.X, origin.Y);
         return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), ranked)
@@ -62,7 +62,8 @@ public sealed record ReachableQuery(
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "lat")] double? Lat,
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "minutes")] int? Minutes,
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "mode")] TravelModeParameter? Mode,
-    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "crs")] CrsParameter? Crs);
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "crs")] CrsParameter? Crs,
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "at")] InstantParameter? At);
 
 /// <summary>GET /api/v1/stations/reachable: every open station reachable from a point within N minutes, fastest first.</summary>
 public static class ReachableEndpoint
@@ -72,13 +73,15 @@ public static class ReachableEndpoint
         stations.MapGet("/reachable", Handle)
             .WithName("ReachableStations")
             .WithSummary("Every open station reachable within N minutes over the road network, fastest first")
-            .WithDescription("minutes 1–60 (default 15); mode = walk | ebike (default) | car; items carry travel_seconds and distance_m. " +
+            .WithDescription("minutes 1–60 (default 15); mode = walk | ebike (default) | car; items carry travel_seconds and distance_m; " +
+                             "at (ISO 8601 with offset, default now) is the instant their open_state and services are evaluated at. " +
                              "422 more than 500 m from a usable road; 503 without a road graph.")
             .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
         return stations;
     }
 
-    static async Task<IResult> Handle([Microsoft.AspNetCore.Http.AsParameters] ReachableQuery q, StationsDb db, TimeProvider clock, GraphHost graphs, CancellationToken ct)
+    static async Task<IResult> Handle([Microsoft.AspNetCore.Http.AsParameters] ReachableQuery q, StationsDb db, TimeProvider clock,
+        Infrastructure.OpeningHours.IHolidayCalendars calendars, GraphHost graphs, CancellationToken ct)
     {
         var v = new Infrastructure.Validation();
         v.Coordinates(q.Lon, q.Lat);
@@ -88,7 +91,7 @@ public static class ReachableEndpoint
         var crs = CrsParameter.Or(q.Crs);
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
         var stations = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null && s.Status == "open");
-        return await NearestByTime.HandleAsync(graphs, stations, new Point(lon, lat) { SRID = 4326 }, mode, int.MaxValue, false, crs,
-            clock.GetUtcNow(), ct, (q.Minutes ?? 15) * 60.0);
+        return await NearestByTime.HandleAsync(graphs, stations, new Point(lon, lat) { SRID = 4326 }, mode, int.MaxValue, null, crs,
+            OpenAt.Of(InstantParameter.Or(q.At), clock, calendars), ct, (q.Minutes ?? 15) * 60.0);
     }
 }

@@ -18,7 +18,10 @@ public sealed record NearestQuery(
     [FromQuery(Name = "maxDistance")] double? MaxDistance,
     [FromQuery(Name = "crs")] CrsParameter? Crs,
     [FromQuery(Name = "by")] string? By,
-    [FromQuery(Name = "mode")] TravelModeParameter? Mode);
+    [FromQuery(Name = "mode")] TravelModeParameter? Mode,
+    [FromQuery(Name = "at")] InstantParameter? At,
+    [FromQuery(Name = "service")] string? Service,
+    [FromQuery(Name = "service_when")] string? ServiceWhen);
 
 public sealed record PointView(double Lon, double Lat);
 
@@ -48,7 +51,8 @@ public static class NearestEndpoint
     const double SphereSlack = 1.006;
 
     public static async Task<IResult> Handle(
-        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Routing.GraphHost graphs, StationIndex index, CancellationToken ct)
+        [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Infrastructure.OpeningHours.IHolidayCalendars calendars,
+        Routing.GraphHost graphs, StationIndex index, CancellationToken ct)
     {
         var v = new Validation();
         v.Coordinates(query.Lon, query.Lat);
@@ -56,6 +60,8 @@ public static class NearestEndpoint
         v.Range(query.MaxDistance, "maxDistance", 1, MaxDistanceLimit, "metres");
         var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
         var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
+        var kinds = StationFilters.ParseList(query.Service, "service", StationVocabulary.ServiceKinds, v);
+        var when = StationServices.ParseWhen(query.ServiceWhen, v);
         var crs = CrsParameter.Or(query.Crs);
         var byTime = query.By?.Trim().ToLowerInvariant() switch
         {
@@ -70,25 +76,32 @@ public static class NearestEndpoint
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);
         var origin = new Point(lon, lat) { SRID = 4326 };
         var limit = query.Limit ?? 10;
-        var now = clock.GetUtcNow();
+        var at = OpenAt.Of(InstantParameter.Or(query.At), clock, calendars);
+        var serviceMask = StationServices.KindMask(kinds);
+        var openNow = query.OpenNow == true;
+        // The filters that need the station's hours at the instant, for the SQL paths (the index applies them itself).
+        bool Keep(Station s) =>
+            (!openNow || StationView.From(s, crs, at).OpenState.State == "open")
+            && (when == ServiceWhen.Any || StationServices.Matches(StationServices.Parse(s.Services).Services, serviceMask, when, at.Instant, at.ContextFor(s)));
 
         // By distance from the in-memory index when it is loaded (same answer as the SQL below, see StationIndex).
         if (byTime != true && index.Current is { } snapshot)
         {
             var hits = NearestSearch.Run(snapshot, new NearestRequest(lon, lat, limit,
-                StationIndexRecord.AmenityMask(amenities), StationIndexRecord.TierMask(tiers), query.OpenNow == true, query.MaxDistance, now));
+                StationIndexRecord.AmenityMask(amenities), StationIndexRecord.TierMask(tiers), openNow, query.MaxDistance, at, serviceMask, when));
             var (qLon, qLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
             var views = new List<StationView>(hits.Count);
-            foreach (var (record, distance) in hits) views.Add(record.ToView(crs, now, distance));
+            foreach (var (record, distance) in hits) views.Add(record.ToView(crs, at, distance));
             return TypedResults.Ok(new NearestResponse(new PointView(qLon, qLat), CoordinateSystems.Name(crs), views));
         }
 
-        var q = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null).WithAmenities(amenities).WithTiers(tiers);
+        var q = db.Stations.AsNoTracking().Where(s => s.DeletedAt == null).WithAmenities(amenities).WithTiers(tiers)
+            .WithServiceKinds(kinds).WithAnyService(when != ServiceWhen.Any && kinds.Length == 0);
         if (query.MaxDistance is { } max) q = q.Where(s => EF.Functions.IsWithinDistance(s.Location, origin, max, true));
-        if (query.OpenNow == true) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
+        if (openNow) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
         var ordered = Candidates(q, origin);
         if (byTime == true)
-            return await NearestByTime.HandleAsync(graphs, q, origin, mode, limit, query.OpenNow == true, crs, now, ct);
+            return await NearestByTime.HandleAsync(graphs, q, origin, mode, limit, Keep, crs, at, ct);
 
         // Read KNN candidates in growing prefixes until no unread candidate can still beat the
         // limit-th one. Each round re-reads its prefix from the start rather than paging with
@@ -102,14 +115,14 @@ public static class NearestEndpoint
             foreach (var row in rows)
             {
                 if (found.Count >= limit && row.Knn > found[limit - 1].Distance * SphereSlack + 1) { done = true; break; }
-                if (query.OpenNow == true && StationView.From(row.Station, crs, now).OpenState.State != "open") continue;
+                if (!Keep(row.Station)) continue;
                 InsertRanked(found, (row.Station, row.Distance));
             }
             if (done) break;
         }
 
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
-        var items = found.Take(limit).Select(f => StationView.From(f.Station, crs, now, f.Distance)).ToList();
+        var items = found.Take(limit).Select(f => StationView.From(f.Station, crs, at, f.Distance)).ToList();
         return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), items));
     }
 

@@ -29,6 +29,12 @@ public sealed class Station
     /// <summary>jsonb object amenity → "yes" | "no" | "unknown"; a missing key is unknown.</summary>
     public string Amenities { get; set; } = "{}";
     public string[] Access { get; set; } = [];
+
+    /// <summary>jsonb array of services on a schedule, [{"kind","description","hours"}] (<see cref="StationServices"/>).</summary>
+    public string Services { get; set; } = "[]";
+
+    /// <summary>Generated: the distinct kinds of <see cref="Services"/>, for the any-of service filter (GIN <c>station_service_kinds_gin</c>).</summary>
+    public string[] ServiceKinds { get; private set; } = [];
     public DateTimeOffset? VerifiedAt { get; set; }
     public bool IsDemo { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -11,7 +11,7 @@ public static class StationCopy
         var n = 0;
         await using var copy = await conn.BeginBinaryImportAsync(
             "COPY station (name, name_en, address, district, location, tier, operator, phone, opening_hours, time_zone, status, " +
-            "status_reason, capacity, amenities, access, verified_at, is_demo) FROM STDIN (FORMAT BINARY)", ct);
+            "status_reason, capacity, amenities, access, verified_at, is_demo, services) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var s in stations)
         {
             await copy.StartRowAsync(ct);
@@ -23,6 +23,7 @@ public static class StationCopy
             await copy.WriteAsync(s.Amenities, NpgsqlDbType.Jsonb, ct);
             await copy.WriteAsync(s.Access, NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
             await copy.WriteAsync(s.VerifiedAt, NpgsqlDbType.TimestampTz, ct); await copy.WriteAsync(s.IsDemo, ct);
+            await copy.WriteAsync(s.Services, NpgsqlDbType.Jsonb, ct);
             n++;
         }
         await copy.CompleteAsync(ct);

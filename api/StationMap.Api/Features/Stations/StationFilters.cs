@@ -4,7 +4,7 @@ using StationMap.Api.Infrastructure;
 
 namespace StationMap.Api.Features.Stations;
 
-/// <summary>Parses and applies the filters shared by the read endpoints (amenities, tier).</summary>
+/// <summary>Parses and applies the filters shared by the read endpoints (amenities, tier, service).</summary>
 public static class StationFilters
 {
     /// <summary>Comma-separated list → distinct values; each must be in <paramref name="vocabulary"/>.</summary>
@@ -28,6 +28,14 @@ public static class StationFilters
         var wanted = JsonSerializer.Serialize(amenities.ToDictionary(a => a, _ => "yes"));
         return q.Where(s => EF.Functions.JsonContains(s.Amenities, wanted));
     }
+
+    /// <summary>Any-of service kinds on the generated <c>service_kinds</c> column (<c>&amp;&amp;</c>, GIN index station_service_kinds_gin).</summary>
+    public static IQueryable<Station> WithServiceKinds(this IQueryable<Station> q, string[] kinds) =>
+        kinds.Length == 0 ? q : q.Where(s => s.ServiceKinds.Any(k => kinds.Contains(k)));
+
+    /// <summary>service_when=now|today without a kind still needs some service: the station must host one.</summary>
+    public static IQueryable<Station> WithAnyService(this IQueryable<Station> q, bool required) =>
+        required ? q.Where(s => s.ServiceKinds.Length > 0) : q;
 
     public static IQueryable<Station> WithTiers(this IQueryable<Station> q, string[] tiers) =>
         tiers.Length == 0 ? q : q.Where(s => tiers.Contains(s.Tier));

@@ -3,7 +3,11 @@ using StationMap.Api.Infrastructure.Geo;
 
 namespace StationMap.Api.Features.Stations;
 
-/// <summary>One CSV row of a station page; the import endpoint reads the same columns back.</summary>
+/// <summary>
+/// One CSV row of a station page; the import endpoint reads the same columns back. <c>services</c> is a
+/// JSON array of {kind, description, hours} in one cell (lossless: descriptions and hours may hold
+/// any separator); their state at the instant is not in the CSV.
+/// </summary>
 public sealed record StationCsvRow(StationView S) : ICsvRow
 {
     public static IReadOnlyList<string> Columns { get; } =
@@ -11,7 +15,7 @@ public sealed record StationCsvRow(StationView S) : ICsvRow
         "id", "name", "name_en", "address", "district", "lon", "lat", "tier", "operator", "phone",
         "opening_hours", "time_zone", "status", "status_reason", "capacity", "access", "verified_at",
         .. StationVocabulary.Amenities,
-        "open_state", "updated_at", "version",
+        "services", "open_state", "updated_at", "version",
     ];
 
     public IEnumerable<object?> Values() =>
@@ -19,6 +23,7 @@ public sealed record StationCsvRow(StationView S) : ICsvRow
         S.Id, S.Name, S.NameEn, S.Address, S.District, S.Lon, S.Lat, S.Tier, S.Operator, S.Phone,
         S.OpeningHours, S.TimeZone, S.Status, S.StatusReason, S.Capacity, string.Join(';', S.Access), S.VerifiedAt,
         .. StationVocabulary.Amenities.Select(a => (object?)S.Amenities[a]),
+        StationServices.ToJson(S.Services.Select(s => (ServiceInput?)new ServiceInput { Kind = s.Kind, Description = s.Description, Hours = s.Hours }).ToList()),
         S.OpenState.State, S.UpdatedAt, S.Version,
     ];
 }

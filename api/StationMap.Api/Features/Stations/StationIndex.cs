@@ -209,7 +209,7 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
     const string Columns =
         "id, name, name_en, address, district, ST_X(location::geometry), ST_Y(location::geometry), tier, operator, phone, " +
         "opening_hours, time_zone, status, status_reason, capacity, amenities::text, access, verified_at, is_demo, " +
-        "created_at, updated_at, version, xmin::text::bigint";
+        "created_at, updated_at, version, xmin::text::bigint, services::text";
 
     const int ChunkRows = 10_000;
 
@@ -263,6 +263,7 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
                 CreatedAt = r.GetFieldValue<DateTimeOffset>(19),
                 UpdatedAt = r.GetFieldValue<DateTimeOffset>(20),
                 Version = r.GetInt32(21),
+                Services = r.GetString(23),
             };
             return (row, (uint)r.GetInt64(22));
         }

@@ -8,7 +8,8 @@ namespace StationMap.Api.Features.Stations;
 /// One version of one station as the nearest index holds it: the row's columns, its position as a
 /// unit vector (for the spatial tree) and as PostGIS normalises it (for exact distances), filter
 /// bit masks, and its opening hours parsed once. A change to the row makes a new record; the
-/// record's open-state cache is therefore keyed by id + version (+ xmin, for direct SQL edits).
+/// record's open-state cache is therefore keyed by id + version (+ xmin, for direct SQL edits), and
+/// by the holiday calendar it was evaluated with (its instance and <see cref="IHolidayCalendar.Version"/>).
 /// </summary>
 internal sealed class StationIndexRecord
 {
@@ -27,11 +28,14 @@ internal sealed class StationIndexRecord
     public IReadOnlyDictionary<string, string> AmenityValues = null!;
     public OpeningHoursSchedule? Schedule;
     public TimeZoneInfo Zone = null!;
+    /// <summary>The stored services, parsed (shared per distinct services text), and the bit mask of their kinds.</summary>
+    public ParsedService[] Services = [];
+    public int ServiceKinds;
 
     /// <summary>Generation of the index snapshot from which this record is no longer current (long.MaxValue while it is).</summary>
     public long SupersededAt = long.MaxValue;
 
-    sealed record CachedState(DateTime From, DateTime Until, OpenStateView State);
+    sealed record CachedState(DateTimeOffset From, DateTimeOffset Until, IHolidayCalendar Holidays, long HolidaysVersion, OpenStateView State);
     volatile CachedState? _state;
 
     static readonly ConcurrentDictionary<string, (IReadOnlyDictionary<string, string> Values, int Yes)> AmenityCache = new(StringComparer.Ordinal);
@@ -43,6 +47,7 @@ internal sealed class StationIndexRecord
         double rlat = lat * Math.PI / 180, rlon = lon * Math.PI / 180;
         var (amenities, yes) = Amenities(row.Amenities);
         var tier = Array.IndexOf(StationVocabulary.Tiers, row.Tier);
+        var (services, kinds) = StationServices.Parse(row.Services);
         return new StationIndexRecord
         {
             Row = row,
@@ -56,6 +61,8 @@ internal sealed class StationIndexRecord
             AmenityValues = amenities,
             Schedule = row.OpeningHours is null ? null : StationView.Schedules.Get(row.OpeningHours),
             Zone = StationView.Zones.Get(row.TimeZone),
+            Services = services,
+            ServiceKinds = kinds,
         };
     }
 
@@ -89,27 +96,38 @@ internal sealed class StationIndexRecord
 
     static readonly OpenStateView Unknown = new("unknown", null, null);
 
+    public EvaluationContext Context(OpenAt at) => at.Context(Zone, Row.Location.Y, Row.Location.X);
+
     /// <summary>
-    /// <see cref="OpenStateView.Of"/> for this station at <paramref name="now"/>, reusing the last
-    /// evaluation while the station's local time stays before the schedule's next boundary.
+    /// <see cref="OpenStateView.Of"/> for this station at <paramref name="at"/>, reusing the last
+    /// evaluation while the instant stays before the schedule's next boundary and the holiday
+    /// calendar is the same one at the same version (a reloaded calendar re-evaluates every station).
     /// </summary>
-    public OpenStateView OpenStateAt(DateTimeOffset now)
+    public OpenStateView OpenStateAt(OpenAt at)
     {
-        if (Row.Status != "open") return new("closed", null, Row.Status);
-        if (Schedule is null) return Unknown;
-        var local = TimeZoneInfo.ConvertTime(now, Zone).DateTime;
+        var instant = at.Instant;
+        if (Row.Status != "open" || Schedule is null)
+            return (Row.Status != "open" ? new OpenStateView("closed", null, Row.Status) : Unknown) with { At = TimeZoneInfo.ConvertTime(instant, Zone) };
         var cached = _state;
-        if (cached is not null && cached.From <= local && local < cached.Until) return cached.State;
-        var s = Schedule.Evaluate(local, Zone, out var until);
+        if (cached is not null && cached.From <= instant && instant < cached.Until
+            && ReferenceEquals(cached.Holidays, at.Holidays) && cached.HolidaysVersion == at.Holidays.Version)
+            return cached.State with { At = TimeZoneInfo.ConvertTime(instant, Zone) };
+        var version = at.Holidays.Version;
+        var s = Schedule.Evaluate(instant, Context(at), out var until);
         var view = new OpenStateView(OpenStateView.Name(s.Status), s.NextChange, s.Comment);
-        _state = new CachedState(local, until, view);
-        return view;
+        _state = new CachedState(instant, until, at.Holidays, version, view);
+        return view with { At = TimeZoneInfo.ConvertTime(instant, Zone) };
     }
+
+    /// <summary>Whether a service of the kinds in <paramref name="mask"/> (0 = any) is on as <paramref name="when"/> asks.</summary>
+    public bool HasService(int mask, ServiceWhen when, OpenAt at) =>
+        (mask == 0 ? ServiceKinds != 0 : (ServiceKinds & mask) != 0)
+        && (when == ServiceWhen.Any || StationServices.Matches(Services, mask, when, at.Instant, Context(at)));
 
     /// <summary>The WGS-84 view without open state and distance, made on first use (navigation links are string work).</summary>
     StationView? _view;
 
-    public StationView ToView(Crs crs, DateTimeOffset now, double distanceM)
+    public StationView ToView(Crs crs, OpenAt at, double distanceM)
     {
         var s = Row;
         var view = _view ??= new StationView(
@@ -117,9 +135,10 @@ internal sealed class StationIndexRecord
             s.Phone, s.OpeningHours, s.TimeZone, s.Status, s.StatusReason, s.Capacity,
             AmenityValues, s.Access, s.VerifiedAt, s.CreatedAt, s.UpdatedAt, s.Version, s.IsDemo,
             Unknown, Navigation.For(s.Location.X, s.Location.Y, s.Name, "ebike"));
+        var services = Services.Length == 0 ? [] : ServiceView.List(Services, Context(at), at.Instant);
         if (crs == Crs.Wgs84)
-            return view with { OpenState = OpenStateAt(now), DistanceM = Math.Round(distanceM, 1) };
+            return view with { OpenState = OpenStateAt(at), DistanceM = Math.Round(distanceM, 1), Services = services };
         var (lon, lat) = CoordinateSystems.FromWgs84(crs, s.Location.X, s.Location.Y);
-        return view with { Lon = Math.Round(lon, 7), Lat = Math.Round(lat, 7), OpenState = OpenStateAt(now), DistanceM = Math.Round(distanceM, 1) };
+        return view with { Lon = Math.Round(lon, 7), Lat = Math.Round(lat, 7), OpenState = OpenStateAt(at), DistanceM = Math.Round(distanceM, 1), Services = services };
     }
 }

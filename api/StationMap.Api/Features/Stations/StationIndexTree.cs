@@ -19,9 +19,16 @@ internal sealed class StationIndexSnapshot(long generation, StationKdTree tree, 
     public bool IsLive(StationIndexRecord r) => r.SupersededAt > Generation;
 }
 
-/// <summary>What a nearest query asks for (WGS-84 origin; masks from <see cref="StationIndexRecord"/>).</summary>
+/// <summary>
+/// What a nearest query asks for (WGS-84 origin; masks from <see cref="StationIndexRecord"/>). The
+/// service filter is on when <see cref="ServiceMask"/> names kinds (any-of) or <see cref="ServiceWhen"/> is not Any.
+/// </summary>
 internal readonly record struct NearestRequest(
-    double Lon, double Lat, int Limit, int AmenityMask, int TierMask, bool OpenNow, double? MaxDistance, DateTimeOffset Now);
+    double Lon, double Lat, int Limit, int AmenityMask, int TierMask, bool OpenNow, double? MaxDistance, OpenAt At,
+    int ServiceMask = 0, ServiceWhen ServiceWhen = ServiceWhen.Any)
+{
+    public bool FiltersServices => ServiceMask != 0 || ServiceWhen != ServiceWhen.Any;
+}
 
 internal sealed class StationKdTree
 {
@@ -146,6 +153,7 @@ internal struct NearestSearch
         if (!_snapshot.IsLive(r)) return;
         if ((r.AmenitiesYes & _q.AmenityMask) != _q.AmenityMask) return;
         if (_q.TierMask != 0 && (r.TierBit & _q.TierMask) == 0) return;
+        if (_q.ServiceMask != 0 && (r.ServiceKinds & _q.ServiceMask) == 0) return;
         var exact = Geodesic.PostgisUnrounded(_origin, r.Position);
         if (_q.MaxDistance is { } max && !(exact <= max)) return; // ST_DWithin compares the unrounded distance
         var d = Geodesic.PostgisRound(exact);                       // ST_Distance rounds to 10 nm
@@ -155,7 +163,9 @@ internal struct NearestSearch
             var (worst, worstD) = Found[^1];
             if (d > worstD || (d == worstD && r.Id > worst.Id)) return;
         }
-        if (_q.OpenNow && r.OpenStateAt(_q.Now).State != "open") return;
+        // The evaluations last, on the few stations that could still enter the answer.
+        if (_q.OpenNow && r.OpenStateAt(_q.At).State != "open") return;
+        if (_q.FiltersServices && !r.HasService(_q.ServiceMask, _q.ServiceWhen, _q.At)) return;
         var i = Found.Count;
         while (i > 0 && (Found[i - 1].Distance > d || (Found[i - 1].Distance == d && Found[i - 1].Record.Id > r.Id))) i--;
         Found.Insert(i, (r, d));

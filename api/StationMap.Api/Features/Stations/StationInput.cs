@@ -32,6 +32,8 @@ public sealed record StationInput
     public Dictionary<string, string>? Amenities { get; init; }
     public string[]? Access { get; init; }
     public DateTimeOffset? VerifiedAt { get; init; }
+    /// <summary>Services hosted on a schedule, each {kind, description, hours} with hours in opening_hours syntax; null or omitted = none.</summary>
+    public List<ServiceInput?>? Services { get; init; }
     /// <summary>Optional alternative to If-Match on PUT/PATCH: the version the change is based on.</summary>
     public int? Version { get; init; }
 
@@ -72,6 +74,7 @@ public sealed record StationInput
             if (!StationVocabulary.AccessRules.Contains(rule))
                 v.Add(prefix + "access", $"Unknown access rule '{rule}'. Allowed: {string.Join(", ", StationVocabulary.AccessRules)}.");
         }
+        StationServices.Validate(Services, v, prefix);
         if (VerifiedAt > now.AddMinutes(5)) v.Add(prefix + "verified_at", "verified_at must not be in the future.");
     }
 
@@ -104,6 +107,7 @@ public sealed record StationInput
             .ToDictionary(a => a.Key, a => a.Value));
         s.Access = (Access ?? []).Distinct().ToArray();
         s.VerifiedAt = VerifiedAt;
+        s.Services = StationServices.ToJson(Services);
     }
 
     static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -128,5 +132,6 @@ public sealed record StationInput
         Amenities = view.Amenities.ToDictionary(),
         Access = view.Access,
         VerifiedAt = view.VerifiedAt,
+        Services = view.Services.Select(s => (ServiceInput?)new ServiceInput { Kind = s.Kind, Description = s.Description, Hours = s.Hours }).ToList(),
     };
 }

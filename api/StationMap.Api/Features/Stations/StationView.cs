@@ -32,21 +32,25 @@ public sealed record StationView(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? DeletedAt { get; init; }
 
-    public static StationView From(Station s, Crs crs, DateTimeOffset now, double? distanceM = null, bool withWeek = false)
+    /// <summary>The services the station hosts, each with its state at the instant asked for and its next occurrence.</summary>
+    public IReadOnlyList<ServiceView> Services { get; init; } = [];
+
+    public static StationView From(Station s, Crs crs, OpenAt at, double? distanceM = null, bool withWeek = false)
     {
         var (lon, lat) = CoordinateSystems.FromWgs84(crs, s.Location.X, s.Location.Y);
-        var zone = Zones.Get(s.TimeZone);
+        var context = at.ContextFor(s);
         var schedule = s.OpeningHours is null ? null : Schedules.Get(s.OpeningHours);
         return new StationView(
             s.Id, s.Name, s.NameEn, s.Address, s.District, Math.Round(lon, 7), Math.Round(lat, 7), s.Tier, s.Operator, s.Phone,
             s.OpeningHours, s.TimeZone, s.Status, s.StatusReason, s.Capacity,
             AmenityValues(s.Amenities), s.Access, s.VerifiedAt, s.CreatedAt, s.UpdatedAt, s.Version, s.IsDemo,
-            OpenStateView.Of(s.Status, schedule, zone, now),
+            OpenStateView.Of(s.Status, schedule, context, at.Instant),
             Infrastructure.Geo.Navigation.For(s.Location.X, s.Location.Y, s.Name, "ebike"))
         {
             DistanceM = distanceM is { } d ? Math.Round(d, 1) : null,
-            HoursWeek = withWeek ? DayHoursView.Week(s.Status, schedule, zone, now) : null,
+            HoursWeek = withWeek ? DayHoursView.Week(s.Status, schedule, context, at.Instant) : null,
             DeletedAt = s.DeletedAt,
+            Services = ServiceView.List(StationServices.Parse(s.Services).Services, context, at.Instant),
         };
     }
 
@@ -83,15 +87,23 @@ public sealed record StationView(
     }
 }
 
-/// <summary>Open now? <c>state</c> is open | closed | unknown; <c>next_change</c> in the station's local offset.</summary>
+/// <summary>
+/// Open at the instant asked for (at=, default now)? <c>state</c> is open | closed | unknown;
+/// <c>next_change</c> (null: none within the horizon the rules allow, up to a year) and <c>at</c>
+/// (the instant evaluated) in the station's local offset.
+/// </summary>
 public sealed record OpenStateView(string State, DateTimeOffset? NextChange, string? Comment)
 {
-    public static OpenStateView Of(string status, OpeningHoursSchedule? schedule, TimeZoneInfo zone, DateTimeOffset now)
+    /// <summary>The instant evaluated, in the station's local offset.</summary>
+    public DateTimeOffset At { get; init; }
+
+    public static OpenStateView Of(string status, OpeningHoursSchedule? schedule, EvaluationContext context, DateTimeOffset at)
     {
-        if (status != "open") return new("closed", null, status);
-        if (schedule is null) return new("unknown", null, null);
-        var s = schedule.Evaluate(now, zone);
-        return new(Name(s.Status), s.NextChange, s.Comment);
+        var local = TimeZoneInfo.ConvertTime(at, context.Zone);
+        if (status != "open") return new("closed", null, status) { At = local };
+        if (schedule is null) return new("unknown", null, null) { At = local };
+        var s = schedule.Evaluate(at, context);
+        return new(Name(s.Status), s.NextChange, s.Comment) { At = local };
     }
 
     public static string Name(OpenStatus status) => status switch
@@ -102,25 +114,44 @@ public sealed record OpenStateView(string State, DateTimeOffset? NextChange, str
     };
 }
 
-public sealed record TimeRangeView(string From, string To);
+/// <summary>A span of a day: from/to as HH:mm local ("24:00" = midnight at its end; to &lt; from runs past midnight); status open | unknown.</summary>
+public sealed record TimeRangeView(string From, string To, string Status, string? Comment);
 
-public sealed record DayHoursView(string Date, string Weekday, bool Today, string Status, IReadOnlyList<TimeRangeView> Ranges, string? Comment)
+/// <summary>The day's holiday in the station's region: kind public_holiday | school_holiday | makeup_workday (调休, a working day).</summary>
+public sealed record HolidayView(string Name, string Kind)
+{
+    public static HolidayView? On(DateOnly date, IHolidayCalendar calendar)
+    {
+        if (calendar.PublicHoliday(date) is { } name) return new(name, "public_holiday");
+        if (calendar.IsMakeupWorkday(date)) return new("调休上班", "makeup_workday");
+        if (calendar.SchoolHoliday(date) is { } school) return new(school, "school_holiday");
+        return null;
+    }
+}
+
+/// <summary>One local day of the week view; <c>today</c> marks the first day (the day of the instant asked for).</summary>
+public sealed record DayHoursView(string Date, string Weekday, bool Today, string Status, IReadOnlyList<TimeRangeView> Ranges, string? Comment, HolidayView? Holiday)
 {
     static readonly string[] WeekdayCodes = ["Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"];
 
-    public static IReadOnlyList<DayHoursView> Week(string status, OpeningHoursSchedule? schedule, TimeZoneInfo zone, DateTimeOffset now)
+    /// <summary>Seven local days from the day of <paramref name="at"/> in the station's zone.</summary>
+    public static IReadOnlyList<DayHoursView> Week(string status, OpeningHoursSchedule? schedule, EvaluationContext context, DateTimeOffset at)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var first = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, context.Zone).DateTime);
+        var days = status == "open" && schedule is not null ? schedule.Days(first, 7, context) : null;
         return Enumerable.Range(0, 7).Select(i =>
         {
-            var date = today.AddDays(i);
+            var date = first.AddDays(i);
             var code = WeekdayCodes[(int)date.DayOfWeek];
-            if (status != "open") return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, "closed", [], status);
-            if (schedule is null) return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, "unknown", [], null);
-            var day = schedule.Days(date, 1)[0];
-            return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, OpenStateView.Name(day.Status),
-                day.Ranges.Select(r => new TimeRangeView(r.FromText, r.ToText)).ToList(),
-                day.Comment);
+            var holiday = HolidayView.On(date, context.Holidays);
+            var text = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            if (status != "open") return new DayHoursView(text, code, i == 0, "closed", [], status, holiday);
+            if (days is null) return new DayHoursView(text, code, i == 0, "unknown", [], null, holiday);
+            var day = days[i];
+            // The evaluator lists the open spans of the day; the day's comment is theirs.
+            return new DayHoursView(text, code, i == 0, OpenStateView.Name(day.Status),
+                day.Ranges.Select(r => new TimeRangeView(r.FromText, r.ToText, "open", day.Comment)).ToList(),
+                day.Comment, holiday);
         }).ToList();
     }
 }

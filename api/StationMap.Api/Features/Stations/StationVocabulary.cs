@@ -19,6 +19,10 @@ public static class StationVocabulary
         "repair_tools", "canteen", "legal_aid", "medical_service",
     ];
 
+    /// <summary>Services stations host on a schedule: 义诊, 理发, 法律咨询, 心理咨询, 公益课堂, 送清凉.</summary>
+    public static readonly string[] ServiceKinds = ["free_clinic", "haircut", "legal_advice", "counselling", "classes", "summer_drinks"];
+
+    public static bool IsServiceKind(string value) => ServiceKinds.Contains(value, StringComparer.Ordinal);
     public static bool IsTier(string value) => Tiers.Contains(value, StringComparer.Ordinal);
     public static bool IsAmenity(string value) => Amenities.Contains(value, StringComparer.Ordinal);
 }

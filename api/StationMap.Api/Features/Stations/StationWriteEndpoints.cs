@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.OpeningHours;
 using StationMap.Api.Infrastructure.Parameters;
 
 namespace StationMap.Api.Features.Stations;
@@ -20,7 +21,7 @@ public sealed record WriteQuery([FromQuery(Name = "crs")] CrsParameter? Crs);
 public static class StationWriteEndpoints
 {
     public static async Task<Results<Created<StationView>, ValidationProblem>> Create(
-        [AsParameters] WriteQuery query, StationInput body, StationsDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        [AsParameters] WriteQuery query, StationInput body, StationsDb db, ClaimsPrincipal user, TimeProvider clock, IHolidayCalendars calendars, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
@@ -33,12 +34,12 @@ public static class StationWriteEndpoints
         body.ApplyTo(station, lon, lat);
         db.Stations.Add(station);
         await SaveAudited(db, user, ct);
-        return TypedResults.Created($"/api/v1/stations/{station.Id}", StationView.From(station, crs, now, withWeek: true));
+        return TypedResults.Created($"/api/v1/stations/{station.Id}", StationView.From(station, crs, OpenAt.Of(now, clock, calendars), withWeek: true));
     }
 
     public static async Task<Results<Ok<StationView>, ValidationProblem, ProblemHttpResult>> Replace(
         long id, [AsParameters] WriteQuery query, StationInput body, HttpContext http, StationsDb db, ClaimsPrincipal user,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, IHolidayCalendars calendars, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
@@ -51,12 +52,12 @@ public static class StationWriteEndpoints
 
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, body.Lon!.Value, body.Lat!.Value);
         body.ApplyTo(station, lon, lat);
-        return await Commit(station, db, user, http, crs, now, ct);
+        return await Commit(station, db, user, http, crs, OpenAt.Of(now, clock, calendars), ct);
     }
 
     public static async Task<Results<Ok<StationView>, ValidationProblem, ProblemHttpResult>> Patch(
         long id, [AsParameters] WriteQuery query, JsonObject patch, HttpContext http, StationsDb db, ClaimsPrincipal user,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, IHolidayCalendars calendars, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var v = new Validation();
@@ -66,7 +67,7 @@ public static class StationWriteEndpoints
         if (station is null) return NotFound(id);
 
         // RFC 7396 JSON merge patch over the station's current writable fields.
-        var document = JsonSerializer.SerializeToNode(StationInput.From(StationView.From(station, crs, now)), ApiJson.Options)!.AsObject();
+        var document = JsonSerializer.SerializeToNode(StationInput.From(StationView.From(station, crs, OpenAt.Of(now, clock, calendars))), ApiJson.Options)!.AsObject();
         MergePatch(document, patch);
         StationInput merged;
         try { merged = document.Deserialize<StationInput>(ApiJson.Options)!; }
@@ -80,7 +81,7 @@ public static class StationWriteEndpoints
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, merged.Lon!.Value, merged.Lat!.Value);
         merged.ApplyTo(station, lon, lat);
         if (keepLocation) station.Location = location;
-        return await Commit(station, db, user, http, crs, now, ct);
+        return await Commit(station, db, user, http, crs, OpenAt.Of(now, clock, calendars), ct);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -99,14 +100,14 @@ public static class StationWriteEndpoints
     }
 
     static async Task<Results<Ok<StationView>, ValidationProblem, ProblemHttpResult>> Commit(
-        Station station, StationsDb db, ClaimsPrincipal user, HttpContext http, Crs crs, DateTimeOffset now, CancellationToken ct)
+        Station station, StationsDb db, ClaimsPrincipal user, HttpContext http, Crs crs, OpenAt at, CancellationToken ct)
     {
-        station.UpdatedAt = now;
+        station.UpdatedAt = at.Instant;
         station.Version++;
         try { await SaveAudited(db, user, ct); }
         catch (DbUpdateConcurrencyException) { return Stale(station.Version - 1); }
         http.Response.Headers.ETag = ETag(station.Version);
-        return TypedResults.Ok(StationView.From(station, crs, now, withWeek: true));
+        return TypedResults.Ok(StationView.From(station, crs, at, withWeek: true));
     }
 
     /// <summary>Saves inside a transaction whose <c>stationmap.actor</c> setting names the API key for the audit trigger.</summary>

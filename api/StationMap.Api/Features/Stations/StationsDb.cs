@@ -21,6 +21,9 @@ public sealed class StationsDb(DbContextOptions<StationsDb> options) : DbContext
             e.Property(s => s.Geom).HasColumnType("geometry (point, 4326)")
                 .ValueGeneratedOnAddOrUpdate().Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
             e.Property(s => s.Amenities).HasColumnType("jsonb");
+            e.Property(s => s.Services).HasColumnType("jsonb");
+            e.Property(s => s.ServiceKinds)
+                .ValueGeneratedOnAddOrUpdate().Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
             e.Property(s => s.Version).IsConcurrencyToken();
             e.Property(s => s.CreatedAt).HasDefaultValueSql("now()");
             e.Property(s => s.UpdatedAt).HasDefaultValueSql("now()");

@@ -58,6 +58,11 @@ public sealed class ParameterCatalogue : IOperationFilter
             "2026-11-01T00:00:00Z", Format: "date-time"),
         ["at"] = new("Count only stations open at this instant by their opening hours (ISO 8601 with offset); default: every open station.",
             "2026-11-29T23:00:00+08:00", Format: "date-time"),
+        ["service"] = new("Comma-separated service kinds, any of: free_clinic (义诊), haircut (理发), legal_advice (法律咨询), counselling (心理咨询), " +
+                          "classes (公益课堂), summer_drinks (送清凉); keeps stations hosting one of them (when service_when allows).", "free_clinic,haircut",
+            Pattern: "^[a-z_]+(,[a-z_]+)*$"),
+        ["service_when"] = new("When the service (of a kind in service, or any kind) must be on: now (on at the instant at, default now), " +
+                               "today (has hours on the station's local day of at) or any (the station hosts it at all).", "today", ["now", "today", "any"], "any"),
         ["district"] = new("District id (from GET /api/v1/districts) to restrict the answer to.", 1, Minimum: "1"),
         ["layer"] = new("Name of the demand layer (from GET /api/v1/planning/layers).", "demo-demand", Default: "demo-demand", Pattern: LayerNamePattern),
         ["worst"] = new("How many worst-served demand points to list.", 20, Default: 20, Minimum: "0", Maximum: "500"),
@@ -74,6 +79,11 @@ public sealed class ParameterCatalogue : IOperationFilter
         ["description"] = new("Free-text description of the layer, shown in the layer list.", "Pick-up hotspots, November 2026"),
     };
 
+    /// <summary>at on the station reads: the instant opening hours and services are evaluated at.</summary>
+    static readonly ParameterDoc StationsAt = new(
+        "Evaluate open_state, openNow and services at this instant (ISO 8601 with an offset or Z) in each station's own time zone; default now.",
+        "2026-12-02T23:00:00+08:00", Format: "date-time");
+
     /// <summary>Where a parameter means something else on one operation (keyed by operationId).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, ParameterDoc>> ByOperation =
         new Dictionary<string, IReadOnlyDictionary<string, ParameterDoc>>
@@ -84,11 +94,18 @@ public sealed class ParameterCatalogue : IOperationFilter
                 ["lat"] = Common["lat"] with { Required = true },
                 ["limit"] = Common["limit"] with { Default = 10, Maximum = "100" },
                 ["mode"] = Common["mode"] with { Description = "Travel mode for by=time (ignored for by=distance)." },
+                ["at"] = StationsAt,
+                ["openNow"] = Common["openNow"] with { Description = "true keeps only stations open at the instant at (default now) in their own time zone (unknown hours are left out)." },
+            },
+            ["GetStation"] = new Dictionary<string, ParameterDoc>
+            {
+                ["at"] = StationsAt with { Description = StationsAt.Description + " hours_week starts on the station's local day of this instant." },
             },
             ["ReachableStations"] = new Dictionary<string, ParameterDoc>
             {
                 ["lon"] = Common["lon"] with { Required = true },
                 ["lat"] = Common["lat"] with { Required = true },
+                ["at"] = StationsAt,
             },
             ["Isochrones"] = new Dictionary<string, ParameterDoc>
             {
@@ -103,6 +120,7 @@ public sealed class ParameterCatalogue : IOperationFilter
                 ["lat"] = Common["lat"] with { Description = "Latitude of the centre for a radius search (with lon and radius; not with bbox)." },
                 ["bbox"] = Common["bbox"] with { Description = Common["bbox"].Description + " Not with lon/lat/radius." },
                 ["limit"] = Common["limit"] with { Default = 50, Maximum = "1000", Example = 50 },
+                ["at"] = StationsAt,
                 ["format"] = new("json (a page with has_more), geojson (a FeatureCollection of points) or csv (the columns the import reads).",
                     "json", ["json", "geojson", "csv"], "json"),
             },

@@ -74,6 +74,17 @@ public sealed class OpeningHoursSchedule
     /// <summary>The state at an instant for a station (its zone, position and holiday calendar).</summary>
     public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context) => Evaluate(instant, context.Zone);
 
+    /// <summary>
+    /// The state at an instant for a station; the answer holds for every instant in
+    /// [<paramref name="instant"/>, <paramref name="stableUntil"/>) (MaxValue: as far as the rules look).
+    /// </summary>
+    public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context, out DateTimeOffset stableUntil)
+    {
+        var state = Evaluate(TimeZoneInfo.ConvertTime(instant, context.Zone).DateTime, context.Zone, out var until);
+        stableUntil = until == DateTime.MaxValue ? DateTimeOffset.MaxValue : new DateTimeOffset(until, context.Zone.GetUtcOffset(until));
+        return state;
+    }
+
     /// <summary>The days from <paramref name="from"/> as the station's context sees them.</summary>
     public IReadOnlyList<DayHours> Days(DateOnly from, int count, EvaluationContext context) => Days(from, count);
 

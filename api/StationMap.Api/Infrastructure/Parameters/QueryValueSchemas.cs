@@ -22,6 +22,13 @@ public static class QueryValueSchemas
             Pattern = @"^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$",
             Examples = [JsonValue.Create("120.10,30.20,120.25,30.30")],
         });
+        o.MapType<InstantParameter>(() => new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Format = "date-time",
+            Description = "ISO 8601 instant with an offset or Z",
+            Examples = [JsonValue.Create("2026-12-02T23:00:00+08:00")],
+        });
         o.MapType<Bands>(() => new OpenApiSchema
         {
             Type = JsonSchemaType.String,

@@ -141,3 +141,31 @@ public readonly record struct Bands(IReadOnlyList<int> Minutes, string? Error) :
     /// <summary>The bands asked for, or <paramref name="fallback"/> when the parameter is absent.</summary>
     public static IReadOnlyList<int> Or(Bands? parameter, params int[] fallback) => parameter?.Minutes ?? fallback;
 }
+
+/// <summary>
+/// <c>at</c>: an ISO 8601 instant with an offset or Z (<c>2026-12-02T23:00:00+08:00</c>); a local time
+/// without one is refused, since the stations it is read against may lie in different zones.
+/// </summary>
+public readonly partial record struct InstantParameter(DateTimeOffset Value, string? Error) : IQueryValue
+{
+    public const string Message = "{0} must be an ISO 8601 instant with an offset or Z, such as 2026-12-02T23:00:00+08:00.";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})$",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex Iso();
+
+    public static bool TryParse(string? text, IFormatProvider? provider, out InstantParameter result)
+    {
+        var t = text?.Trim() ?? "";
+        // An unencoded "+08:00" in a query string arrives as " 08:00" (form decoding): read it as meant.
+        var space = t.IndexOf(' ');
+        if (space > 0 && space == t.LastIndexOf(' ') && t.Length - space is 5 or 6) t = t[..space] + "+" + t[(space + 1)..];
+        result = Iso().IsMatch(t) && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? new(at, null)
+            : new(default, Message);
+        return true;
+    }
+
+    /// <summary>The instant asked for, or null when the parameter is absent (the caller's "now").</summary>
+    public static DateTimeOffset? Or(InstantParameter? parameter) => parameter?.Value;
+}
