@@ -123,6 +123,44 @@ describe('"open at", week view and services on a phone', () => {
     }
   });
 
+  test('a time picked in Spring Festival shows that week with its holidays by name', T, async () => {
+    const wall = '2026-02-17T10:00';
+    const at = `${wall}:00+08:00`;
+    const { context, page, errors } = await openPage(browser, '/');
+    try {
+      await waitForList(page);
+      await page.tap('[data-filter="open_at"]');
+      await page.tap('[data-at-choice="custom"]');
+      await page.fill('[data-testid="at-input"]', wall);
+      const [request] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/stations/nearest') && has(r, 'at')),
+        page.tap('[data-testid="at-apply"]'),
+      ]);
+      assert.equal(new URL(request.url()).searchParams.get('at'), at);
+      await page.waitForFunction(() => document.querySelector('[data-testid="list-at"]'));
+      await waitForList(page);
+      const [first] = await listedIds(page);
+      assert.ok(first, `nothing is open at ${at} in the demo data`);
+      await page.tap(`[data-testid="station-list"] [data-station-id="${first}"]`);
+      await page.waitForSelector(`[data-testid="station-detail"][data-station-id="${first}"] [data-testid="hours-at"]`);
+      const expected = await api(`/api/v1/stations/${first}?at=${encodeURIComponent(at)}`);
+      const holidays = expected.hours_week.filter((d) => d.holiday);
+      assert.ok(holidays.length > 0, `the API names no holiday in the week from ${at} (Spring Festival): is the holiday calendar loaded?`);
+      for (const d of holidays) {
+        const text = await page.textContent(`.hours-row[data-date="${d.date}"] td`);
+        const want = d.holiday.kind === 'makeup_workday' ? '调休上班'
+          : d.status === 'closed' && d.ranges.length === 0 ? `${d.holiday.name} 休息` : d.holiday.name;
+        assert.ok(text.includes(want), `${d.date}: "${text}" does not show "${want}"`);
+      }
+      await page.tap('[data-testid="sheet-handle"]');
+      await page.locator('[data-testid="hours"]').scrollIntoViewIfNeeded();
+      await shot(page, 'week-spring-festival');
+      assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the week view shows a lunch break as two spans (each range of a day as its own span)', T, async (t) => {
     // A station whose week has a day of two ranges (a lunch break), found through the API; failing
     // that, a day of more ranges (the spans must still be one per range).
