@@ -5,7 +5,7 @@
 import { isAbortError, latestOnly } from '../api/client.js';
 import { nearestUrl } from '../api/requests.js';
 import { EMPTY_FILTERS, SERVICE_WHEN, toggleAmenity, toggleService, withOpenAt } from '../state/filters.js';
-import { openAtFilter } from '../state/openAt.js';
+import { DEFAULT_ZONE, openAtFilter } from '../state/openAt.js';
 
 export const NEAREST_LIMIT = 20;
 
@@ -64,10 +64,12 @@ export function createNearest({ store, fetchImpl }, { onAtChange = () => {}, now
     if (filters.at !== before) onAtChange(filters.at);
   }
 
-  /** choice: now | tonight | morning | custom (with wall, the picker's 'YYYY-MM-DDTHH:mm'), in the stations' zone. */
+  /**
+   * choice: now | tonight | morning | custom (with wall, the picker's 'YYYY-MM-DDTHH:mm'), as
+   * wall-clock times in the stations' zone (Asia/Shanghai: the API's stations and the demo city).
+   */
   function setOpenAt(choice, { wall } = {}) {
-    const zone = store.get().config?.time_zone ?? undefined;
-    setFilters(withOpenAt(store.get().filters, openAtFilter(choice, { now: now(), timeZone: zone, wall })));
+    setFilters(withOpenAt(store.get().filters, openAtFilter(choice, { now: now(), timeZone: DEFAULT_ZONE, wall })));
   }
 
   return {
