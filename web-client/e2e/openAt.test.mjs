@@ -3,7 +3,7 @@
 // the same instant (asked directly, not through the page).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE, api, assertNoErrors, launch, listedIds, openPage, requireApi, shot } from './helpers.mjs';
+import { BASE, IDS, api, assertNoErrors, launch, listedIds, openPage, requireApi, shot, waitForMapIdle } from './helpers.mjs';
 
 const T = { timeout: 120_000 };
 /** The demo city, wider than any station in it (lon/lat, WGS-84). */
@@ -75,6 +75,15 @@ describe('"open at", week view and services on a phone', () => {
       for (const id of ids) {
         const station = await api(`/api/v1/stations/${id}?at=${encodeURIComponent(tonight)}`);
         assert.equal(station.open_state.state, 'open', `station ${id} listed as open at ${tonight} but the API says ${station.open_state.state}`);
+      }
+      // The map draws only stations open then, from its own at= load: the API agrees for each one drawn.
+      await waitForMapIdle(page);
+      const drawn = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => [f.properties.id, f.properties.open_state]), IDS.stations);
+      assert.ok(drawn.length > 0, 'no station drawn on the map at 23:00');
+      for (const [id, state] of drawn.slice(0, 15)) {
+        assert.equal(state, 'open', `station ${id} drawn as ${state}`);
+        const station = await api(`/api/v1/stations/${id}?at=${encodeURIComponent(tonight)}`);
+        assert.equal(station.open_state.state, 'open', `station ${id} drawn as open at ${tonight} but the API says ${station.open_state.state}`);
       }
       await shot(page, 'open-at-tonight-list');
 
