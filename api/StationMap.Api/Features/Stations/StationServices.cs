@@ -53,11 +53,12 @@ public static class StationServices
             if (services[i] is not { } s) { v.Add(at, $"{at} must be an object with kind, hours and description."); continue; }
             if (s.Kind is null) v.Add(at + ".kind", $"{at}.kind is required.");
             else if (!StationVocabulary.IsServiceKind(s.Kind))
-                v.Add(at + ".kind", $"Unknown service kind '{s.Kind}'. Allowed: {string.Join(", ", StationVocabulary.ServiceKinds)}.");
+                v.Add(at + ".kind", $"{at}.kind: unknown service kind '{s.Kind}'. Allowed: {string.Join(", ", StationVocabulary.ServiceKinds)}.");
             if (string.IsNullOrWhiteSpace(s.Hours)) v.Add(at + ".hours", $"{at}.hours is required (opening_hours syntax, e.g. Tu 14:00-16:00).");
             else if (s.Hours.Length > MaxHours) v.Add(at + ".hours", $"{at}.hours must be at most {MaxHours} characters.");
             else if (!OpeningHoursSchedule.TryParse(s.Hours, out _, out var error))
-                v.Add(at + ".hours", $"{at}.hours is not valid OpenStreetMap opening_hours syntax: {error}");
+                v.Add(at + ".hours", $"{at}.hours is not valid OpenStreetMap opening_hours syntax: {error}" +
+                    (error?.Contains("position", StringComparison.Ordinal) == true ? "" : $" (position {s.Hours.TrimEnd().Length + 1})"));
             if (s.Description is { Length: > MaxDescription }) v.Add(at + ".description", $"{at}.description must be at most {MaxDescription} characters.");
             else if (s.Description is not null && Infrastructure.Http.ControlCharacters.FindInText(s.Description) is >= 0 and var c)
                 v.Add(at + ".description", Infrastructure.Http.ControlCharacters.Describe(at + ".description", s.Description, c));
