@@ -13,7 +13,8 @@ public sealed record OccurrenceView(DateTimeOffset From, DateTimeOffset? To);
 /// its state at the instant asked for and <c>next</c>: the occurrence under way at that instant, or the next
 /// one within a year (null when there is none).
 /// </summary>
-public sealed record ServiceView(string Kind, string? Description, string Hours, ServiceStateView OpenState, OccurrenceView? Next)
+public sealed record ServiceView(string Kind, string? Description, string Hours, ServiceStateView OpenState,
+    [property: Infrastructure.OpenApi.NullableObject] OccurrenceView? Next)
 {
     /// <summary>Changes looked through for the next occurrence: a year of a busy schedule, and a bound on the work.</summary>
     const int MaxSteps = 800;

@@ -130,7 +130,8 @@ public sealed record HolidayView(string Name, string Kind)
 }
 
 /// <summary>One local day of the week view; <c>today</c> marks the first day (the day of the instant asked for).</summary>
-public sealed record DayHoursView(string Date, string Weekday, bool Today, string Status, IReadOnlyList<TimeRangeView> Ranges, string? Comment, HolidayView? Holiday)
+public sealed record DayHoursView(string Date, string Weekday, bool Today, string Status, IReadOnlyList<TimeRangeView> Ranges, string? Comment,
+    [property: Infrastructure.OpenApi.NullableObject] HolidayView? Holiday)
 {
     static readonly string[] WeekdayCodes = ["Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"];
 

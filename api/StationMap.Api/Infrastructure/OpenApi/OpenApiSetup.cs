@@ -56,10 +56,12 @@ public static class OpenApiSetup
             o.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
             o.MapQueryValueTypes();
             o.SchemaFilter<GeoJsonSchemas>();
+            o.SchemaFilter<NullableObjects>();
             o.OperationFilter<Formats.ResponseFormatsFilter>();
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
             o.DocumentFilter<DocumentConventions>();
+            o.DocumentFilter<UnusedComponents>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });
