@@ -191,7 +191,8 @@ describe('"open at", week view and services on a phone', () => {
     try {
       await page.waitForSelector(`[data-testid="station-detail"][data-station-id="${detail.id}"]`, { timeout: 20000 });
       const spans = await page.$$eval(`.hours-row[data-date="${day.date}"] [data-span]`, (els) => els.map((e) => e.textContent));
-      assert.deepEqual(spans, day.ranges.map((r) => `${r.from}–${r.to}${r.status === 'unknown' ? ' (不确定)' : ''}`));
+      const expected = (r) => `${r.from}–${r.to < r.from ? `次日 ${r.to}` : r.to}${r.status === 'unknown' ? ' (不确定)' : ''}`;
+      assert.deepEqual(spans, day.ranges.map(expected));
       assert.equal(await page.$eval(`.hours-row[data-date="${day.date}"] .hours-text`, (e) => e.textContent), spans.join(' · '));
       await page.tap('[data-testid="sheet-handle"]');
       await page.locator('[data-testid="hours"]').scrollIntoViewIfNeeded();

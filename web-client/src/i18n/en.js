@@ -310,6 +310,7 @@ export default {
   'detail.evaluatedAt': 'Evaluated {when}; the week starts that day',
 
   'hours.openEnd': 'from {from}',
+  'hours.nextDay': '{time} next day',
   'hours.uncertain': '(uncertain)',
   'hours.holidayClosed': '{name}: closed',
   'hours.makeupWorkday': 'Make-up working day',

@@ -310,6 +310,7 @@ export default {
   'detail.evaluatedAt': '按 {when} 显示，一周从这天开始',
 
   'hours.openEnd': '{from} 起',
+  'hours.nextDay': '次日 {time}',
   'hours.uncertain': '(不确定)',
   'hours.holidayClosed': '{name} 休息',
   'hours.makeupWorkday': '调休上班',

@@ -21,7 +21,9 @@ function commentText(comment, lang) {
 export function spanText({ from, to, status }, lang) {
   const uncertain = status === 'unknown';
   const openEnd = !to || (uncertain && to === '24:00');
-  const base = openEnd ? translate(lang, 'hours.openEnd', { from }) : `${from}–${to}`;
+  // The API's to before from (17:00–01:00) runs past midnight into the next day.
+  const end = !openEnd && to < from ? translate(lang, 'hours.nextDay', { time: to }) : to;
+  const base = openEnd ? translate(lang, 'hours.openEnd', { from }) : `${from}–${end}`;
   return uncertain ? `${base} ${translate(lang, 'hours.uncertain')}` : base;
 }
 

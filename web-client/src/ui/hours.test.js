@@ -58,6 +58,8 @@ describe('formatHoursWeek', () => {
     expect(spanText({ from: '18:00', to: null, status: 'unknown' }, 'en')).toBe('from 18:00 (uncertain)');
     expect(spanText({ from: '18:00', to: '20:00', status: 'unknown' }, 'zh')).toBe('18:00–20:00 (不确定)');
     expect(spanText({ from: '08:00', to: '12:00', status: 'open' }, 'zh')).toBe('08:00–12:00');
+    expect(spanText({ from: '17:00', to: '01:00', status: 'open' }, 'zh')).toBe('17:00–次日 01:00');
+    expect(spanText({ from: '17:00', to: '03:00', status: 'open' }, 'en')).toBe('17:00–03:00 next day');
     const day = { date: '2026-11-27', weekday: 'Fr', today: false, status: 'open', comment: null,
       ranges: [{ from: '08:00', to: '12:00', status: 'open' }, { from: '18:00', to: '24:00', status: 'unknown', comment: '营业到客人走' }] };
     const row = formatHoursWeek([day], 'zh')[0];
