@@ -44,6 +44,46 @@ public sealed class StationServicesTests
     }
 
     [Fact]
+    public void Next_occurrence_looks_as_far_ahead_as_the_rule_needs()
+    {
+        var at = Cn(2026, 12, 2, 23); // the first Wednesday of December, after the session
+        var legal = StationServices.Parse("""[{"kind":"legal_advice","hours":"We[1] 09:00-11:30"}]""").Services.Single();
+        Assert.Equal(new OccurrenceView(Cn(2027, 1, 6, 9), Cn(2027, 1, 6, 11, 30)), ServiceView.Of(legal, Hangzhou, at).Next);
+        var drinks = StationServices.Parse("""[{"kind":"summer_drinks","hours":"Jun-Sep: Mo-Su 11:00-15:00"}]""").Services.Single();
+        Assert.Equal(new OccurrenceView(Cn(2027, 6, 1, 11), Cn(2027, 6, 1, 15)), ServiceView.Of(drinks, Hangzhou, at).Next);
+        var never = StationServices.Parse("""[{"kind":"classes","hours":"2020 Mo 10:00-11:00"}]""").Services.Single();
+        Assert.Null(ServiceView.Of(never, Hangzhou, at).Next);
+    }
+
+    /// <summary>A calendar reloaded in place: the same instance, a new version.</summary>
+    sealed class ReloadingCalendar : IHolidayCalendar
+    {
+        public long Version { get; set; } = 1;
+        public HashSet<DateOnly> Holidays { get; } = [];
+        public string? PublicHoliday(DateOnly date) => Holidays.Contains(date) ? "国庆节" : null;
+        public string? SchoolHoliday(DateOnly date) => null;
+        public bool IsMakeupWorkday(DateOnly date) => false;
+    }
+
+    [Fact]
+    public void The_index_record_reevaluates_when_the_holiday_calendar_changes()
+    {
+        var record = StationIndexRecord.From(new Station
+        {
+            Name = "节假日测试驿站",
+            Location = new NetTopologySuite.Geometries.Point(120.16, 30.27) { SRID = 4326 },
+            OpeningHours = "Mo-Su 08:00-20:00; PH off",
+        }, 1);
+        var calendar = new ReloadingCalendar();
+        var at = Cn(2026, 10, 1, 10);
+        Assert.Equal("open", record.OpenStateAt(new OpenAt(at, calendar)).State);
+        calendar.Holidays.Add(new DateOnly(2026, 10, 1));
+        calendar.Version = 2;
+        Assert.Equal("closed", record.OpenStateAt(new OpenAt(at, calendar)).State);
+        Assert.Equal("open", record.OpenStateAt(new OpenAt(at, HolidayCalendar.None)).State); // another calendar instance
+    }
+
+    [Fact]
     public void Today_and_now_follow_the_station_local_day()
     {
         var services = StationServices.Parse("""[{"kind":"free_clinic","hours":"Tu 14:00-16:00"},{"kind":"haircut","hours":"Sa 09:00-12:00"}]""").Services;

@@ -66,6 +66,7 @@ public sealed record ServiceView(string Kind, string? Description, string Hours,
             var midnight = day.Date.ToDateTime(TimeOnly.MinValue);
             foreach (var r in day.Ranges)
             {
+                if (r.Status != OpenStatus.Open) continue;
                 var from = midnight + r.From.ToTimeSpan();
                 var to = (r.EndsNextDay ? midnight.AddDays(1) : midnight) + r.To.ToTimeSpan();
                 spans.Add((from, to));

@@ -150,6 +150,6 @@ public static class StationServices
         if (s.Schedule is null) return false;
         if (when == ServiceWhen.Now) return s.Schedule.Evaluate(at, context).Status == OpenStatus.Open;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, context.Zone).DateTime);
-        return s.Schedule.Days(today, 1, context)[0].Ranges.Count > 0;
+        return s.Schedule.Days(today, 1, context)[0].Ranges.Any(r => r.Status == OpenStatus.Open);
     }
 }

@@ -120,10 +120,18 @@ public sealed record TimeRangeView(string From, string To, string Status, string
 /// <summary>The day's holiday in the station's region: kind public_holiday | school_holiday | makeup_workday (调休, a working day).</summary>
 public sealed record HolidayView(string Name, string Kind)
 {
+    public static HolidayView? Of(Holiday? holiday) => holiday is null ? null : new(holiday.Name, holiday.Kind switch
+    {
+        HolidayKind.Public => "public_holiday",
+        HolidayKind.School => "school_holiday",
+        _ => "makeup_workday",
+    });
+
+    /// <summary>For a day the evaluator does not read (a closed station, unknown hours): straight from the calendar.</summary>
     public static HolidayView? On(DateOnly date, IHolidayCalendar calendar)
     {
-        if (calendar.PublicHoliday(date) is { } name) return new(name, "public_holiday");
         if (calendar.IsMakeupWorkday(date)) return new("调休上班", "makeup_workday");
+        if (calendar.PublicHoliday(date) is { } name) return new(name, "public_holiday");
         if (calendar.SchoolHoliday(date) is { } school) return new(school, "school_holiday");
         return null;
     }
@@ -144,15 +152,13 @@ public sealed record DayHoursView(string Date, string Weekday, bool Today, strin
         {
             var date = first.AddDays(i);
             var code = WeekdayCodes[(int)date.DayOfWeek];
-            var holiday = HolidayView.On(date, context.Holidays);
             var text = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            if (status != "open") return new DayHoursView(text, code, i == 0, "closed", [], status, holiday);
-            if (days is null) return new DayHoursView(text, code, i == 0, "unknown", [], null, holiday);
+            if (status != "open") return new DayHoursView(text, code, i == 0, "closed", [], status, HolidayView.On(date, context.Holidays));
+            if (days is null) return new DayHoursView(text, code, i == 0, "unknown", [], null, HolidayView.On(date, context.Holidays));
             var day = days[i];
-            // The evaluator lists the open spans of the day; the day's comment is theirs.
             return new DayHoursView(text, code, i == 0, OpenStateView.Name(day.Status),
-                day.Ranges.Select(r => new TimeRangeView(r.FromText, r.ToText, "open", day.Comment)).ToList(),
-                day.Comment, holiday);
+                day.Ranges.Select(r => new TimeRangeView(r.FromText, r.ToText, OpenStateView.Name(r.Status), r.Comment)).ToList(),
+                day.Comment, HolidayView.Of(day.Holiday));
         }).ToList();
     }
 }

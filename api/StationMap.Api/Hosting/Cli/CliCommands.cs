@@ -12,17 +12,21 @@ namespace StationMap.Api.Hosting.Cli;
 /// <c>bootstrap</c> (as a superuser), <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
 /// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>, <c>import-osm</c>,
 /// <c>generate-network</c>, and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
-/// (see <see cref="PlanningCommands"/>).
+/// (see <see cref="PlanningCommands"/>); <c>opening-hours-eval</c> and <c>solar-times</c> need no database
+/// (see <see cref="OpeningHoursCommands"/>).
 /// The database is <c>ConnectionStrings__Stations</c>.
 /// </summary>
 public static class CliCommands
 {
     static readonly string[] Verbs = ["bootstrap", "migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates"];
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (Verbs.Contains(args[0]) || OpeningHoursCommands.Verbs.Contains(args[0]));
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (OpeningHoursCommands.Verbs.Contains(args[0])) return OpeningHoursCommands.Run(args[0], Console.In,
+            new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)));
         var cs = Environment.GetEnvironmentVariable("ConnectionStrings__Stations");
         if (string.IsNullOrEmpty(cs)) return Fail("ConnectionStrings__Stations is not set.");
         return await RunAsync(args, cs);
