@@ -212,12 +212,18 @@ public sealed class NearestIndexTests(NearestIndexFixture api) : IClassFixture<N
             "/api/v1/stations/nearest?lon=120.18&lat=30.29&limit=40&openNow=true&crs=bd09",
             "/api/v1/stations/nearest?lon=120.12&lat=30.31&limit=100&maxDistance=2500",
             "/api/v1/stations/nearest?lon=-179.9999&lat=0.5&limit=3",
+            // At an instant, and services on a schedule (the index's kind mask and predicate against the SQL path's).
+            "/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=30&openNow=true&at=2026-12-02T23:00:00%2B08:00",
+            "/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=20&service=free_clinic,legal_advice&service_when=today&at=2026-12-01T08:00:00%2B08:00",
+            "/api/v1/stations/nearest?lon=120.2&lat=30.25&limit=20&service_when=now&at=2026-12-05T10:00:00%2B08:00",
+            "/api/v1/stations/nearest?lon=120.2&lat=30.25&limit=20&service=summer_drinks&openNow=true",
         ];
         foreach (var url in urls)
         {
             var fromIndex = await (await api.Client().GetAsync(url)).Content.ReadAsStringAsync();
             var fromSql = await (await viaSql.GetAsync(url)).Content.ReadAsStringAsync();
             Assert.True(fromIndex == fromSql, $"{url}\nindex {fromIndex}\nsql   {fromSql}");
+            Assert.NotEmpty(System.Text.Json.Nodes.JsonNode.Parse(fromIndex)!["items"]!.AsArray());
         }
     }
 

@@ -31,9 +31,6 @@ public static partial class CoverageRequest
 {
     public const int MaxMinutes = 60;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase)]
-    private static partial Regex IsoInstant();
-
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex LayerName();
 
@@ -55,9 +52,10 @@ public static partial class CoverageRequest
     public static DateTimeOffset? ParseAt(string? text, Validation v, string name = "at")
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (IsoInstant().IsMatch(text.Trim()) &&
-            DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)) return at;
-        v.Add(name, $"{name} must be an ISO 8601 instant with an offset, such as 2026-11-18T23:00:00+08:00.");
+        // The same reading as the station reads' at= (one parser for an instant).
+        InstantParameter.TryParse(text, null, out var at);
+        if (at.Error is null) return at.Value;
+        v.Add(name, string.Format(CultureInfo.InvariantCulture, at.Error, name));
         return null;
     }
 
