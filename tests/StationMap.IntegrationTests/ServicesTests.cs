@@ -192,6 +192,10 @@ public sealed class ServicesTests(ApiFixture api) : IClassFixture<ApiFixture>
             Assert.Contains(doc["paths"]![path]!["get"]!["parameters"]!.AsArray(), p => (string?)p!["name"] == "at");
         var schemas = doc["components"]!["schemas"]!.AsObject();
         Assert.True(schemas["StationView"]!["properties"]!.AsObject().ContainsKey("services"));
+        Assert.Equal(["free_clinic", "haircut", "legal_advice", "counselling", "classes", "summer_drinks"],
+            schemas["ServiceView"]!["properties"]!["kind"]!["enum"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal(["public_holiday", "school_holiday", "makeup_workday"],
+            schemas["DayHoursView"]!["properties"]!["holiday"]!["properties"]!["kind"]!["enum"]!.AsArray().Select(e => (string)e!));
         // next and holiday may be null: documented as nullable objects (OpenAPI 3.0 has no nullable $ref).
         Assert.True((bool)schemas["ServiceView"]!["properties"]!["next"]!["nullable"]!);
         Assert.True((bool)schemas["DayHoursView"]!["properties"]!["holiday"]!["nullable"]!);

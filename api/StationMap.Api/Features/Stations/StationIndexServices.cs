@@ -20,6 +20,7 @@ public static class StationIndexServices
         services.AddHostedService(sp => sp.GetRequiredService<StationIndex>());
         services.AddSingleton<StationIndexWriteHook>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, StationJsonContext.Default));
+        services.ConfigureSwaggerGen(o => o.SchemaFilter<StationSchemas>());
         return services;
     }
 }
