@@ -55,14 +55,14 @@ export async function requireApi() {
  * Opens path in a fresh phone context. Collects console errors and page errors so a test can
  * assert there were none. Waits for the map's first idle unless waitForMap is false.
  */
-export async function openPage(browser, path = '/', { geolocation = true, lang, waitForMap = true, beforeGoto, viewport = PHONE, mobile = true } = {}) {
+export async function openPage(browser, path = '/', { geolocation = true, lang, waitForMap = true, beforeGoto, viewport = PHONE, mobile = true, timezoneId = 'Asia/Shanghai' } = {}) {
   const context = await browser.newContext({
     viewport,
     deviceScaleFactor: 1,
     hasTouch: mobile,
     isMobile: mobile,
     locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+    timezoneId,
     ...(geolocation ? { geolocation: { ...HERE, accuracy: 15 }, permissions: ['geolocation'] } : {}),
   });
   if (lang) await context.addInitScript((l) => localStorage.setItem('stationmap.lang', l), lang);

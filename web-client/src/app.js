@@ -19,10 +19,12 @@ export { MODE_STORAGE_KEY, loadTravelMode } from './app/travelMode.js';
 export function createApp(store, { fetchImpl, geolocation = globalThis.navigator?.geolocation, history = globalThis.history, location = globalThis.location } = {}) {
   const events = createEvents();
   const ctx = { store, fetchImpl, events };
-  const nearest = createNearest(ctx);
+  // The open sheet follows a new "open at" time (its week and state are evaluated there).
+  let station = null;
+  const nearest = createNearest(ctx, { onAtChange: () => station?.retryDetail() });
   const serviceArea = createServiceArea(ctx);
   const position = createPosition(ctx, { geolocation, loadNearest: nearest.loadNearest });
-  const station = createStation(ctx, { serviceArea, page: { history, location } });
+  station = createStation(ctx, { serviceArea, page: { history, location } });
   const travelMode = createTravelMode(ctx, { loadNearest: nearest.loadNearest, loadServiceArea: serviceArea.loadServiceArea });
 
   return {

@@ -38,11 +38,30 @@ export function configUrl() {
   return `${API_BASE}/config`;
 }
 
+/** An "open at" instant: ISO 8601 with an offset or Z (the API evaluates open state there). */
+function checkAt(at) {
+  if (at === undefined || at === null || at === '') return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(at)) throw new RangeError(`at must be ISO 8601 with an offset: ${at}`);
+  return at;
+}
+
+const SERVICE_WHEN = ['now', 'today', 'any'];
+
+function checkServiceWhen(services, when) {
+  if (!services.length) return undefined;
+  if (!SERVICE_WHEN.includes(when)) throw new RangeError(`service_when must be now, today or any: ${when}`);
+  return when;
+}
+
 /**
  * GET /stations/nearest — stations ordered by distance from (lon, lat).
  * amenities is all-of; the list is sorted so the same filter always gives the same URL.
+ * at evaluates open state (and openNow) at that instant; services (any-of kinds) with
+ * serviceWhen now|today|any keeps stations hosting one of them then.
  */
-export function nearestUrl({ lon, lat, limit = 20, amenities = [], openNow = false, tiers = [], maxDistance, crs = 'wgs84', mode }) {
+export function nearestUrl({
+  lon, lat, limit = 20, amenities = [], openNow = false, at, services = [], serviceWhen = 'today', tiers = [], maxDistance, crs = 'wgs84', mode,
+}) {
   checkLonLat(lon, lat);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_NEAREST_LIMIT) {
     throw new RangeError(`limit must be 1..${MAX_NEAREST_LIMIT}: ${limit}`);
@@ -52,7 +71,10 @@ export function nearestUrl({ lon, lat, limit = 20, amenities = [], openNow = fal
     lat: roundCoord(lat),
     limit,
     amenities: [...amenities].sort(),
+    at: checkAt(at),
     openNow: openNow ? 'true' : undefined,
+    service: [...services].sort(),
+    service_when: checkServiceWhen(services, serviceWhen),
     tier: [...tiers].sort(),
     maxDistance: Number.isFinite(maxDistance) ? Math.round(maxDistance) : undefined,
     crs,
@@ -63,9 +85,9 @@ export function nearestUrl({ lon, lat, limit = 20, amenities = [], openNow = fal
 
 /**
  * GET /stations — a page of stations inside bbox [minLon, minLat, maxLon, maxLat].
- * format is json, geojson or csv.
+ * format is json, geojson or csv; at, services and serviceWhen as for nearest.
  */
-export function stationsUrl({ bbox, q, page = 1, limit = 50, format = 'json' } = {}) {
+export function stationsUrl({ bbox, q, page = 1, limit = 50, format = 'json', at, services = [], serviceWhen = 'today' } = {}) {
   let box;
   if (bbox) {
     if (bbox.length !== 4) throw new RangeError('bbox needs 4 numbers');
@@ -79,14 +101,16 @@ export function stationsUrl({ bbox, q, page = 1, limit = 50, format = 'json' } =
     throw new RangeError(`limit must be 1..${MAX_STATIONS_LIMIT}: ${limit}`);
   }
   if (!['json', 'geojson', 'csv'].includes(format)) throw new RangeError(`unknown format: ${format}`);
-  return `${API_BASE}/stations${queryString({ bbox: box, q: q?.trim(), page, limit, format })}`;
+  return `${API_BASE}/stations${queryString({
+    bbox: box, q: q?.trim(), page, limit, format, at: checkAt(at), service: [...services].sort(), service_when: checkServiceWhen(services, serviceWhen),
+  })}`;
 }
 
-/** GET /stations/{id} — one station with its week of opening hours (hours_week). */
-export function stationUrl(id) {
+/** GET /stations/{id} — one station with its week of opening hours (hours_week), from at's day when given. */
+export function stationUrl(id, { at } = {}) {
   const text = String(id);
   if (!/^[1-9][0-9]*$/.test(text)) throw new RangeError(`station id must be a positive integer: ${id}`);
-  return `${API_BASE}/stations/${text}`;
+  return `${API_BASE}/stations/${text}${queryString({ at: checkAt(at) })}`;
 }
 
 /** Travel modes with precomputed service areas. */

@@ -20,6 +20,27 @@ describe('request builders', () => {
     expect(url).not.toMatch(/openNow|amenities|tier|maxDistance/);
   });
 
+  it('nearest sends the "open at" instant just before openNow, its + escaped', () => {
+    const url = nearestUrl({ lon: 120.1, lat: 30.2, at: '2026-12-02T23:00:00+08:00', openNow: true });
+    expect(url).toBe('/api/v1/stations/nearest?lon=120.1&lat=30.2&limit=20&at=2026-12-02T23%3A00%3A00%2B08%3A00&openNow=true&crs=wgs84');
+    expect(new URL(url, 'http://x').searchParams.get('at')).toBe('2026-12-02T23:00:00+08:00');
+    expect(() => nearestUrl({ lon: 120.1, lat: 30.2, at: '2026-12-02 23:00' })).toThrow(RangeError);
+  });
+
+  it('nearest sends services with their when, and no when without services', () => {
+    const url = nearestUrl({ lon: 120.1, lat: 30.2, services: ['legal_advice', 'free_clinic'], serviceWhen: 'today' });
+    expect(url).toContain('&service=free_clinic,legal_advice&service_when=today');
+    expect(nearestUrl({ lon: 120.1, lat: 30.2, services: [], serviceWhen: 'now' })).not.toMatch(/service/);
+    expect(() => nearestUrl({ lon: 120.1, lat: 30.2, services: ['haircut'], serviceWhen: 'soon' })).toThrow(RangeError);
+  });
+
+  it('a station and the map\'s stations evaluated at an instant', () => {
+    expect(stationUrl(7, { at: '2026-12-02T07:00:00+08:00' })).toBe('/api/v1/stations/7?at=2026-12-02T07%3A00%3A00%2B08%3A00');
+    expect(stationUrl(7)).toBe('/api/v1/stations/7');
+    expect(stationsUrl({ bbox: [120, 30, 121, 31], format: 'geojson', at: '2026-12-02T07:00:00Z' })).toContain('&format=geojson&at=2026-12-02T07%3A00%3A00Z');
+    expect(stationsUrl({ bbox: [120, 30, 121, 31], services: ['haircut'], serviceWhen: 'now' })).toContain('&service=haircut&service_when=now');
+  });
+
   it('nearest passes tiers and a rounded maxDistance in metres', () => {
     const url = nearestUrl({ lon: 120.1, lat: 30.2, tiers: ['standard', 'flagship'], maxDistance: 4999.6 });
     expect(url).toContain('tier=flagship,standard');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EMPTY_FILTERS } from '../state/filters.js';
 import { createNearest, isOffNetwork, nearestQuery, NEAREST_LIMIT } from './nearest.js';
 import { json, routing, testContext } from './testing.js';
@@ -43,5 +43,45 @@ describe('nearest actions', () => {
     nearest.clearFilters();
     expect(ctx.store.get().filters).toBe(EMPTY_FILTERS);
     expect(ctx.fetchImpl).toHaveBeenCalledTimes(3);
+  });
+
+  it('"tonight 23:00" asks for stations open at 23:00 in Shanghai; back to now drops at= and keeps openNow', async () => {
+    const ctx = testContext(() => ({ items: [] }), { position });
+    const onAtChange = vi.fn();
+    // 01:30 on Dec 2 in Shanghai (still Dec 1 in UTC).
+    const nearest = createNearest(ctx, { onAtChange, now: () => new Date('2026-12-01T17:30:00Z') });
+    nearest.setOpenAt('tonight');
+    let url = new URL(ctx.fetchImpl.mock.calls.at(-1)[0], 'http://x');
+    expect(url.searchParams.get('at')).toBe('2026-12-02T23:00:00+08:00');
+    expect(url.searchParams.get('openNow')).toBe('true');
+    expect(onAtChange).toHaveBeenLastCalledWith('2026-12-02T23:00:00+08:00');
+    nearest.setOpenAt('morning');
+    expect(ctx.store.get().filters).toMatchObject({ at: '2026-12-03T07:00:00+08:00', atChoice: 'morning', openNow: true });
+    nearest.clearOpenAt();
+    url = new URL(ctx.fetchImpl.mock.calls.at(-1)[0], 'http://x');
+    expect(url.searchParams.has('at')).toBe(false);
+    expect(url.searchParams.get('openNow')).toBe('true');
+    expect(onAtChange).toHaveBeenLastCalledWith(null);
+    nearest.toggleOpenNow();
+    expect(ctx.store.get().filters.openNow).toBe(false);
+  });
+
+  it('a picked time is the wall time in Shanghai; the open-now chip returns to now', () => {
+    const ctx = testContext(() => ({ items: [] }), { position });
+    const nearest = createNearest(ctx);
+    nearest.setOpenAt('custom', { wall: '2026-12-05T06:15' });
+    expect(ctx.store.get().filters.at).toBe('2026-12-05T06:15:00+08:00');
+    nearest.toggleOpenNow();
+    expect(ctx.store.get().filters).toMatchObject({ at: null, openNow: true });
+  });
+
+  it('service filters reach the request', () => {
+    const ctx = testContext(() => ({ items: [] }), { position });
+    const nearest = createNearest(ctx);
+    nearest.toggleService('free_clinic');
+    nearest.setServiceWhen('now');
+    const url = new URL(ctx.fetchImpl.mock.calls.at(-1)[0], 'http://x');
+    expect(url.searchParams.get('service')).toBe('free_clinic');
+    expect(url.searchParams.get('service_when')).toBe('now');
   });
 });

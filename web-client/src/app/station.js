@@ -1,5 +1,6 @@
 // The open station: its sheet, GET /stations/{id} (latest-only, and dropped when another station
-// was selected meanwhile), its service circle and ?station= in the address.
+// was selected meanwhile; evaluated at the filter's "open at" instant when one is set), its
+// service circle and ?station= in the address.
 import { isAbortError, latestOnly } from '../api/client.js';
 import { stationUrl } from '../api/requests.js';
 import { writeSearchParam } from '../state/url.js';
@@ -16,7 +17,7 @@ export function createStation({ store, fetchImpl, events }, { serviceArea, page 
   async function loadDetail(id) {
     store.set({ detail: { status: 'loading', station: null, error: null } });
     try {
-      const station = await fetchDetail(stationUrl(id));
+      const station = await fetchDetail(stationUrl(id, { at: store.get().filters.at }));
       if (store.get().selectedId !== id) return;
       store.set({ detail: { status: 'ok', station, error: null } });
       return station;

@@ -2,13 +2,14 @@
 // every style load and kept in step with the store (sync.js), the camera following the actions,
 // taps turned into actions, and the stations of the view loaded as the map moves.
 import { translate } from '../i18n/index.js';
+import { watch } from '../state/store.js';
 import { styleFromConfig } from './basemap.js';
 import { watchBasemapErrors } from './basemapErrors.js';
 import { createCamera, followCamera } from './camera.js';
 import { createMap } from './createMap.js';
 import { createLayers } from './layers/index.js';
 import { createWhatIfLayer } from './layers/whatIf.js';
-import { createStationLoader } from './stationLoader.js';
+import { createStationLoader, mapQuery } from './stationLoader.js';
 import { gapTilesFor, syncMap } from './sync.js';
 import { handleTaps } from './taps.js';
 
@@ -52,5 +53,6 @@ export function startMap(config, { container, store, actions, planner, page, red
     onError: (err) => store.set({ mapStationsError: err }),
   });
   stationLoader.refresh();
+  watch(store, (s) => mapQuery(s.filters), (query) => stationLoader.setQuery(query));
   return { map, stationLoader };
 }

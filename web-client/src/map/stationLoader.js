@@ -1,6 +1,9 @@
 // Loads the stations of the visible map (plus a margin) from GET /stations?format=geojson after
 // the map stops moving. Stations already loaded are kept, so panning back never blinks markers,
 // and a view inside an area already loaded costs no request. A newer view aborts an older load.
+// The query (setQuery: the "open at" instant, the services filter) goes with every load: open
+// state is asked for at that instant and only stations hosting those services come, so a new
+// query starts the loaded set again.
 import { latestOnly, isAbortError } from '../api/client.js';
 import { MAX_STATIONS_LIMIT, stationsUrl } from '../api/requests.js';
 import { boundsToBox, containsBox, padBox } from './viewport.js';
@@ -8,15 +11,22 @@ import { boundsToBox, containsBox, padBox } from './viewport.js';
 const MAX_PAGES = 10; // 10 × 1000 stations per view: more than a city has
 const DEBOUNCE_MS = 250;
 
+/** What the map's station loads ask the API for besides the view: the "open at" instant and the services filter. */
+export function mapQuery({ at, services = [], serviceWhen }) {
+  return services.length ? { at: at ?? undefined, services, serviceWhen } : { at: at ?? undefined };
+}
+
 export function createStationLoader(map, { onStations, onError, fetchImpl } = {}) {
   const fetchLatest = latestOnly(fetchImpl);
   const byId = new Map();
   const covered = [];
   let timer = null;
+  let query = {};
+  let queryKey = '{}';
 
   async function loadBox(box) {
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const body = await fetchLatest(stationsUrl({ bbox: box, page, limit: MAX_STATIONS_LIMIT, format: 'geojson' }));
+      const body = await fetchLatest(stationsUrl({ bbox: box, page, limit: MAX_STATIONS_LIMIT, format: 'geojson', ...query }));
       for (const feature of body.features ?? []) byId.set(feature.id ?? feature.properties?.id, feature);
       onStations([...byId.values()]);
       if (!body.has_more) return true;
@@ -47,6 +57,16 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
     refresh,
     /** Forgets what was loaded (e.g. to retry after an error) and loads the view again. */
     reload() {
+      covered.length = 0;
+      return refresh();
+    },
+    /** next: {at, services, serviceWhen}; a different query forgets what was loaded and loads the view again. */
+    setQuery(next) {
+      const key = JSON.stringify(next);
+      if (key === queryKey) return Promise.resolve();
+      query = next;
+      queryKey = key;
+      byId.clear();
       covered.length = 0;
       return refresh();
     },

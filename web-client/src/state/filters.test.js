@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTERS, hasFilters, matchesFilters, toggleAmenity } from './filters.js';
+import { EMPTY_FILTERS, hasFilters, matchesFilters, toggleAmenity, toggleService, withOpenAt } from './filters.js';
 
 const station = {
   open_state: { state: 'open' },
@@ -32,5 +32,19 @@ describe('filters', () => {
     expect(EMPTY_FILTERS.amenities).toEqual([]);
     expect(toggleAmenity(a, 'toilet').amenities).toEqual([]);
     expect(hasFilters(a)).toBe(true);
+  });
+
+  it('an "open at" time keeps only stations open then, and turns open-now on', () => {
+    const f = withOpenAt(EMPTY_FILTERS, { at: '2026-12-02T23:00:00+08:00', atChoice: 'tonight' });
+    expect(f).toMatchObject({ openNow: true, at: '2026-12-02T23:00:00+08:00', atChoice: 'tonight' });
+    expect(hasFilters({ ...EMPTY_FILTERS, at: f.at })).toBe(true);
+    expect(matchesFilters({ ...station, open_state: { state: 'closed' } }, { ...EMPTY_FILTERS, at: f.at })).toBe(false);
+  });
+
+  it('toggleService adds and removes a kind', () => {
+    const one = toggleService(EMPTY_FILTERS, 'free_clinic');
+    expect(one.services).toEqual(['free_clinic']);
+    expect(hasFilters(one)).toBe(true);
+    expect(toggleService(one, 'free_clinic').services).toEqual([]);
   });
 });

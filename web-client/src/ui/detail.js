@@ -1,13 +1,16 @@
 // The station sheet: everything a courier needs to decide and go — open state, navigate,
-// amenities (yes / no / unknown, unknown never shown as no), the week's hours with today
-// highlighted, capacity, access rules, phone, address and when the data was last verified.
+// amenities (yes / no / unknown, unknown never shown as no), the week's hours with today (or the
+// "open at" day) highlighted, the services it hosts with their next occurrence, capacity, access
+// rules, phone, address and when the data was last verified.
 import { stationName, translate } from '../i18n/index.js';
 import { openStateBadge } from './badge.js';
 import { h } from './dom.js';
 import { errorText } from './errors.js';
 import { formatDistance, formatVerified, haversineMeters } from './format.js';
 import { modeSwitch } from './list.js';
-import { formatHoursWeek } from './hours.js';
+import { hoursSection } from './hours.js';
+import { servicesSection } from './services.js';
+import { atPhrase } from './when.js';
 import { icon } from './icons.js';
 
 const TRI_ORDER = { yes: 0, unknown: 1, no: 2 };
@@ -36,20 +39,6 @@ function amenitiesSection(station, amenityKeys, t) {
         h('span', { class: 'amenity-icon' }, icon(key, { size: 20 })),
         h('span', { class: 'amenity-name' }, t(`amenity.${key}`)),
         h('span', { class: 'amenity-state' }, icon(mark[value], { size: 14, strokeWidth: 2.5 }), t(`tri.${value}`))))));
-}
-
-function hoursSection(station, lang, t) {
-  const rows = formatHoursWeek(station.hours_week, lang);
-  const content = rows.length
-    ? h('table', { class: 'hours-table' }, h('tbody', {},
-      rows.map((r) => h('tr', { class: `hours-row hours-${r.status}${r.today ? ' today' : ''}`, 'aria-current': r.today ? 'date' : null, 'data-date': r.date },
-        h('th', { scope: 'row' }, h('span', { class: 'hours-day' }, r.day), h('span', { class: 'hours-date' }, r.dateLabel)),
-        h('td', {}, r.text, r.comment ? h('span', { class: 'hours-comment' }, r.comment) : null)))))
-    : h('p', { class: 'muted' }, t('detail.hoursUnknown'));
-  return h('section', { class: 'detail-section', 'aria-labelledby': 'sec-hours' },
-    h('h3', { id: 'sec-hours' }, t('detail.hours')),
-    content,
-    station.opening_hours ? h('p', { class: 'hours-raw' }, t('detail.hoursRaw', { rule: station.opening_hours })) : null);
 }
 
 function infoRow(label, value, extra = {}) {
@@ -122,6 +111,7 @@ function serviceAreaSection(state, actions, t) {
 
 export function renderDetail(state, actions) {
   const { lang, detail, config, position, selectedId } = state;
+  const at = state.filters?.at ?? null;
   const t = (key, params) => translate(lang, key, params);
   const station = detail.station;
 
@@ -149,16 +139,19 @@ export function renderDetail(state, actions) {
     sheetHeader({ title: name, subtitle: otherName, t, actions }),
     h('div', { class: 'view-body' },
     h('div', { class: 'detail-summary' },
-      openStateBadge(station, lang),
+      openStateBadge(station, lang, undefined, { at }),
       h('span', { class: 'tag' }, t(`tier.${station.tier}`)),
       distance != null ? h('span', { class: 'detail-distance' }, t('detail.distance', { distance: formatDistance(distance, lang) })) : null),
     station.status !== 'open' && station.status
       ? h('div', { class: 'notice-box notice-warning', role: 'note' }, icon('warning', { size: 18 }),
         h('p', {}, t(`status.${station.status}`), station.status_reason ? `${lang === 'zh' ? '：' : ': '}${station.status_reason}` : ''))
       : null,
+    at ? h('p', { class: 'detail-at', 'data-testid': 'detail-at' }, icon('openAt', { size: 16 }),
+      t('detail.evaluatedAt', { when: atPhrase(at, lang, new Date(), station.time_zone || undefined) })) : null,
     navigateSection(station, t),
     serviceAreaSection(state, actions, t),
     amenitiesSection(station, config?.amenities, t),
-    hoursSection(station, lang, t),
+    hoursSection(station, lang, { at }),
+    servicesSection(station, lang, { timeZone: station.time_zone || undefined }),
     infoSection(station, lang, t)));
 }

@@ -1,6 +1,6 @@
 // Icons: Lucide (ISC licence) SVGs, imported one by one so only these end up in the bundle.
 import {
-  AirVent, Armchair, BatteryCharging, Bike, Footprints, BriefcaseMedical, Check, ChevronLeft, CircleQuestionMark, Clock, Droplet, Flame,
+  AirVent, Armchair, BatteryCharging, Bike, CalendarClock, ChevronDown, HandHeart, Footprints, BriefcaseMedical, Check, ChevronLeft, CircleQuestionMark, Clock, Droplet, Flame,
   ChartLine, Download, Languages, LocateFixed, MapPinPlus, Maximize2, LockKeyhole, MapPin, Microwave, Navigation, Phone, PlugZap, Refrigerator, RefreshCw, Scale,
   Smartphone, Stethoscope, TriangleAlert, Umbrella, Utensils, Wifi, Wrench, X, Toilet, createElement,
 } from 'lucide';
@@ -45,6 +45,9 @@ const UI_ICONS = {
   planner: ChartLine,
   download: Download,
   addPin: MapPinPlus,
+  openAt: CalendarClock,
+  services: HandHeart,
+  more: ChevronDown,
 };
 
 /** An inline SVG icon, hidden from screen readers (its button or label carries the words). */

@@ -7,6 +7,7 @@ import { h } from './dom.js';
 import { errorText } from './errors.js';
 import { formatDistance, formatMinutes } from './format.js';
 import { icon } from './icons.js';
+import { atPhrase } from './when.js';
 
 const MAX_ITEM_ICONS = 7;
 
@@ -36,7 +37,7 @@ function stationItem(station, { lang, filters, actions }) {
           ? [h('span', { class: 'item-minutes', 'data-testid': 'travel-minutes' }, formatMinutes(station.travel_seconds, lang)), ` · ${formatDistance(station.distance_m, lang)}`]
           : formatDistance(station.distance_m, lang))),
     h('span', { class: 'item-meta' },
-      openStateBadge(station, lang),
+      openStateBadge(station, lang, undefined, { at: filters.at }),
       h('span', { class: 'item-tier' }, translate(lang, `tier.${station.tier}`))),
     amenityIcons(station, filters, lang)));
 }
@@ -53,6 +54,15 @@ export function modeSwitch(state, actions) {
       'data-mode': mode,
       onclick: () => actions.setTravelMode(mode),
     }, icon(mode, { size: 16 }), t(`mode.${mode}`))));
+}
+
+/** "按 23:00 是否营业筛选" with the way back to now: the list is about that time, and says so. */
+function atCaption(at, lang, actions) {
+  const t = (key, params) => translate(lang, key, params);
+  return h('p', { class: 'list-at', 'data-testid': 'list-at', 'data-at': at },
+    icon('openAt', { size: 16 }),
+    h('span', {}, t('list.evaluatedAt', { when: atPhrase(at, lang) })),
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-testid': 'at-clear', onclick: actions.clearOpenAt }, t('list.backToNow')));
 }
 
 function locateActions(t, actions) {
@@ -78,6 +88,7 @@ export function renderList(state, actions) {
         h('span', {}, nearest.byTime ? t('list.byTime', { mode: t(`mode.${state.travelMode}`) }) : t('list.straightLine')),
         nearest.offNetwork ? h('span', { class: 'list-note', role: 'note' }, t('list.offNetwork')) : null)
       : null,
+    filters.at ? atCaption(filters.at, lang, actions) : null,
     state.config?.routing ? modeSwitch(state, actions) : null);
 
   let body;
