@@ -90,7 +90,7 @@ public sealed class NearestIndexTests(NearestIndexFixture api) : IClassFixture<N
             {
                 OpeningHoursSchedule.TryParse(reader.GetString(2), out var schedule, out _);
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(reader.GetString(3));
-                if (schedule is null || schedule.Evaluate(now, zone).Status != OpenStatus.Open) continue;
+                if (schedule is null || schedule.Evaluate(now, EvaluationContext.Default(zone)).Status != OpenStatus.Open) continue;
             }
             result.Add((reader.GetInt64(0), reader.GetDouble(1)));
         }

@@ -115,7 +115,7 @@ public sealed class CoverageEngine(NpgsqlDataSource data)
             if (at is { } instant)
             {
                 var schedule = row.OpeningHours is null ? null : StationView.Schedules.Get(row.OpeningHours);
-                var state = schedule?.Evaluate(instant, StationView.Zones.Get(row.TimeZone)).Status ?? OpenStatus.Unknown;
+                var state = schedule?.Evaluate(instant, EvaluationContext.Default(StationView.Zones.Get(row.TimeZone))).Status ?? OpenStatus.Unknown;
                 if (state == OpenStatus.Closed) { closed++; continue; }
                 if (state == OpenStatus.Unknown) unknown++;
             }

@@ -31,7 +31,7 @@ internal sealed class StationIndexRecord
     /// <summary>Generation of the index snapshot from which this record is no longer current (long.MaxValue while it is).</summary>
     public long SupersededAt = long.MaxValue;
 
-    sealed record CachedState(DateTime From, DateTime Until, OpenStateView State);
+    sealed record CachedState(DateTimeOffset From, DateTimeOffset Until, OpenStateView State);
     volatile CachedState? _state;
 
     static readonly ConcurrentDictionary<string, (IReadOnlyDictionary<string, string> Values, int Yes)> AmenityCache = new(StringComparer.Ordinal);
@@ -97,12 +97,12 @@ internal sealed class StationIndexRecord
     {
         if (Row.Status != "open") return new("closed", null, Row.Status);
         if (Schedule is null) return Unknown;
-        var local = TimeZoneInfo.ConvertTime(now, Zone).DateTime;
         var cached = _state;
-        if (cached is not null && cached.From <= local && local < cached.Until) return cached.State;
-        var s = Schedule.Evaluate(local, Zone, out var until);
+        if (cached is not null && cached.From <= now && now < cached.Until) return cached.State;
+        var context = new EvaluationContext(Zone, Row.Location.Y, Row.Location.X, HolidayCalendar.None);
+        var s = Schedule.Evaluate(now, context, out var until);
         var view = new OpenStateView(OpenStateView.Name(s.Status), s.NextChange, s.Comment);
-        _state = new CachedState(local, until, view);
+        _state = new CachedState(now, until, view);
         return view;
     }
 

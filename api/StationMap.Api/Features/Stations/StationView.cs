@@ -90,7 +90,7 @@ public sealed record OpenStateView(string State, DateTimeOffset? NextChange, str
     {
         if (status != "open") return new("closed", null, status);
         if (schedule is null) return new("unknown", null, null);
-        var s = schedule.Evaluate(now, zone);
+        var s = schedule.Evaluate(now, EvaluationContext.Default(zone));
         return new(Name(s.Status), s.NextChange, s.Comment);
     }
 
@@ -117,7 +117,7 @@ public sealed record DayHoursView(string Date, string Weekday, bool Today, strin
             var code = WeekdayCodes[(int)date.DayOfWeek];
             if (status != "open") return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, "closed", [], status);
             if (schedule is null) return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, "unknown", [], null);
-            var day = schedule.Days(date, 1)[0];
+            var day = schedule.Days(date, 1, EvaluationContext.Default(zone))[0];
             return new DayHoursView(date.ToString("yyyy-MM-dd"), code, i == 0, OpenStateView.Name(day.Status),
                 day.Ranges.Select(r => new TimeRangeView(r.FromText, r.ToText)).ToList(),
                 day.Comment);

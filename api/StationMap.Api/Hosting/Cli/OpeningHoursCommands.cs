@@ -79,8 +79,19 @@ public static class OpeningHoursCommands
 
     static JsonObject SolarTimesOf(JsonObject request)
     {
-        var date = request["date"]?.GetValue<string>();
-        return new JsonObject { ["date"] = date, ["sunrise"] = null, ["sunset"] = null, ["dawn"] = null, ["dusk"] = null };
+        var text = request["date"]?.GetValue<string>();
+        var date = DateOnly.ParseExact(text ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(request["tz"]?.GetValue<string>() ?? "Asia/Shanghai");
+        var day = SolarTimes.For(date, request["lat"]!.GetValue<double>(), request["lon"]!.GetValue<double>(), zone);
+        static string? Time(DateTimeOffset? t) => t is { } v ? Utc(v) : null;
+        return new JsonObject
+        {
+            ["date"] = text,
+            ["sunrise"] = Time(day.Sunrise),
+            ["sunset"] = Time(day.Sunset),
+            ["dawn"] = Time(day.Dawn),
+            ["dusk"] = Time(day.Dusk),
+        };
     }
 
     static string Utc(DateTimeOffset instant) =>

@@ -1,28 +1,53 @@
 namespace StationMap.Api.Infrastructure.OpeningHours;
 
 /// <summary>
-/// A parsed OpenStreetMap <c>opening_hours</c> value, evaluated in the station's time zone.
-/// Supported: <c>24/7</c>; rules separated by <c>;</c> (a later rule replaces earlier ones on the days
-/// it names), <c>,</c> (an additional rule that does not replace) and <c>||</c> (fallback for days no
-/// earlier rule names); month selectors (<c>Jan-Mar</c>, <c>Dec 24-26</c>); weekdays (<c>Mo-Fr</c>,
-/// <c>Sa,Su</c>, wrapping <c>Fr-Mo</c>); <c>PH</c>/<c>SH</c>; time spans incl. overnight
-/// (<c>22:00-06:00</c>, belongs to the day it starts), <c>24:00</c> and open end (<c>18:00+</c>);
-/// modifiers <c>open</c>, <c>off</c>/<c>closed</c>, <c>unknown</c>; quoted comments.
-/// Choices: there is no holiday calendar, so a rule that names only PH/SH applies on no ordinary day;
-/// an open end ("18:00+") is "unknown" from its start until midnight.
+/// A parsed OpenStreetMap <c>opening_hours</c> value (the whole grammar in time-range mode), evaluated
+/// in a station's <see cref="EvaluationContext"/> as the reference evaluator opening_hours.js does:
+/// <list type="bullet">
+/// <item>Rules: <c>;</c> a normal rule replaces everything earlier rules said about the days it names,
+/// including the part after midnight of an earlier overnight span; <c>off</c>/<c>closed</c> rules and
+/// rules after <c>,</c> (additional) replace only the times they name; a rule after <c>||</c> (fallback)
+/// applies at the times earlier rules leave closed.</item>
+/// <item>Selectors: years (<c>2026</c>, <c>2025-2027</c>, <c>2026+</c>, <c>/n</c>), months, dates and
+/// date ranges (<c>Dec 24-26</c>, <c>Jan 05-Feb 10</c>, <c>Dec Su[-1]</c>, <c>easter +1 day</c>), ISO weeks
+/// (<c>week 01-26/2</c>), weekdays with nth of month (<c>Mo[1]</c>, <c>Sa[1] +2 days</c>), <c>PH</c>
+/// (<c>PH +1 day</c>) and <c>SH</c>; times with sunrise, sunset, dawn and dusk and offsets, open ends
+/// (<c>18:00+</c>: unknown until midnight, or 10 hours from 17:00, 8 hours from 22:00), spans to 48:00.</item>
+/// <item>A comment without a modifier means unknown; on a public or school holiday a rule that names the
+/// holiday carries the holiday's name as its comment unless it has its own.</item>
+/// <item>Make-up working days (a deliberate difference from the reference, which knows none): on a date
+/// where <see cref="IHolidayCalendar.IsMakeupWorkday"/> is true, weekday selectors (<c>Mo-Fr</c>) see a
+/// Monday; dates, months, years, weeks and nth-of-month weekdays (<c>Sa[1]</c>) see the real date; PH
+/// does not match.</item>
+/// </list>
+/// Local times come from <see cref="TimeZoneInfo"/>; a boundary in a daylight-saving gap moves forward
+/// by the gap and an ambiguous one takes the earlier instant, as JavaScript dates do.
 /// </summary>
 public sealed class OpeningHoursSchedule
 {
-    readonly IReadOnlyList<Rule> _rules;
+    const int Day = 1440;
+    const string OpenEndComment = "Specified as open end. Closing time was guessed.";
+    static readonly TimeSpan Horizon = TimeSpan.FromDays(366);
 
-    OpeningHoursSchedule(string text, IReadOnlyList<Rule> rules)
+    readonly Rule[] _rules;
+    readonly bool _weekStable;
+    readonly bool _usesHolidays;
+
+    OpeningHoursSchedule(string text, List<Rule> rules)
     {
         Text = text;
-        _rules = rules;
-        IsAlwaysOpen = rules.Count == 1 && rules[0].IsTwentyFourSeven && rules[0].Modifier == OpenStatus.Open;
+        _rules = [.. rules];
+        var selectors = rules.SelectMany(r => r.Date).SelectMany(g => g).ToList();
+        _usesHolidays = selectors.Any(s => s is HolidaySelector);
+        _weekStable = selectors.All(s => s is WeekdaySelector or HolidaySelector)
+                      && rules.SelectMany(r => r.Times).All(t => t.From.Event is null && t.To.Event is null);
+        IsAlwaysOpen = rules.Count == 1 && rules[0].Date.Count == 0 && rules[0].Modifier == OpenStatus.Open && rules[0].Comment is null
+                       && rules[0].Times.Count > 0 && rules[0].Times.Any(t => t.WholeDay);
     }
 
     public string Text { get; }
+
+    /// <summary>True for <c>24/7</c> and equivalents: open at every instant, whatever the calendar.</summary>
     public bool IsAlwaysOpen { get; }
 
     public static bool TryParse(string? text, out OpeningHoursSchedule? schedule, out string? error)
@@ -31,7 +56,7 @@ public sealed class OpeningHoursSchedule
         if (string.IsNullOrWhiteSpace(text)) { error = "empty"; return false; }
         try
         {
-            schedule = new OpeningHoursSchedule(text.Trim(), new Parser(text).ParseAll());
+            schedule = new OpeningHoursSchedule(text.Trim(), Parser.Parse(text));
             error = null;
             return true;
         }
@@ -42,151 +67,300 @@ public sealed class OpeningHoursSchedule
         }
     }
 
-    /// <summary>Spans of one local day, in minutes from its midnight (end may exceed 1440 for overnight spans).</summary>
-    internal List<Span> SpansOf(DateOnly date)
-    {
-        var spans = new List<Span>();
-        var matchedAny = false;
-        foreach (var rule in _rules)
-        {
-            var matches = rule.Matches(date);
-            if (rule.Separator == Separator.Fallback)
-            {
-                if (!matchedAny && matches) { spans.AddRange(rule.Spans()); matchedAny = true; }
-                continue;
-            }
-            if (!matches) continue;
-            if (rule.Separator == Separator.Normal) spans.Clear();
-            if (rule.Modifier == OpenStatus.Closed)
-            {
-                if (rule.Separator == Separator.Additional && rule.Times.Count > 0) spans = Subtract(spans, rule.Times);
-                else spans.Clear();
-            }
-            else spans.AddRange(rule.Spans());
-            matchedAny = true;
-        }
-        return spans;
-    }
-
-    public OpenState Evaluate(DateTimeOffset instant, TimeZoneInfo zone) =>
-        Evaluate(TimeZoneInfo.ConvertTime(instant, zone).DateTime, zone, out _);
-
-    /// <summary>The state at an instant for a station (its zone, position and holiday calendar).</summary>
-    public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context) => Evaluate(instant, context.Zone);
-
-    /// <summary>The days from <paramref name="from"/> as the station's context sees them.</summary>
-    public IReadOnlyList<DayHours> Days(DateOnly from, int count, EvaluationContext context) => Days(from, count);
+    /// <summary>The state at an instant for a station, and when it (or its comment) next changes within 366 days.</summary>
+    public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context) => Evaluate(instant, context, out _);
 
     /// <summary>
-    /// The state at a local wall-clock time of <paramref name="zone"/>. The answer depends on that local
-    /// time alone and stays the same until <paramref name="stableUntil"/> (the first span boundary or
-    /// midnight after it), so callers may reuse it for any local time in [local, stableUntil).
+    /// As <see cref="Evaluate(DateTimeOffset, EvaluationContext)"/>; the same answer holds for every
+    /// instant in [<paramref name="instant"/>, <paramref name="stableUntil"/>).
     /// </summary>
-    public OpenState Evaluate(DateTime local, TimeZoneInfo zone, out DateTime stableUntil)
+    public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context, out DateTimeOffset stableUntil)
     {
-        stableUntil = DateTime.MaxValue;
-        if (IsAlwaysOpen) return new OpenState(OpenStatus.Open, null, null);
-        var (status, comment) = StateAt(local);
-
-        // Candidate change points: every span boundary from yesterday to 8 days ahead.
-        var today = DateOnly.FromDateTime(local);
-        var boundaries = new SortedSet<DateTime>();
-        for (var d = -1; d <= 8; d++)
+        var zone = context.Zone;
+        if (IsAlwaysOpen)
         {
-            var date = today.AddDays(d);
-            var midnight = date.ToDateTime(TimeOnly.MinValue);
-            boundaries.Add(midnight);
-            foreach (var s in SpansOf(date))
-            {
-                boundaries.Add(midnight.AddMinutes(s.Start));
-                boundaries.Add(midnight.AddMinutes(s.End));
-            }
+            stableUntil = DateTimeOffset.MaxValue;
+            return new OpenState(OpenStatus.Open, null, null);
         }
-        foreach (var b in boundaries)
-        {
-            if (b <= local) continue;
-            if (stableUntil == DateTime.MaxValue) stableUntil = b;
-            var (next, _) = StateAt(b);
-            if (next != status) return new OpenState(status, new DateTimeOffset(b, zone.GetUtcOffset(b)), comment);
-        }
-        return new OpenState(status, null, comment);
-    }
-
-    (OpenStatus Status, string? Comment) StateAt(DateTime local)
-    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone).DateTime;
         var date = DateOnly.FromDateTime(local);
-        var minute = local.TimeOfDay.TotalMinutes;
-        var hits = SpansOf(date).Where(s => s.Start <= minute && minute < s.End)
-            .Concat(SpansOf(date.AddDays(-1)).Where(s => s.End > 1440 && s.Start <= minute + 1440 && minute + 1440 < s.End))
-            .ToList();
-        if (hits.Any(h => h.Status == OpenStatus.Open)) return (OpenStatus.Open, hits.First(h => h.Status == OpenStatus.Open).Comment);
-        if (hits.Count > 0) return (OpenStatus.Unknown, hits[0].Comment);
-        return (OpenStatus.Closed, null);
+        var minute = local.Hour * 60 + local.Minute;
+        var plans = new PlanCache(this, context);
+        var today = plans.Get(date);
+        var index = 0;
+        while (today[index].End <= minute) index++;
+        var current = today[index];
+
+        // Walk the segments forward to the first that differs, day by day; a week-stable value with no
+        // calendar cannot change after a week without change.
+        var limit = _weekStable && !_usesHolidays && ReferenceEquals(context.Holidays, HolidayCalendar.None) ? 8 : 368;
+        DateTimeOffset? change = null;
+        var segments = today;
+        var d = date;
+        for (var day = 0; day <= limit && change is null; day++)
+        {
+            if (day > 0) { d = date.AddDays(day); segments = plans.Get(d); index = -1; }
+            for (var k = index + 1; k < segments.Length; k++)
+            {
+                if (segments[k].Status == current.Status && segments[k].Comment == current.Comment) continue;
+                change = ToInstant(d.ToDateTime(TimeOnly.MinValue).AddMinutes(segments[k].Start), zone);
+                break;
+            }
+        }
+
+        if (change is { } c && c > instant)
+        {
+            if (c - instant <= Horizon)
+            {
+                stableUntil = c;
+                return new OpenState(current.Status, c, current.Comment);
+            }
+            stableUntil = c - Horizon;
+        }
+        else stableUntil = limit == 8 ? DateTimeOffset.MaxValue : instant.AddDays(1);
+        return new OpenState(current.Status, null, current.Comment);
     }
 
-    public IReadOnlyList<DayHours> Days(DateOnly from, int count) => Enumerable.Range(0, count).Select(i =>
+    /// <summary>The days from <paramref name="from"/> as the station's context sees them.</summary>
+    public IReadOnlyList<DayHours> Days(DateOnly from, int count, EvaluationContext context)
     {
-        var date = from.AddDays(i);
-        var spans = SpansOf(date);
-        var ranges = spans.Where(s => s.Status == OpenStatus.Open).OrderBy(s => s.Start)
-            .Select(s => new TimeRange(TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(s.Start)),
-                TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(s.End % 1440)), s.End >= 1440)).ToList();
-        var status = ranges.Count > 0 ? OpenStatus.Open : spans.Count > 0 ? OpenStatus.Unknown : OpenStatus.Closed;
-        return new DayHours(date, ranges, status, spans.Select(s => s.Comment).FirstOrDefault(c => c is not null));
-    }).ToList();
-
-    static List<Span> Subtract(List<Span> spans, IReadOnlyList<(int Start, int End)> cut)
-    {
-        var result = spans;
-        foreach (var (cs, ce) in cut)
+        var plans = new PlanCache(this, context);
+        var result = new List<DayHours>(count);
+        for (var i = 0; i < count; i++)
         {
-            var next = new List<Span>();
-            foreach (var s in result)
+            var date = from.AddDays(i);
+            var segments = plans.Get(date);
+            var next = plans.Get(date.AddDays(1));
+            var previous = plans.Get(date.AddDays(-1));
+            var ranges = new List<TimeRange>();
+            for (var k = 0; k < segments.Length; k++)
             {
-                if (ce <= s.Start || cs >= s.End) { next.Add(s); continue; }
-                if (s.Start < cs) next.Add(s with { End = cs });
-                if (ce < s.End) next.Add(s with { Start = ce });
+                var s = segments[k];
+                if (s.Status == OpenStatus.Closed) continue;
+                // The part after midnight of a span from the day before is shown on that day.
+                if (k == 0 && s.End < Day && Continues(previous[^1], s)) continue;
+                var to = TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(s.End % Day));
+                var endsNextDay = s.End == Day;
+                if (s.End == Day && next[0].End < Day && Continues(s, next[0]))
+                    to = TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(next[0].End));
+                ranges.Add(new TimeRange(TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(s.Start)), to, endsNextDay, s.Status, s.Comment));
             }
-            result = next;
+            var status = ranges.Any(r => r.Status == OpenStatus.Open) ? OpenStatus.Open
+                : ranges.Count > 0 ? OpenStatus.Unknown : OpenStatus.Closed;
+            var comment = ranges.Select(r => r.Comment).FirstOrDefault(c => c is not null)
+                          ?? segments.Select(s => s.Comment).FirstOrDefault(c => c is not null);
+            result.Add(new DayHours(date, ranges, status, comment, HolidayOf(date, context.Holidays)));
         }
         return result;
+
+        static bool Continues(Segment before, Segment after) =>
+            before.End == Day && after.Start == 0 && before.Status == after.Status && before.Comment == after.Comment;
     }
 
-    internal enum Separator { Normal, Additional, Fallback }
-
-    internal sealed record Span(int Start, int End, OpenStatus Status, string? Comment);
-
-    internal sealed class Rule
+    static Holiday? HolidayOf(DateOnly date, IHolidayCalendar calendar)
     {
-        public Separator Separator { get; set; }
-        public bool IsTwentyFourSeven { get; set; }
-        public List<(int FromMonth, int FromDay, int ToMonth, int ToDay)> Months { get; } = [];
-        public bool[]? Weekdays { get; set; } // index = DayOfWeek; null = every day
-        public bool HolidayOnly { get; set; }
-        public List<(int Start, int End)> Times { get; } = [];
-        /// <summary>Starts of open-ended spans ("18:00+"): state unknown from there to midnight.</summary>
-        public List<int> OpenEnds { get; } = [];
-        public OpenStatus Modifier { get; set; } = OpenStatus.Open;
-        public string? Comment { get; set; }
+        if (calendar.IsMakeupWorkday(date)) return new Holiday("调休上班", HolidayKind.MakeupWorkday);
+        if (calendar.PublicHoliday(date) is { } ph) return new Holiday(ph, HolidayKind.Public);
+        if (calendar.SchoolHoliday(date) is { } sh) return new Holiday(sh, HolidayKind.School);
+        return null;
+    }
 
-        public bool Matches(DateOnly date)
+    /// <summary>A local wall-clock time as an instant: forward by the gap in a daylight-saving gap, the earlier instant when ambiguous.</summary>
+    internal static DateTimeOffset ToInstant(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
         {
-            if (HolidayOnly) return false;
-            if (Weekdays is not null && !Weekdays[(int)date.DayOfWeek]) return false;
-            if (Months.Count == 0) return true;
-            var key = date.Month * 100 + date.Day;
-            return Months.Any(m =>
+            var before = zone.GetUtcOffset(local.AddHours(-3));
+            var after = zone.GetUtcOffset(local.AddHours(3));
+            var shifted = local + (after - before);
+            return new DateTimeOffset(shifted, zone.GetUtcOffset(shifted));
+        }
+        if (zone.IsAmbiguousTime(local))
+        {
+            var offset = zone.GetAmbiguousTimeOffsets(local).Max();
+            return new DateTimeOffset(local, offset);
+        }
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    // --- one local day -----------------------------------------------------------------------
+
+    /// <summary>A stretch of a local day, in minutes from its midnight, [Start, End).</summary>
+    internal readonly record struct Segment(int Start, int End, OpenStatus Status, string? Comment);
+
+    readonly record struct Interval(int Rule, int Selector, int Start, int End, bool OpenEnd);
+
+    /// <summary>The segments of one local day, covering [0, 1440), adjacent ones differing.</summary>
+    internal Segment[] Plan(DateOnly date, EvaluationContext context)
+    {
+        var calendar = context.Holidays;
+        Span<int> matchedBuffer = stackalloc int[_rules.Length];
+        var matchedCount = 0;
+        (string Text, int Rule)? holidayName = null;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var rule = _rules[i];
+            var day = rule.Wrapped ? date.AddDays(-1) : date;
+            var matches = true;
+            foreach (var group in rule.Date)
             {
-                int from = m.FromMonth * 100 + m.FromDay, to = m.ToMonth * 100 + m.ToDay;
-                return from <= to ? key >= from && key <= to : key >= from || key <= to;
-            });
+                var any = false;
+                foreach (var selector in group)
+                {
+                    if (!selector.Matches(day, calendar, out var name)) continue;
+                    any = true;
+                    if (name is not null && !rule.Wrapped) holidayName = (name, i);
+                }
+                if (!any) { matches = false; break; }
+            }
+            if (!matches) continue;
+            var replaces = (rule.Date.Count > 0 || (i > 0 && rule.Modifier == OpenStatus.Open && _rules[i - 1].Date.Count == 0))
+                           && rule.Modifier != OpenStatus.Closed && !rule.Wrapped && !rule.Additional && !rule.Fallback;
+            if (replaces) matchedCount = 0;
+            matchedBuffer[matchedCount++] = i;
+        }
+        var matched = matchedBuffer[..matchedCount];
+
+        var intervals = new List<Interval>();
+        SolarDay? solar = null;
+        foreach (var i in matched)
+        {
+            var times = _rules[i].Times;
+            for (var k = 0; k < times.Count; k++)
+                if (Resolve(times[k], _rules[i].Wrapped, date, context, ref solar) is { } span && span.End > span.Start)
+                    intervals.Add(new Interval(i, k, span.Start, span.End, times[k].OpenEnd));
         }
 
-        public IEnumerable<Span> Spans()
+        var cuts = new SortedSet<int> { 0, Day };
+        foreach (var iv in intervals)
         {
-            if (Times.Count == 0 && OpenEnds.Count == 0) return [new Span(0, 1440, Modifier, Comment)];
-            return Times.Select(t => new Span(t.Start, t.End, Modifier, Comment))
-                .Concat(OpenEnds.Select(start => new Span(start, Math.Max(start, 1440), OpenStatus.Unknown, Comment ?? "open end")));
+            cuts.Add(Math.Clamp(iv.Start, 0, Day));
+            cuts.Add(Math.Clamp(iv.End, 0, Day));
+            if (iv.OpenEnd && iv.Start + 1 < Day) cuts.Add(Math.Clamp(iv.Start + 1, 0, Day));
+        }
+        var segments = new List<Segment>(cuts.Count);
+        var previousCut = -1;
+        foreach (var cut in cuts)
+        {
+            if (previousCut >= 0)
+            {
+                var (status, comment) = StateAt(previousCut, matched, intervals, holidayName);
+                if (segments.Count > 0 && segments[^1].Status == status && segments[^1].Comment == comment)
+                    segments[^1] = segments[^1] with { End = cut };
+                else segments.Add(new Segment(previousCut, cut, status, comment));
+            }
+            previousCut = cut;
+        }
+        return [.. segments];
+    }
+
+    (OpenStatus, string?) StateAt(int minute, ReadOnlySpan<int> matched, List<Interval> intervals, (string Text, int Rule)? holidayName)
+    {
+        bool open = false, unknown = false;
+        var matchRule = -1;
+        (string Text, int Rule, bool OpenEnd)? comment = holidayName is { } h ? (h.Text, h.Rule, false) : null;
+        foreach (var i in matched)
+        {
+            var rule = _rules[i];
+            if (rule.Times.Count == 0 && (!rule.Fallback || !(open || unknown)))
+            {
+                (open, unknown, matchRule) = (rule.Modifier == OpenStatus.Open, rule.Modifier == OpenStatus.Unknown, i);
+            }
+            foreach (var iv in intervals)
+            {
+                if (iv.Rule != i || minute < iv.Start || minute >= iv.End) continue;
+                if (rule.Fallback && (open || unknown)) continue;
+                (open, unknown, matchRule) = (rule.Modifier == OpenStatus.Open, rule.Modifier == OpenStatus.Unknown, i);
+                if (comment is { OpenEnd: true }) comment = null;
+                if (iv.OpenEnd && (open || unknown))
+                {
+                    comment = (OpenEndComment, i, true);
+                    (open, unknown) = (false, true);
+                    // As the reference does for "07:00+,12:00-16:00": an open end followed by a span of the
+                    // same rule that does not cover this minute is closed after its first minute.
+                    if (!rule.Wrapped && iv.Selector + 1 < rule.Times.Count && minute > iv.Start
+                        && !Covers(intervals, i, iv.Selector + 1, minute))
+                        (open, unknown) = (false, false);
+                }
+            }
+        }
+        string? text = null;
+        if (matchRule >= 0 && _rules[matchRule].Comment is { } own) text = own;
+        else if (comment is { } c && c.Rule == matchRule) text = c.Text;
+        return (unknown ? OpenStatus.Unknown : open ? OpenStatus.Open : OpenStatus.Closed, text);
+    }
+
+    static bool Covers(List<Interval> intervals, int rule, int selector, int minute)
+    {
+        foreach (var iv in intervals)
+            if (iv.Rule == rule && iv.Selector == selector && minute >= iv.Start && minute < iv.End) return true;
+        return false;
+    }
+
+    /// <summary>The minutes of <paramref name="date"/> a time selector covers (the part after midnight for a wrapped rule).</summary>
+    static (int Start, int End)? Resolve(TimeSelector t, bool wrapped, DateOnly date, EvaluationContext context, ref SolarDay? solar)
+    {
+        if (t.WholeDay) return (0, Day);
+        int? from = Minutes(t.From, date, context, ref solar);
+        int? to = t.To.Event is null ? t.NominalTo : Minutes(t.To, date, context, ref solar);
+        if (from is null || to is null) return null; // the variable time does not happen that day
+        if (wrapped)
+        {
+            var end = t.To.Event is null ? t.NominalTo - Day : to.Value;
+            if ((t.From.Event is not null || t.To.Event is not null) && end > from) return null;
+            return (0, end);
+        }
+        if (t.SpansMidnight)
+        {
+            var end = to.Value;
+            if (t.To.Event is not null && end <= from) end += Day;
+            return (from.Value, Math.Min(end, Day));
+        }
+        return (from.Value, to.Value);
+    }
+
+    static int? Minutes(TimeValue value, DateOnly date, EvaluationContext context, ref SolarDay? solar)
+    {
+        if (value.Event is not { } ev) return value.Minutes;
+        solar ??= SolarTimes.For(date, context.Latitude, context.Longitude, context.Zone);
+        var at = ev switch
+        {
+            SolarEvent.Dawn => solar.Dawn,
+            SolarEvent.Sunrise => solar.Sunrise,
+            SolarEvent.Sunset => solar.Sunset,
+            _ => solar.Dusk,
+        };
+        return at is { } local ? local.Hour * 60 + local.Minute + value.Minutes : null;
+    }
+
+    /// <summary>Day plans of one evaluation; for a week-stable value, days that look alike share a plan.</summary>
+    sealed class PlanCache(OpeningHoursSchedule schedule, EvaluationContext context)
+    {
+        readonly Dictionary<long, Segment[]> _byKey = [];
+
+        public Segment[] Get(DateOnly date)
+        {
+            if (!schedule._weekStable) return schedule.Plan(date, context);
+            var key = Key(date);
+            if (!_byKey.TryGetValue(key, out var plan)) _byKey[key] = plan = schedule.Plan(date, context);
+            return plan;
+        }
+
+        /// <summary>What a week-stable value can see of a date: the weekdays and holidays around it.</summary>
+        long Key(DateOnly date)
+        {
+            var calendar = context.Holidays;
+            long key = (int)date.DayOfWeek;
+            if (ReferenceEquals(calendar, HolidayCalendar.None)) return key;
+            for (var shift = -2; shift <= 1; shift++)
+            {
+                var d = date.AddDays(shift);
+                var bits = (calendar.IsMakeupWorkday(d) ? 1 : 0) | (calendar.PublicHoliday(d) is not null ? 2 : 0) | (calendar.SchoolHoliday(d) is not null ? 4 : 0);
+                if (bits != 0) return date.DayNumber + (1L << 40); // holiday names matter: this day is its own
+                key = key * 8 + bits;
+            }
+            return key;
         }
     }
 }
