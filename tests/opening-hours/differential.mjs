@@ -2,7 +2,7 @@
 // against opening_hours.js 3.15.0, the OpenStreetMap community's reference evaluator.
 //
 //   node tests/opening-hours/differential.mjs --dll PATH [--values FILE] [--first N] [--count N]
-//        [--seed N] [--next-change any|state] [--reference-only] [--out FILE]
+//        [--seed N] [--next-change any|state] [--reference-only] [--out FILE] [--api-input FILE]
 //
 // Every value is evaluated in four zones (one reference worker per zone, run with TZ=<zone>, and
 // one API process for all cases), at 56 or more instants of 2026 per zone. Prints the acceptance
@@ -51,6 +51,7 @@ function parseArgs(argv) {
     else if (a === '--count') args.count = Number(next());
     else if (a === '--seed') args.seed = Number(next());
     else if (a === '--out') args.out = next();
+    else if (a === '--api-input') args.apiInput = next();
     else if (a === '--reference-only') args.referenceOnly = true;
     else if (a === '--next-change') { args.nextChange = next(); if (!['any', 'state'].includes(args.nextChange)) throw new Error('--next-change any|state'); }
     else if (a === '-h' || a === '--help') { console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(3, 6).join('\n').replace(/^\/\/ ?/gm, '')); process.exit(0); }
@@ -79,7 +80,7 @@ function loadCorpus(args) {
   for (const v of generated) if (!seen.has(v)) { seen.add(v); values.push(v); allZones.push(false); }
   return {
     values, allZones,
-    sources: `realistic ${realistic.length} (corpus/realistic.txt, each in every zone) + generated ${generated.length} (seed ${args.seed}, each in Asia/Shanghai and one other zone)`,
+    sources: `realistic ${realistic.length} (corpus/realistic.txt, each in every zone) + generated ${generated.length} (seed ${args.seed}, each in Asia/Shanghai and one other zone; values with SH in Berlin only)`,
   };
 }
 
@@ -222,16 +223,24 @@ async function main() {
 
   // One case per (value, zone); the same UTC instants go to both sides. The realistic and a
   // held-out corpus go to every zone; a generated value to Asia/Shanghai (the project's zone) and
-  // one other, Berlin when it names SH (the one place the reference has school holidays for),
-  // else in turn Urumqi, Berlin, New York: the reference's cost bounds the run time.
+  // one other in turn (Urumqi, Berlin, New York): the reference's cost bounds the run time.
   const zoneIndex = (tz) => ZONES.findIndex((z) => z.tz === tz);
   const SHANGHAI = zoneIndex('Asia/Shanghai');
   const BERLIN = zoneIndex('Europe/Berlin');
   const others = ZONES.map((_, i) => i).filter((i) => i !== SHANGHAI);
+  // A value with SH goes only to zones the reference has school holidays for (elsewhere its
+  // constructor throws "There are no holidays (SH) defined"): Berlin of these four.
+  const namesSH = (value) => /\bSH\b/i.test(value.replace(/"[^"]*"/g, ''));
+  const hasSH = ZONES.map((_, z) => calendars[z].sh !== null);
+  const skippedSH = { cases: 0 };
   const zonesOf = values.map((value, v) => {
-    if (allZones[v]) return ZONES.map((_, i) => i);
-    const second = /\bSH\b/i.test(value) ? BERLIN : others[v % others.length];
-    return [SHANGHAI, second];
+    let zs = allZones[v] ? ZONES.map((_, i) => i) : [SHANGHAI, others[v % others.length]];
+    if (namesSH(value)) {
+      const kept = zs.filter((z) => hasSH[z]);
+      skippedSH.cases += zs.length - kept.length;
+      zs = kept.length ? kept : [BERLIN];
+    }
+    return zs;
   });
   // The zone whose reference answer classes the value (accepted, warned, refused): Berlin where
   // the value is evaluated there (the reference has PH and SH data for it), else Shanghai.
@@ -244,6 +253,7 @@ async function main() {
   if (minInstants < 50) throw new Error(`a case has only ${minInstants} instants (want 50 or more)`);
 
   const api = args.referenceOnly ? null : startApi(args.dll);
+  const apiInput = args.apiInput ? [] : null; // the API's input, to replay cases by hand
   // Warnings decide a value's class only, and getWarnings is costly: asked in its class zone.
   for (const c of cases) {
     refs[c.z].worker.send({ op: 'eval', id: c.id, value: values[c.v], instants: c.instants, warnings: c.z === classZone[c.v] });
@@ -255,8 +265,10 @@ async function main() {
       if (cal.sh) line.sh = cal.sh;
       // No make-up working days: the reference knows none (deliberate-differences.json).
       api.api.send(line);
+      apiInput?.push(JSON.stringify(line));
     }
   }
+  if (apiInput) fs.writeFileSync(args.apiInput, apiInput.join('\n') + '\n');
   refs.forEach((r) => r.worker.end());
   api?.api.end();
   const watchdog = setTimeout(() => { console.error('opening-hours: no answer within 600 s; stopping'); process.exit(2); }, 600e3);
@@ -306,9 +318,11 @@ async function main() {
   const fields = ['state', 'next_change', 'comment'];
   const agree = { state: 0, next_change: 0, comment: 0 };
   const compared = { state: 0, next_change: 0, comment: 0 };
-  const zoneStats = ZONES.map(() => ({ pairs: 0, state: 0, next_change: 0, comment: 0 }));
+  const zoneStats = ZONES.map(() => ({ pairs: 0, agree: { state: 0, next_change: 0, comment: 0 }, compared: { state: 0, next_change: 0, comment: 0 } }));
   const disagreements = [];
-  let otherAgree = 0;
+  let otherAgree = 0; let refNextErrors = 0;
+  const refErrorKinds = new Map();
+  const errorKind = (e) => e.replace(/"[^"]*"/g, '…').replace(/^.*(?=\.\s*[^.]*\.\)?$)/s, '').slice(-110);
   let pairs = 0; let tolerated = 0; let noShData = 0; let refInstantErrors = 0; let deliberatePairs = 0; let lengthMismatch = 0;
   for (const c of cases) {
     const ref = refById.get(c.id);
@@ -322,14 +336,14 @@ async function main() {
     const matches = deliberate.entries.filter((e) => e.re.test(value) && (!e.zones || e.zones.includes(zone.tz)));
     if (!Array.isArray(a.results) || a.results.length !== c.instants.length) { lengthMismatch++; failures.push(`the API gave ${a.results?.length} results for ${c.instants.length} instants (${c.id})`); continue; }
     c.instants.forEach((t, i) => {
+      const raw = ref.results[i];
+      if (raw.error) { refInstantErrors++; refErrorKinds.set(errorKind(raw.error), (refErrorKinds.get(errorKind(raw.error)) ?? 0) + 1); return; }
       pairs++;
       zoneStats[c.z].pairs++;
-      const raw = ref.results[i];
       // next_change as the contract defines it (state or comment changes: the reference's
       // iterator), or with --next-change state as getNextChange returns it (state only).
       const rr = { ...raw, next_change: args.nextChange === 'state' ? raw.next_state_change : raw.next_change };
       const other = args.nextChange === 'state' ? raw.next_change : raw.next_state_change;
-      if (rr.state === 'error') refInstantErrors++;
       const ar = a.results[i];
       const an = { state: ar.state, next_change: ar.next_change == null ? null : Date.parse(ar.next_change), comment: ar.comment ?? null };
       // Near a variable time the two sides may stand on either side of the change (the
@@ -342,6 +356,7 @@ async function main() {
           && Math.abs(rr.next_change - an.next_change) <= VARIABLE_TOLERANCE_MS),
         comment: rr.comment === an.comment,
       };
+      if (raw.next_error) { refNextErrors++; refErrorKinds.set(errorKind(raw.next_error), (refErrorKinds.get(errorKind(raw.next_error)) ?? 0) + 1); same.next_change = true; }
       const wrong = fields.filter((f) => !same[f]);
       const sameOther = other === an.next_change || (variable && other != null && an.next_change != null && Math.abs(other - an.next_change) <= VARIABLE_TOLERANCE_MS) || nearChange;
       if (sameOther) otherAgree++;
@@ -351,7 +366,8 @@ async function main() {
       for (const e of matches) { e.pairs++; if (excused.includes(e)) e.disagreeing++; }
       for (const f of fields) {
         if (matches.some((e) => e.fields.includes(f))) continue; // excluded from the rate
-        compared[f]++; zoneStats[c.z][f] += same[f] ? 1 : 0;
+        if (f === 'next_change' && raw.next_error) continue; // no reference answer
+        compared[f]++; zoneStats[c.z].compared[f]++; zoneStats[c.z].agree[f] += same[f] ? 1 : 0;
         if (same[f]) agree[f]++;
       }
       if (wrong.length && !excused.length && disagreements.length < 5000) {
@@ -394,7 +410,8 @@ async function main() {
   }
   p();
   p(`agreement over the ${pairs} (value, instant) pairs both sides accepted`
-    + `${noShData ? `; ${noShData} pairs with SH in zones where the reference has no SH data left out` : ''}`);
+    + `; ${skippedSH.cases} (value, zone) cases with SH not run in zones the reference has no SH data for`
+    + `${noShData ? `, ${noShData} pairs more the reference refused for that reason` : ''}`);
   const arows = [['field', 'agree', 'disagree', 'rate', 'threshold', '']];
   for (const f of fields) {
     const rate = pct(agree[f], compared[f]);
@@ -405,9 +422,12 @@ async function main() {
   p(table(arows));
   if (api) p(`  next_change against ${args.nextChange === 'state' ? "the reference's next state or comment change (its iterator; the contract's definition)" : "getNextChange (the next state change; it skips comment-only boundaries)"}, for information: ${fmtPct(pct(otherAgree, pairs))}`);
   p(`  variable-time pairs within ${VARIABLE_TOLERANCE_MS / 1000} s of a change and told apart only there: ${tolerated} (tolerated)`);
-  if (refInstantErrors) p(`  pairs where the reference failed at the instant (counted as disagreements unless the API also failed): ${refInstantErrors}`);
+  if (refInstantErrors || refNextErrors) {
+    p(`  pairs where the reference failed, left out: ${refInstantErrors} at the instant (all fields), ${refNextErrors} looking for the next change (next_change only)`);
+    [...refErrorKinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).forEach(([k, n]) => p(`    ${n} × ${k}`));
+  }
   const zrows = [['zone', 'pairs', 'state', 'next_change', 'comment']];
-  ZONES.forEach((z, i) => { const s = zoneStats[i]; zrows.push([z.tz, s.pairs, fmtPct(pct(s.state, s.pairs)), fmtPct(pct(s.next_change, s.pairs)), fmtPct(pct(s.comment, s.pairs))]); });
+  ZONES.forEach((z, i) => { const s = zoneStats[i]; zrows.push([z.tz, s.pairs, ...fields.map((f) => fmtPct(pct(s.agree[f], s.compared[f])))]); });
   if (api) { p(); p('by zone'); p(table(zrows)); }
   p();
   p(`deliberate differences (deliberate-differences.json): ${deliberate.entries.length} entries, ${deliberatePairs} pairs excluded from the rates`);
