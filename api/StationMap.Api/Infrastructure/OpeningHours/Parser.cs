@@ -127,10 +127,6 @@ internal sealed class Parser
             // The order the reference checks them in (widest first); the order does not change the result.
             foreach (var g in new[] { years, holidays, months, monthDays, weeks, weekdays })
                 if (g.Count > 0) rule.Date.Add(g);
-            if (_i < _t.Count || AtSymbol(-1, ','))
-            {
-                if (_i >= _t.Count) throw Error("expected a rule after ','");
-            }
         }
     }
 
@@ -496,7 +492,6 @@ internal sealed class Parser
             if (AtTime()) continue;
             if (AtSymbol(0, '(')) throw Error("expected a variable time (e.g. sunrise) after '('");
             if (At(0, TokenKind.Number)) throw Error("expected a time (HH:MM)");
-            if (_i >= _t.Count) throw Error("expected a rule after ','");
             return true; // an additional rule begins here
         }
     }

@@ -58,6 +58,32 @@ internal static class Tokenizer
         ["sh"] = (TokenKind.Holiday, 0),
     };
 
+    // English names the reference corrects (with a warning) to the two- and three-letter forms.
+    static readonly string[][] WeekdayAliases =
+    [
+        ["sun", "sunday"], ["mon", "monday"], ["tue", "tues", "tuesday"], ["wed", "wednesday"],
+        ["thu", "thur", "thurs", "thursday"], ["fri", "friday"], ["sat", "saturday"],
+    ];
+    static readonly string[] MonthAliases =
+        ["january", "february", "march", "april", "", "june", "july", "august", "september", "october", "november", "december"];
+
+    static Tokenizer()
+    {
+        for (var d = 0; d < 7; d++)
+            foreach (var alias in WeekdayAliases[d]) Words[alias] = (TokenKind.Weekday, d);
+        for (var m = 0; m < 12; m++)
+            if (MonthAliases[m].Length > 0) Words[MonthAliases[m]] = (TokenKind.Month, m);
+        Words["sept"] = (TokenKind.Month, 8);
+    }
+
+    /// <summary>Dashes, tildes and full-width colons the reference reads (with a warning) as '-' and ':'.</summary>
+    static char Normalize(char c) => c switch
+    {
+        '–' or '—' or '−' or '‐' or '‑' or '‒' or '～' or '~' => '-',
+        '：' => ':',
+        _ => c,
+    };
+
     public static List<RuleTokens> Split(string text)
     {
         var rules = new List<RuleTokens>();
@@ -67,7 +93,7 @@ internal static class Tokenizer
         var i = 0;
         while (i < text.Length)
         {
-            var c = text[i];
+            var c = Normalize(text[i]);
             var position = i + 1;
             if (char.IsWhiteSpace(c)) { i++; continue; }
             if (char.IsAsciiLetter(c))
