@@ -96,10 +96,14 @@ function evaluate(value, instants, withWarnings) {
   let prev = null; // the previous instant's answer (instants come sorted)
   for (const ms of instants) {
     const at = new Date(ms);
-    let state; let comment;
+    let it; let state; let comment; let open0; let unknown0;
     try {
-      state = oh.getUnknown(at) ? 'unknown' : oh.getState(at) ? 'open' : 'closed';
-      comment = oh.getComment(at) ?? null;
+      // One evaluation of the instant: the iterator holds getState, getUnknown and getComment of
+      // its start (all three are getStatePair(date) underneath), and its advance() is the scan.
+      it = oh.getIterator(at);
+      open0 = it.getState(); unknown0 = it.getUnknown();
+      state = unknown0 ? 'unknown' : open0 ? 'open' : 'closed';
+      comment = it.getComment() ?? null;
     } catch (e) {
       // The reference failing at an instant (a variable time it cannot place on the day, an
       // easter offset across the year, "infinite loop in nextChange") gives no answer to compare:
@@ -109,6 +113,14 @@ function evaluate(value, instants, withWarnings) {
       continue;
     }
     try {
+      const limit = new Date(ms + LOOKAHEAD_MS);
+      let exhausted = false; let advanced = false;
+      const step = () => {
+        if (exhausted) return null;
+        if (it.advance(limit)) return it.getDate().getTime();
+        exhausted = true;
+        return null;
+      };
       // Both next changes of the previous instant carry over where nothing changed in between
       // (the reference steps through every rule boundary: a year's scan costs up to half a second
       // for some values, and 56 of them per case would bound the run time). Exact: the state (and
@@ -122,14 +134,17 @@ function evaluate(value, instants, withWarnings) {
       } else if (follows && prev.state === state && prev.comment === comment && prev.next.any === null) {
         next.any = nextAnyChange(oh, prev.ms + LOOKAHEAD_MS, ms + LOOKAHEAD_MS); derived++;
       } else {
-        next.any = nextAnyChange(oh, ms, ms + LOOKAHEAD_MS);
+        next.any = step(); advanced = true;
       }
       if (follows && prev.state === state && prev.next.state !== null && ms < prev.next.state) {
         next.state = prev.next.state;
       } else if (follows && prev.state === state && prev.next.state === null) {
         next.state = nextStateChange(oh, prev.ms + LOOKAHEAD_MS, ms + LOOKAHEAD_MS);
       } else {
-        next.state = nextStateChange(oh, ms, ms + LOOKAHEAD_MS);
+        // getNextChange's loop: on from the first change until the state changes.
+        let t = advanced ? next.any : step();
+        while (t !== null && it.getState() === open0 && it.getUnknown() === unknown0) t = step();
+        next.state = t;
       }
       if (VERIFY) {
         const direct = oh.getNextChange(at, new Date(ms + LOOKAHEAD_MS))?.getTime() ?? null;
