@@ -435,6 +435,7 @@ async function main() {
   p(`deliberate differences (deliberate-differences.json): ${deliberate.entries.length} entries, ${deliberatePairs} pairs excluded from the rates`);
   deliberate.entries.forEach((e) => p(`  ${e.id}: ${e.values} values, ${e.pairs} pairs, ${e.disagreeing} of them disagreeing (${e.fields.join(', ')})`));
 
+  if (api && pairs === 0) failures.push('no (value, instant) pair was compared');
   if (api && mustAccept.length) failures.push(`${mustAccept.length} values the reference accepts without a warning are refused by the API`);
   if (disagreements.length) {
     // The first disagreements, at most three per value so one broken construct does not fill the list.
@@ -460,4 +461,4 @@ async function main() {
   process.exitCode = api && failures.length ? 1 : 0;
 }
 
-main().catch((e) => { console.error(`opening-hours: ${e.stack ?? e}`); process.exit(2); });
+main().catch((e) => { console.error(`opening-hours: ${/required|unknown argument|needs a value|--next-change/.test(e?.message) ? e.message : e?.stack ?? e}`); process.exit(2); });
