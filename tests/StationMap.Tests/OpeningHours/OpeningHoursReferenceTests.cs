@@ -122,6 +122,17 @@ public sealed class OpeningHoursReferenceTests(ITestOutputHelper output)
     [InlineData("Dec Su[-1] 10:00-12:00", "2026-12-27T11:00", OpenStatus.Open, "2026-12-27T12:00", null)]
     [InlineData("Dec Su[-1] 10:00-12:00", "2026-12-20T11:00", OpenStatus.Closed, "2026-12-27T10:00", null)]
     [InlineData("Feb 01-28 10:00-12:00", "2028-02-10T11:00", OpenStatus.Open, "2028-02-10T12:00", null)]
+    [InlineData("Mo-Fr 07:00+,12:00-16:00", "2026-11-18T07:00", OpenStatus.Unknown, "2026-11-18T12:00", "Specified as open end. Closing time was guessed.")]
+    [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T11:00", OpenStatus.Open, "2026-11-18T12:00", null)]
+    [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T12:00", OpenStatus.Unknown, "2026-11-19T00:00", "Specified as open end. Closing time was guessed.")]
+    [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T15:00", OpenStatus.Closed, "2026-11-19T00:00", "Specified as open end. Closing time was guessed.")]
+    [InlineData("07:00-(dawn-00:30)+", "2026-11-18T12:00", OpenStatus.Open, "2026-11-19T05:32", null)]
+    [InlineData("07:00-(dawn-00:30)+", "2026-11-19T03:00", OpenStatus.Open, "2026-11-19T05:32", null)]
+    [InlineData("Tu-Th 23:15-sunset", "2026-11-18T12:00", OpenStatus.Open, "2026-11-18T17:01", null)]
+    [InlineData("Tu-Th 23:15-sunset", "2026-11-19T03:00", OpenStatus.Open, "2026-11-19T17:01", null)]
+    [InlineData("Mon-Fri 08:00-18:00", "2026-11-18T12:00", OpenStatus.Open, "2026-11-18T18:00", null)]
+    [InlineData("Mo-Fr 08:00～18:00,", "2026-11-18T12:00", OpenStatus.Open, "2026-11-18T18:00", null)]
+    [InlineData("Dec 08: Su 10:00-18:15", "2026-12-08T12:00", OpenStatus.Closed, null, null)]
     public void Agrees_with_the_reference(string value, string at, OpenStatus status, string? nextChange, string? comment)
     {
         var state = Parse(value).Evaluate(Local(at), Hangzhou);

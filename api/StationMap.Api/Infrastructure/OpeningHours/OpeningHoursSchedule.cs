@@ -94,7 +94,7 @@ public sealed class OpeningHoursSchedule
         // Walk the segments forward to the first that differs, day by day; a week-stable value with no
         // calendar cannot change after a week without change.
         var limit = _weekStable && !_usesHolidays && ReferenceEquals(context.Holidays, HolidayCalendar.None) ? 8 : 368;
-        DateTimeOffset? change = null;
+        DateTimeOffset? change = null, firstDifferent = null;
         var segments = today;
         var d = date;
         for (var day = 0; day <= limit && change is null; day++)
@@ -103,7 +103,10 @@ public sealed class OpeningHoursSchedule
             for (var k = index + 1; k < segments.Length; k++)
             {
                 if (segments[k].Status == current.Status && segments[k].Comment == current.Comment) continue;
-                change = ToInstant(d.ToDateTime(TimeOnly.MinValue).AddMinutes(segments[k].Start), zone);
+                var at = ToInstant(d.ToDateTime(TimeOnly.MinValue).AddMinutes(segments[k].Start), zone);
+                firstDifferent ??= at;
+                if (segments[k].Hidden) continue;
+                change = at;
                 break;
             }
         }
@@ -112,10 +115,11 @@ public sealed class OpeningHoursSchedule
         {
             if (c - instant <= Horizon)
             {
-                stableUntil = c;
+                stableUntil = firstDifferent is { } f && f < c ? f : c;
                 return new OpenState(current.Status, c, current.Comment);
             }
             stableUntil = c - Horizon;
+            if (firstDifferent is { } f2 && f2 < stableUntil) stableUntil = f2;
         }
         else stableUntil = limit == 8 ? DateTimeOffset.MaxValue : instant.AddDays(1);
         return new OpenState(current.Status, null, current.Comment);
@@ -186,8 +190,12 @@ public sealed class OpeningHoursSchedule
 
     // --- one local day -----------------------------------------------------------------------
 
-    /// <summary>A stretch of a local day, in minutes from its midnight, [Start, End).</summary>
-    internal readonly record struct Segment(int Start, int End, OpenStatus Status, string? Comment);
+    /// <summary>
+    /// A stretch of a local day, in minutes from its midnight, [Start, End). <see cref="Hidden"/>: the
+    /// reference never stops at its start when it looks for the next change (the minute after an open
+    /// end that its "07:00+,12:00-16:00" rule closes), so neither does the next change here.
+    /// </summary>
+    internal readonly record struct Segment(int Start, int End, OpenStatus Status, string? Comment, bool Hidden = false);
 
     readonly record struct Interval(int Rule, int Selector, int Start, int End, bool OpenEnd);
 
@@ -237,8 +245,10 @@ public sealed class OpeningHoursSchedule
         {
             cuts.Add(Math.Clamp(iv.Start, 0, Day));
             cuts.Add(Math.Clamp(iv.End, 0, Day));
-            if (iv.OpenEnd && iv.Start + 1 < Day) cuts.Add(Math.Clamp(iv.Start + 1, 0, Day));
         }
+        HashSet<int>? hidden = null;
+        foreach (var iv in intervals)
+            if (iv.OpenEnd && iv.Start >= 0 && iv.Start + 1 < Day && cuts.Add(iv.Start + 1)) (hidden ??= []).Add(iv.Start + 1);
         var segments = new List<Segment>(cuts.Count);
         var previousCut = -1;
         foreach (var cut in cuts)
@@ -248,7 +258,7 @@ public sealed class OpeningHoursSchedule
                 var (status, comment) = StateAt(previousCut, matched, intervals, holidayName);
                 if (segments.Count > 0 && segments[^1].Status == status && segments[^1].Comment == comment)
                     segments[^1] = segments[^1] with { End = cut };
-                else segments.Add(new Segment(previousCut, cut, status, comment));
+                else segments.Add(new Segment(previousCut, cut, status, comment, hidden?.Contains(previousCut) == true));
             }
             previousCut = cut;
         }

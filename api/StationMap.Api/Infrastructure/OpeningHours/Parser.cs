@@ -298,7 +298,8 @@ internal sealed class Parser
         {
             var hasYear = At(0, TokenKind.Year);
             var y = hasYear ? 1 : 0;
-            if (At(y, TokenKind.Month) && At(y + 1, TokenKind.Number) && At(y + 2, TokenKind.TimeSep) && !hasYear)
+            if (!hasYear && At(0, TokenKind.Month) && At(1, TokenKind.Number) && At(2, TokenKind.TimeSep) && At(3, TokenKind.Number)
+                && (AtSymbol(4, '-') || AtSymbol(4, '+')))
             {
                 // "Dec 10:00-14:00": the month, then a time.
                 ParseMonths(months);
@@ -458,7 +459,7 @@ internal sealed class Parser
                 if (AtSymbol(0, '+'))
                 {
                     Next();
-                    AddOpenEnd(rule, wrap, from, false);
+                    AddOpenEnd(rule, wrap, from, from.Nominal, false, fromToken);
                 }
                 else
                 {
@@ -481,8 +482,11 @@ internal sealed class Parser
                     {
                         // "10:00-12:00+": an open end from the end time (listed first, as the reference does), and the span.
                         Next();
-                        var endAsStart = to.Event is null && to.Minutes < from.Minutes && from.Event is null ? to with { Minutes = to.Minutes + Day } : to;
-                        AddOpenEnd(rule, wrap, endAsStart, true);
+                        // An end before the start puts the open end on the next day; a variable end time is
+                        // still resolved on the day itself, as the reference does.
+                        var nominalStart = to.Nominal < from.Nominal ? to.Nominal + Day : to.Nominal;
+                        var endAsStart = to.Event is null ? new TimeValue(null, nominalStart) : to;
+                        AddOpenEnd(rule, wrap, endAsStart, nominalStart, true, toToken);
                     }
                     Add(rule, wrap, from, to, nominalTo, false);
                 }
@@ -497,11 +501,11 @@ internal sealed class Parser
     }
 
     /// <summary>An open end: unknown until midnight, or for 10 hours from 17:00, 8 hours from 22:00.</summary>
-    static void AddOpenEnd(Rule rule, List<TimeSelector> wrap, TimeValue from, bool extended)
+    static void AddOpenEnd(Rule rule, List<TimeSelector> wrap, TimeValue from, int start, bool extended, Token at)
     {
-        var start = from.Nominal;
         var end = start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : Day;
-        if (!extended && start >= Day) throw new FormatException("the open end starts outside the day");
+        if (!extended && start >= Day) throw ErrorAt("the open end starts outside the day", at);
+        if (end > 2 * Day) throw ErrorAt("a time span cannot run past two midnights", at);
         Add(rule, wrap, from, new TimeValue(null, end), end, true);
     }
 
