@@ -115,6 +115,7 @@ internal static class Tokenizer
                 var digits = text[i..end];
                 if (digits.Length > 6) throw new FormatException($"number too long at position {position}");
                 var n = int.Parse(digits, CultureInfo.InvariantCulture);
+                if (n > 9000) throw new FormatException($"the year {n} is out of range at position {position}");
                 current.Add(new Token(n > 1900 ? TokenKind.Year : TokenKind.Number, digits, n, position));
                 i = end;
             }
