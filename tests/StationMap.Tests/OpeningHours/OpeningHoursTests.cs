@@ -40,6 +40,9 @@ public sealed class OpeningHoursTests
     [InlineData("Mo-Fr 08:00-18:00;")]
     [InlineData("Mo-Fr sunrise-sunset")]
     [InlineData("Mo[1] 08:00-12:00")]
+    [InlineData("Jun 24,25: Sa 03:45-06:30 off")]
+    [InlineData("PHFr-We 10:00-12:00")]
+    [InlineData("Mo to Fr 10:00-12:00")]
     public void Parses_the_supported_syntax(string text) => Parse(text);
 
     [Theory]
@@ -54,6 +57,8 @@ public sealed class OpeningHoursTests
     [InlineData("Mo-Fr 08:00-48:01", "two midnights")]
     [InlineData("10:00-16:00/01:30", "repeating times")]
     [InlineData("Mo, 10:00-12:00", "additional rule")]
+    [InlineData("2026 Dec 24,25 10:00-12:00", "list of days after a year")]
+    [InlineData("Sept 10:00-12:00", "unknown word 'Sept'")]
     public void Rejects_bad_values_with_a_reason(string text, string reason)
     {
         Assert.False(OpeningHoursSchedule.TryParse(text, out _, out var error));

@@ -346,7 +346,13 @@ internal sealed class Parser
                     CheckDay(from.Month, fromDay);
                     CheckDay(from.Month, toDay);
                     target.Add(new FebruaryAwareMonthDays(from.Year, from.Month, fromDay.Value, toDay.Value, period, toDay.Position != fromDay.Position).Selector);
-                    if (AtSymbol(0, ',') && At(1, TokenKind.Number) && !At(2, TokenKind.TimeSep)) { Next(); continue; }
+                    if (AtSymbol(0, ',') && At(1, TokenKind.Number))
+                    {
+                        // The reference misreads a list of days after a year ("2026 Dec 24,25") and refuses it.
+                        if (hasYear) throw Error("a list of days after a year is not supported; write each date with its year");
+                        Next();
+                        continue;
+                    }
                     break;
                 }
             }

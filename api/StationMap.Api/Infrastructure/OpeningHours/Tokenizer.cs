@@ -73,7 +73,6 @@ internal static class Tokenizer
             foreach (var alias in WeekdayAliases[d]) Words[alias] = (TokenKind.Weekday, d);
         for (var m = 0; m < 12; m++)
             if (MonthAliases[m].Length > 0) Words[MonthAliases[m]] = (TokenKind.Month, m);
-        Words["sept"] = (TokenKind.Month, 8);
     }
 
     /// <summary>Dashes, tildes and full-width colons the reference reads (with a warning) as '-' and ':'.</summary>
@@ -101,8 +100,23 @@ internal static class Tokenizer
                 var end = i;
                 while (end < text.Length && char.IsAsciiLetter(text[end])) end++;
                 var word = text[i..end];
+                if (word.Equals("to", StringComparison.OrdinalIgnoreCase))
+                {
+                    current.Add(new Token(TokenKind.Symbol, "-", 0, position)); // "Mo to Fr", corrected by the reference too
+                    i = end;
+                    continue;
+                }
                 if (!Words.TryGetValue(word, out var known))
+                {
+                    // As the reference reads it: a word that starts with PH or SH ("PHFr") is the holiday and the rest.
+                    if (word.Length > 2 && (word.StartsWith("ph", StringComparison.OrdinalIgnoreCase) || word.StartsWith("sh", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        current.Add(new Token(TokenKind.Holiday, word[..2].ToUpperInvariant(), 0, position));
+                        i += 2;
+                        continue;
+                    }
                     throw new FormatException($"unknown word '{word}' at position {position}");
+                }
                 var canonical = known.Kind is TokenKind.Holiday ? word.ToUpperInvariant() : word.ToLowerInvariant();
                 current.Add(new Token(known.Kind, canonical, known.Value, position));
                 i = end;
@@ -115,6 +129,7 @@ internal static class Tokenizer
                 var digits = text[i..end];
                 if (digits.Length > 6) throw new FormatException($"number too long at position {position}");
                 var n = int.Parse(digits, CultureInfo.InvariantCulture);
+                if (n > 9000) throw new FormatException($"the year {n} is out of range at position {position}");
                 current.Add(new Token(n > 1900 ? TokenKind.Year : TokenKind.Number, digits, n, position));
                 i = end;
             }
