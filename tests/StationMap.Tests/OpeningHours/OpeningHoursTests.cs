@@ -57,7 +57,7 @@ public sealed class OpeningHoursTests
     [InlineData("Mo-Fr 08:00-48:01", "two midnights")]
     [InlineData("10:00-16:00/01:30", "repeating times")]
     [InlineData("Mo, 10:00-12:00", "additional rule")]
-    [InlineData("2026 Dec 24,25 10:00-12:00", "list of days after a year")]
+    [InlineData("2026 Dec 24,25 10:00-12:00", "position 24")] // the reference misreads a day list after a year, and so refuses this one
     [InlineData("Sept 10:00-12:00", "unknown word 'Sept'")]
     public void Rejects_bad_values_with_a_reason(string text, string reason)
     {

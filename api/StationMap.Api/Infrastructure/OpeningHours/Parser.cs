@@ -348,8 +348,7 @@ internal sealed class Parser
                     target.Add(new FebruaryAwareMonthDays(from.Year, from.Month, fromDay.Value, toDay.Value, period, toDay.Position != fromDay.Position).Selector);
                     if (AtSymbol(0, ',') && At(1, TokenKind.Number))
                     {
-                        // The reference misreads a list of days after a year ("2026 Dec 24,25") and refuses it.
-                        if (hasYear) throw Error("a list of days after a year is not supported; write each date with its year");
+                        if (hasYear) { YearDayList(target, from); break; }
                         Next();
                         continue;
                     }
@@ -367,6 +366,29 @@ internal sealed class Parser
             }
             if (!AtSymbol(0, ',')) return;
             Next();
+        }
+    }
+
+    /// <summary>
+    /// The rest of a list of days after a year ("2027 Apr 05,06 Fr"), read as the reference reads it:
+    /// each further entry takes its day from the token after the number, which it consumes too
+    /// (a weekday or month stands for its index; anything else makes an entry that matches every day).
+    /// </summary>
+    void YearDayList(List<IDateSelector> target, DatePoint from)
+    {
+        while (AtSymbol(0, ',') && At(1, TokenKind.Number))
+        {
+            var stand = Peek(2);
+            if (stand is null) throw Error("expected a day", 2);
+            if (AtSymbol(3, '-') && At(4, TokenKind.Number)) throw Error("a day range in a list after a year is not supported", 3);
+            _i += 3;
+            if (stand.Value.Kind is TokenKind.Number or TokenKind.Weekday or TokenKind.Month)
+            {
+                var day = stand.Value with { Value = stand.Value.Value };
+                CheckDay(from.Month, day);
+                target.Add(new MonthDaysSelector(from.Year, from.Month, day.Value, day.Value, 0));
+            }
+            else target.Add(new AnyDaySelector()); // the reference's date is then invalid, and its test never fails
         }
     }
 

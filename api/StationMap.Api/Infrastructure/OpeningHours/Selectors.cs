@@ -178,3 +178,13 @@ internal sealed class EventSelector(int? year, int addDays) : IDateSelector
         return date >= day && day.Month == date.Month && day.Day == date.Day;
     }
 }
+
+/// <summary>Every day (what the reference's test of an invalid date amounts to).</summary>
+internal sealed class AnyDaySelector : IDateSelector
+{
+    public bool Matches(DateOnly date, IHolidayCalendar holidays, out string? name)
+    {
+        name = null;
+        return true;
+    }
+}
