@@ -2,7 +2,7 @@
 // against opening_hours.js 3.15.0, the OpenStreetMap community's reference evaluator.
 //
 //   node tests/opening-hours/differential.mjs --dll PATH [--values FILE] [--first N] [--count N]
-//        [--seed N] [--next-change any|state] [--reference-only] [--out FILE] [--api-input FILE]
+//        [--seed N] [--next-change state|any] [--reference-only] [--out FILE] [--api-input FILE]
 //
 // Every value is evaluated in four zones (one reference worker per zone, run with TZ=<zone>, and
 // one API process for all cases), at 56 or more instants of 2026 per zone. Prints the acceptance
@@ -41,7 +41,7 @@ const ZONES = [
 const NO_SH_DATA = /There are no holidays \(SH\) defined/;
 
 function parseArgs(argv) {
-  const args = { dll: null, values: null, first: 25, count: 2000, seed: 20260101, referenceOnly: false, out: null, nextChange: 'any' };
+  const args = { dll: null, values: null, first: 25, count: 2000, seed: 20260101, referenceOnly: false, out: null, nextChange: 'state' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
@@ -351,8 +351,8 @@ async function main() {
       if (raw.error) { refInstantErrors++; refErrorKinds.set(errorKind(raw.error), (refErrorKinds.get(errorKind(raw.error)) ?? 0) + 1); return; }
       pairs++;
       zoneStats[c.z].pairs++;
-      // next_change as the contract defines it (state or comment changes: the reference's
-      // iterator), or with --next-change state as getNextChange returns it (state only).
+      // next_change as the API defines it, the next change of state (getNextChange), or with
+      // --next-change any the next change of state or comment (the reference's iterator's advance()).
       const rr = { ...raw, next_change: args.nextChange === 'state' ? raw.next_state_change : raw.next_change };
       const other = args.nextChange === 'state' ? raw.next_change : raw.next_state_change;
       const ar = a.results[i];
@@ -432,7 +432,7 @@ async function main() {
     if (api && !ok) failures.push(`${f} agreement ${fmtPct(rate)} is below ${THRESHOLDS[f]} %`);
   }
   p(table(arows));
-  if (api) p(`  next_change against ${args.nextChange === 'state' ? "the reference's next state or comment change (its iterator; the contract's definition)" : "getNextChange (the next state change; it skips comment-only boundaries)"}, for information: ${fmtPct(pct(otherAgree, pairs))}`);
+  if (api) p(`  next_change against ${args.nextChange === 'state' ? "the reference's next state or comment change (its iterator's advance())" : "getNextChange (the next state change; the API's definition)"}, for information: ${fmtPct(pct(otherAgree, pairs))}`);
   p(`  variable-time pairs within ${VARIABLE_TOLERANCE_MS / 1000} s of a change and told apart only there: ${tolerated} (tolerated)`);
   if (refInstantErrors || refNextErrors) {
     p(`  pairs where the reference failed, left out: ${refInstantErrors} at the instant (all fields), ${refNextErrors} looking for the next change (next_change only)`);

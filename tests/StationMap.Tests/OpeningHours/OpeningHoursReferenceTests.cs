@@ -8,7 +8,7 @@ namespace StationMap.Tests.OpeningHours;
 /// <summary>
 /// Answers of the reference evaluator (opening_hours.js 3.15.0, Hangzhou, its own public holidays for
 /// China, which <see cref="Calendar"/> repeats) for the hard cases of the grammar: the state, the
-/// next change of state or comment (local time, 366 days ahead) and the comment.
+/// next change of state (local time, 366 days ahead) and the comment.
 /// </summary>
 public sealed class OpeningHoursReferenceTests(ITestOutputHelper output)
 {
@@ -64,7 +64,7 @@ public sealed class OpeningHoursReferenceTests(ITestOutputHelper output)
     [InlineData("Mo-Th 17:00-01:00; Fr-Sa 17:00-03:00", "2026-11-22T02:30", OpenStatus.Open, "2026-11-22T03:00", null)]
     [InlineData("Mo-Th 17:00-01:00; Fr-Sa 17:00-03:00", "2026-11-20T23:00", OpenStatus.Open, "2026-11-21T03:00", null)]
     [InlineData("off \"暂停开放\"", "2026-11-18T10:00", OpenStatus.Closed, null, "暂停开放")]
-    [InlineData("Mo-Fr 08:00-18:00; PH off", "2026-10-01T10:00", OpenStatus.Closed, "2026-10-02T00:00", "国庆节")]
+    [InlineData("Mo-Fr 08:00-18:00; PH off", "2026-10-01T10:00", OpenStatus.Closed, "2026-10-05T08:00", "国庆节")]
     [InlineData("Mo-Fr 08:00-18:00; PH off", "2026-10-05T07:00", OpenStatus.Closed, "2026-10-05T08:00", null)]
     [InlineData("PH +1 day 10:00-14:00", "2026-10-02T11:00", OpenStatus.Open, "2026-10-02T14:00", "Day after 国庆节")]
     [InlineData("PH +1 day 10:00-14:00", "2026-10-04T11:00", OpenStatus.Open, "2026-10-04T14:00", "Day after 国庆节休息日")]
@@ -125,7 +125,7 @@ public sealed class OpeningHoursReferenceTests(ITestOutputHelper output)
     [InlineData("Mo-Fr 07:00+,12:00-16:00", "2026-11-18T07:00", OpenStatus.Unknown, "2026-11-18T12:00", "Specified as open end. Closing time was guessed.")]
     [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T11:00", OpenStatus.Open, "2026-11-18T12:00", null)]
     [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T12:00", OpenStatus.Unknown, "2026-11-19T00:00", "Specified as open end. Closing time was guessed.")]
-    [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T15:00", OpenStatus.Closed, "2026-11-19T00:00", "Specified as open end. Closing time was guessed.")]
+    [InlineData("Mo-Fr 08:00-12:00+", "2026-11-18T15:00", OpenStatus.Closed, "2026-11-19T08:00", "Specified as open end. Closing time was guessed.")]
     [InlineData("07:00-(dawn-00:30)+", "2026-11-18T12:00", OpenStatus.Open, "2026-11-19T05:32", null)]
     [InlineData("07:00-(dawn-00:30)+", "2026-11-19T03:00", OpenStatus.Open, "2026-11-19T05:32", null)]
     [InlineData("Tu-Th 23:15-sunset", "2026-11-18T12:00", OpenStatus.Open, "2026-11-18T17:01", null)]
@@ -205,6 +205,19 @@ public sealed class OpeningHoursReferenceTests(ITestOutputHelper output)
         Assert.Equal(Local("2026-11-18T12:00"), until);
         for (var t = at; t < until; t = t.AddMinutes(7)) Assert.Equal(state, s.Evaluate(t, Hangzhou));
         Assert.NotEqual(state, s.Evaluate(until, Hangzhou));
+    }
+
+    [Fact]
+    public void A_comment_that_appears_ends_stable_until_but_is_no_next_change()
+    {
+        // Closed on the evening before National Day; at midnight the holiday's name becomes the
+        // comment, the state stays closed until Monday 08:00.
+        var s = Parse("Mo-Fr 08:00-18:00; PH off");
+        var at = Local("2026-09-30T20:00");
+        var state = s.Evaluate(at, Hangzhou, out var until);
+        Assert.Equal((OpenStatus.Closed, (DateTimeOffset?)Local("2026-10-05T08:00"), (string?)null), (state.Status, state.NextChange, state.Comment));
+        Assert.Equal(Local("2026-10-01T00:00"), until);
+        Assert.Equal("国庆节", s.Evaluate(until, Hangzhou).Comment);
     }
 
     [Fact]

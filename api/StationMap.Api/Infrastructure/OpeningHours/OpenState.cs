@@ -3,8 +3,8 @@ namespace StationMap.Api.Infrastructure.OpeningHours;
 public enum OpenStatus { Open, Closed, Unknown }
 
 /// <summary>
-/// The state at an instant, its comment, and when the state or the comment next changes (in the
-/// station's local offset; null = not within 366 days).
+/// The state at an instant, its comment, and when the state (open, closed, unknown) next changes, in the
+/// station's local offset; null = not within 366 days. A change of comment alone is no change.
 /// </summary>
 public sealed record OpenState(OpenStatus Status, DateTimeOffset? NextChange, string? Comment);
 

@@ -67,7 +67,7 @@ public sealed class OpeningHoursSchedule
         }
     }
 
-    /// <summary>The state at an instant for a station, and when it (or its comment) next changes within 366 days.</summary>
+    /// <summary>The state at an instant for a station, and when its state next changes within 366 days (a change of comment alone does not count, as in the reference's getNextChange).</summary>
     public OpenState Evaluate(DateTimeOffset instant, EvaluationContext context) => Evaluate(instant, context, out _);
 
     /// <summary>
@@ -105,7 +105,9 @@ public sealed class OpeningHoursSchedule
                 if (segments[k].Status == current.Status && segments[k].Comment == current.Comment) continue;
                 var at = ToInstant(d.ToDateTime(TimeOnly.MinValue).AddMinutes(segments[k].Start), zone);
                 firstDifferent ??= at;
-                if (segments[k].Hidden) continue;
+                // A comment-only boundary ends the cached answer but is no change of state: next_change is
+                // the next change of open/closed/unknown, as the reference's getNextChange has it.
+                if (segments[k].Hidden || segments[k].Status == current.Status) continue;
                 change = at;
                 break;
             }
@@ -121,7 +123,11 @@ public sealed class OpeningHoursSchedule
             stableUntil = c - Horizon;
             if (firstDifferent is { } f2 && f2 < stableUntil) stableUntil = f2;
         }
-        else stableUntil = limit == 8 ? DateTimeOffset.MaxValue : instant.AddDays(1);
+        else
+        {
+            stableUntil = limit == 8 ? DateTimeOffset.MaxValue : instant.AddDays(1);
+            if (firstDifferent is { } f3 && f3 > instant && f3 < stableUntil) stableUntil = f3;
+        }
         return new OpenState(current.Status, null, current.Comment);
     }
 
