@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,6 +55,32 @@ public sealed class HolidayCalendarTests(ApiFixture api) : IClassFixture<ApiFixt
         // The days per year as the notices count them: 2025 has 28 days off and 5 make-up days, 2026 33 and 6, 2027 the 13 statutory days.
         Assert.Equal("2025:holiday:28,2025:makeup_workday:5,2026:holiday:33,2026:makeup_workday:6,2027:holiday:13", await api.ScalarAsync<string>(
             "SELECT string_agg(year || ':' || kind || ':' || n, ',' ORDER BY year, kind) FROM (SELECT year, kind, count(*) n FROM public_holiday WHERE region = 'CN' GROUP BY 1, 2) c"));
+    }
+
+    [Fact]
+    public async Task Stations_read_the_shipped_calendar_PH_off_closes_spring_festival_and_a_make_up_saturday_works_as_monday()
+    {
+        await HolidayWait.UntilAsync(api.Services, "CN", c => c.Version > 0);
+        var editor = api.Client(await api.CreateKeyAsync("editor"));
+        async Task<long> Create(string name, string hours) => (long)(await editor.PostAsJsonAsync("/api/v1/stations",
+            new { name, lon = 120.1551, lat = 30.2741, tier = "standard", opening_hours = hours, time_zone = "Asia/Shanghai" }).Json(201))["id"]!;
+        var everyDay = await Create("春节测试驿站", "Mo-Su 08:00-20:00; PH off");
+        var workdays = await Create("调休测试驿站", "Mo-Fr 08:00-18:00");
+
+        var festival = await api.Client().GetAsync($"/api/v1/stations/{everyDay}?at=2026-02-17T12:00:00%2B08:00").Json(200);
+        Assert.Equal("closed", (string?)festival["open_state"]!["state"]);
+        Assert.Equal("春节", (string?)festival["open_state"]!["comment"]);
+        Assert.Equal("2026-02-24T08:00:00+08:00", (string?)festival["open_state"]!["next_change"]); // the first day after the holiday
+        Assert.Equal("public_holiday", (string?)festival["hours_week"]![0]!["holiday"]!["kind"]);
+        var ordinary = await api.Client().GetAsync($"/api/v1/stations/{everyDay}?at=2026-02-24T12:00:00%2B08:00").Json(200);
+        Assert.Equal("open", (string?)ordinary["open_state"]!["state"]);
+
+        // 2026-02-14 is a Saturday the notice makes a working day: weekday rules see a Monday.
+        var makeUp = await api.Client().GetAsync($"/api/v1/stations/{workdays}?at=2026-02-14T12:00:00%2B08:00").Json(200);
+        Assert.Equal("open", (string?)makeUp["open_state"]!["state"]);
+        Assert.Equal("makeup_workday", (string?)makeUp["hours_week"]![0]!["holiday"]!["kind"]);
+        var saturday = await api.Client().GetAsync($"/api/v1/stations/{workdays}?at=2026-02-07T12:00:00%2B08:00").Json(200);
+        Assert.Equal("closed", (string?)saturday["open_state"]!["state"]);
     }
 
     [Fact]
