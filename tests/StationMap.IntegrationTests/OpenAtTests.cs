@@ -202,5 +202,13 @@ public sealed class OpenAtTests(OpenAtFixture api) : IClassFixture<OpenAtFixture
     [InlineData("/api/v1/stations?at=2026-12-02")]
     [InlineData("/api/v1/stations/reachable?lon=120.16&lat=30.27&at=2026-13-02T23:00:00Z")]
     [InlineData("/api/v1/stations/1?at=yesterday")]
+    // Past the calendar the evaluator looks a year ahead and a day back in.
+    [InlineData("/api/v1/stations/nearest?lon=120.16&lat=30.27&at=9999-12-31T23:59:59%2B14:00")]
+    [InlineData("/api/v1/stations/nearest?lon=120.16&lat=30.27&at=0001-01-01T00:00:00Z")]
+    [InlineData("/api/v1/stations?format=csv&at=9999-12-31T23:00:00Z")]
+    [InlineData("/api/v1/stations?format=geojson&at=0001-01-01T00:00:00Z")]
+    [InlineData("/api/v1/stations?at=9999-12-31T23:00:00Z&service=free_clinic&service_when=today")]
+    [InlineData("/api/v1/stations/1?at=9999-12-31T23:00:00Z")]
+    [InlineData("/api/v1/stations/reachable?lon=120.16&lat=30.27&at=9999-12-31T23:00:00Z")]
     public async Task A_bad_at_is_a_400_naming_at(string url) => await api.Client().GetAsync(url).Problem(400, "at");
 }

@@ -26,7 +26,7 @@ public static class QueryValueSchemas
         {
             Type = JsonSchemaType.String,
             Format = "date-time",
-            Description = "ISO 8601 instant with an offset or Z",
+            Description = "ISO 8601 instant with an offset or Z, in the years 1900 to 9000",
             Examples = [JsonValue.Create("2026-12-02T23:00:00+08:00")],
         });
         o.MapType<Bands>(() => new OpenApiSchema

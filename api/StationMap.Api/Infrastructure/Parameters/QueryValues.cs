@@ -149,6 +149,8 @@ public readonly record struct Bands(IReadOnlyList<int> Minutes, string? Error) :
 public readonly partial record struct InstantParameter(DateTimeOffset Value, string? Error) : IQueryValue
 {
     public const string Message = "{0} must be an ISO 8601 instant with an offset or Z, such as 2026-12-02T23:00:00+08:00.";
+    public const int FirstYear = 1900, LastYear = 9000;
+    public const string RangeMessage = "{0} must lie in the years 1900 to 9000.";
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})$",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
@@ -160,9 +162,11 @@ public readonly partial record struct InstantParameter(DateTimeOffset Value, str
         // An unencoded "+08:00" in a query string arrives as " 08:00" (form decoding): read it as meant.
         var space = t.IndexOf(' ');
         if (space > 0 && space == t.LastIndexOf(' ') && t.Length - space is 5 or 6) t = t[..space] + "+" + t[(space + 1)..];
-        result = Iso().IsMatch(t) && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            ? new(at, null)
-            : new(default, Message);
+        if (!Iso().IsMatch(t) || !DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            result = new(default, Message);
+        // Opening hours look a year ahead (and a day back) of the instant: keep that inside the calendar.
+        else if (at.UtcDateTime.Year is < FirstYear or > LastYear) result = new(default, RangeMessage);
+        else result = new(at, null);
         return true;
     }
 
