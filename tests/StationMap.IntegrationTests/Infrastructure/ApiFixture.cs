@@ -87,15 +87,17 @@ public class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an API key with the role directly in the database, as the CLI does.</summary>
-    public async Task<string> CreateKeyAsync(string role, string? name = null)
+    /// <summary>A new key of <paramref name="role"/>; an operator key needs <paramref name="operator"/> (the station operator it speaks for).</summary>
+    public async Task<string> CreateKeyAsync(string role, string? name = null, string? @operator = null)
     {
         var key = ApiKeyAuth.NewKey();
         await using var conn = await OpenAsync();
-        await using var cmd = new NpgsqlCommand("INSERT INTO api_key (name, role, key_hash, key_prefix) VALUES ($1, $2, $3, $4)", conn);
+        await using var cmd = new NpgsqlCommand("INSERT INTO api_key (name, role, key_hash, key_prefix, operator) VALUES ($1, $2, $3, $4, $5)", conn);
         cmd.Parameters.AddWithValue(name ?? $"{role}-test");
         cmd.Parameters.AddWithValue(role);
         cmd.Parameters.AddWithValue(ApiKeyAuth.Hash(key));
         cmd.Parameters.AddWithValue(key[..7]);
+        cmd.Parameters.AddWithValue((object?)@operator ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync();
         return key;
     }

@@ -153,20 +153,25 @@ public static class CliCommands
             case "create":
                 var role = Option(args, "--role") ?? "";
                 if (!ApiKeyAuth.Roles.Contains(role)) return Fail($"--role must be one of {string.Join(", ", ApiKeyAuth.Roles)}");
+                var @operator = Option(args, "--operator")?.Trim();
+                if (role == ApiKeyAuth.Operator && string.IsNullOrEmpty(@operator))
+                    return Fail("an operator key needs --operator NAME (the station operator it speaks for, e.g. --operator 顺丰速运)");
+                if (role != ApiKeyAuth.Operator && @operator is not null) return Fail("--operator is only for --role operator");
+                if (@operator is { Length: > 200 }) return Fail("--operator is at most 200 characters");
                 var key = ApiKeyAuth.NewKey();
                 var name = Option(args, "--name") ?? $"{role}-{DateTime.UtcNow:yyyyMMddHHmmss}";
-                await keys.CreateAsync(name, role, ApiKeyAuth.Hash(key), key[..7]);
-                Console.Error.WriteLine($"created {role} key '{name}'; it is shown only once:");
+                await keys.CreateAsync(name, role, ApiKeyAuth.Hash(key), key[..7], @operator: @operator);
+                Console.Error.WriteLine($"created {role} key '{name}'{(@operator is null ? "" : $" for operator {@operator}")}; it is shown only once:");
                 Console.WriteLine(key);
                 return 0;
             case "list":
                 foreach (var k in await keys.ListAsync())
-                    Console.WriteLine($"{k.Id}\t{k.Role}\t{k.Name}\t{k.KeyPrefix}…\tcreated {k.CreatedAt:u}{(k.RevokedAt is null ? "" : $"\trevoked {k.RevokedAt:u}")}");
+                    Console.WriteLine($"{k.Id}\t{k.Role}{(k.Operator is null ? "" : $" ({k.Operator})")}\t{k.Name}\t{k.KeyPrefix}…\tcreated {k.CreatedAt:u}{(k.RevokedAt is null ? "" : $"\trevoked {k.RevokedAt:u}")}");
                 return 0;
             case "revoke" when args.Length > 1 && long.TryParse(args[1], out var id):
                 return await keys.RevokeAsync(id) ? Ok($"revoked key {id}") : Fail($"no active key {id}");
             default:
-                return Fail("usage: apikey create --role reader|editor|admin [--name NAME] | apikey list | apikey revoke ID");
+                return Fail("usage: apikey create --role reader|editor|admin|operator [--operator NAME] [--name NAME] | apikey list | apikey revoke ID");
         }
     }
 
