@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StationMap.Api.Features.Live;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Http;
@@ -44,6 +45,7 @@ public static class Composition
         services.AddSingleton<Features.Routing.IsochroneCache>();
         services.AddSingleton<Features.ServiceAreas.ServiceAreaJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.ServiceAreas.ServiceAreaJob>());
+        services.AddFaultTickets(config);   // IFaultTickets, ticket steps, the Open311 key policy
         services.AddSingleton<Features.Coverage.CoverageEngine>();
         services.AddSingleton<Features.Coverage.CoverageWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Coverage.CoverageWarmup>());
