@@ -31,8 +31,6 @@ public static class Problems
         "An API key is required.", "a write without an API key (or with an unknown or revoked one)");
     public static readonly ProblemKind Forbidden = new("forbidden", 403,
         "This API key's role may not do this.", "the key's role is too low (reader keys are read-only, deletes and imports need admin)");
-    public static readonly ProblemKind OperatorScope = new("operator-scope", 403,
-        "This operator key may not act for that station.", "an operator key writes to, or works a ticket of, a station of another operator");
     public static readonly ProblemKind StationNotFoundKind = new("station-not-found", 404,
         "Station not found.", "no station with that id (or it was deleted)");
     public static readonly ProblemKind DistrictNotFoundKind = new("unknown-district", 404,
@@ -41,20 +39,12 @@ public static class Problems
         "No such planning layer.", "no demand or candidate layer of that name");
     public static readonly ProblemKind HolidayYearNotFoundKind = new("unknown-holiday-year", 404,
         "No holidays are loaded for that year.", "GET /holidays with a region and year that has not been loaded");
-    public static readonly ProblemKind TicketNotFoundKind = new("ticket-not-found", 404,
-        "Fault ticket not found.", "no ticket with that id that the caller may see (reported and rejected tickets are shown to editors and the station's operator only)");
-    public static readonly ProblemKind ModerationItemNotFoundKind = new("moderation-item-not-found", 404,
-        "Moderation item not found.", "no moderation item with that id");
     public static readonly ProblemKind RouteNotFound = new("not-found", 404,
         "No such API endpoint.", "the path is not part of the API");
     public static readonly ProblemKind MethodNotAllowed = new("method-not-allowed", 405,
         "Method not allowed.", "the path exists but not for this method; Allow lists the methods");
     public static readonly ProblemKind LayerKindConflictKind = new("layer-kind-conflict", 409,
         "The layer exists with the other kind.", "uploading a demand layer under a candidate layer's name or the reverse");
-    public static readonly ProblemKind TicketTransition = new("ticket-transition", 409,
-        "The ticket cannot take that step from its current state.", "a ticket transition that its state does not allow (e.g. fixed before confirmed, or any step after verified)");
-    public static readonly ProblemKind ModerationDecided = new("moderation-decided", 409,
-        "The moderation item is already decided.", "a decision on an item that already has one");
     public static readonly ProblemKind PreconditionFailed = new("precondition-failed", 412,
         "The station was changed by someone else.", "If-Match (or the body's version) is not the current version");
     public static readonly ProblemKind BodyTooLarge = new("body-too-large", 413,
@@ -77,10 +67,13 @@ public static class Problems
     /// <summary>Every kind, in status order (the README table and the OpenAPI description list these).</summary>
     public static readonly IReadOnlyList<ProblemKind> All =
     [
-        InvalidParameters, ImportRejected, ApiKeyRequired, Forbidden, OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
-        HolidayYearNotFoundKind, TicketNotFoundKind, ModerationItemNotFoundKind, RouteNotFound, MethodNotAllowed, LayerKindConflictKind,
-        TicketTransition, ModerationDecided, PreconditionFailed, BodyTooLarge, UnsupportedMediaType,
-        OutsideNetworkKind, PreconditionRequired, RateLimited, InternalError, NoRoadNetworkKind, DatabaseUnavailable,
+        InvalidParameters, ImportRejected, ApiKeyRequired, Features.Live.LiveProblems.DeviceTokenRequired, Forbidden,
+        Features.Live.LiveProblems.DeviceBlocked, Features.Live.LiveProblems.OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
+        HolidayYearNotFoundKind, Features.Live.LiveProblems.DeviceNotFound, Features.Live.TicketProblems.TicketNotFound,
+        Features.Live.TicketProblems.ModerationItemNotFound, RouteNotFound, MethodNotAllowed, LayerKindConflictKind,
+        Features.Live.TicketProblems.TicketTransition, Features.Live.TicketProblems.ModerationDecided, PreconditionFailed,
+        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, Features.Live.LiveProblems.TooFar, PreconditionRequired, RateLimited, InternalError,
+        NoRoadNetworkKind, DatabaseUnavailable,
     ];
 
     /// <summary>The general kind for a status (for problems written outside the catalogue); null for a status it has none for.</summary>

@@ -87,6 +87,8 @@ public sealed class Open311Tests(ApiFixture api) : IClassFixture<ApiFixture>
         await editor.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string> { ["service_code"] = "toilet.broken", ["lat"] = "31.01", ["long"] = "121.0" })).Problem(400, "lat");
         await editor.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string> { ["service_code"] = "toilet.broken", ["attribute[station_id]"] = "999999" })).Problem(400, "attribute[station_id]");
         await editor.PostAsync("/open311/v2/requests.json", new StringContent("not json", System.Text.Encoding.UTF8, "application/json")).Problem(415);
+        await editor.PostAsync("/open311/v2/requests.json", new StringContent("service_code=toilet.broken&b=%00", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded")).Problem(400, "body");
+        await editor.PostAsJsonAsync("/open311/v2/requests.json", new { service_code = "toilet.broken", description = "a\u0000b" }).Problem(400, "description");
         // Without an editor key: 401, whether the key is missing or a reader's.
         await api.Client().PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string> { ["service_code"] = "toilet.broken" })).Problem(401);
         var reader = (await world.KeyAsync("reader")).Key;

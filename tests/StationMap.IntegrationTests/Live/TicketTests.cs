@@ -18,8 +18,8 @@ public sealed class TicketTests(ApiFixture api) : IClassFixture<ApiFixture>
         var opened = await world.ReportAsync(station, a, "microwave", "broken");
         var ticket = Assert.Single(opened);
         Assert.Equal("reported", await world.StateAsync(ticket));
-        // The same device again is not a second witness: nothing changes.
-        Assert.Empty(await world.ReportAsync(station, a, "microwave", "broken"));
+        // The same device again is not a second witness: the report names the ticket, which stays reported.
+        Assert.Equal(new[] { ticket }, await world.ReportAsync(station, a, "microwave", "broken"));
         Assert.Equal("reported", await world.StateAsync(ticket));
         // Reported is not public yet: anonymous callers do not see it, an editor does.
         await api.Client().GetAsync($"/api/v1/tickets/{ticket}").Problem(404);

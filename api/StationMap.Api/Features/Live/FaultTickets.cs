@@ -132,7 +132,8 @@ public sealed class FaultTickets(TicketSteps steps) : IFaultTickets
             var actor = await ActorAsync();
             var (ticket, opened) = await _steps.OpenOrJoinAsync(conn, tx, signal.StationId, amenity, problem, signal.Source, signal.DeviceId,
                 null, null, actor, signal.Id, At, ct);
-            if (opened) changed.Add(ticket.Id);
+            // Opened or joined, the report names its ticket (the ingest's answer carries it).
+            changed.Add(ticket.Id);
 
             if (IsCrowd)
             {

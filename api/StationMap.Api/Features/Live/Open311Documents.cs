@@ -152,23 +152,36 @@ public static class Open311Catalogue
     ];
 }
 
+/// <summary>The POST body as name → value; <see cref="BadField"/> names what could not be read (a malformed form, a control character).</summary>
+public sealed record Open311Form(IReadOnlyDictionary<string, string> Fields, string? BadField = null, string? Error = null);
+
 /// <summary>The POST body as name → value, from a form or a JSON object (attribute objects flattened to attribute[code]); read once per request.</summary>
 public static class Open311Body
 {
-    public static async Task<IReadOnlyDictionary<string, string>?> ReadAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body; null when it is neither a form nor a JSON object (415).</summary>
+    public static async Task<Open311Form?> ReadAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.HttpContext.Items.TryGetValue(typeof(Open311Body), out var cached)) return (IReadOnlyDictionary<string, string>?)cached;
+        if (request.HttpContext.Items.TryGetValue(typeof(Open311Body), out var cached)) return (Open311Form?)cached;
         var result = await ParseAsync(request, ct);
+        if (result?.Fields.FirstOrDefault(f => f.Value.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))) is { Key: { } bad })
+            result = result with { BadField = bad, Error = $"{bad}: control characters are not allowed." };
         request.HttpContext.Items[typeof(Open311Body)] = result;
         return result;
     }
 
-    static async Task<IReadOnlyDictionary<string, string>?> ParseAsync(HttpRequest request, CancellationToken ct)
+    static async Task<Open311Form?> ParseAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
-            return form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+            try
+            {
+                var form = await request.ReadFormAsync(ct);
+                return new(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            {
+                return new(new Dictionary<string, string>(), "body", $"body: not a valid form ({e.Message})");
+            }
         }
         if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true) return null;
         try
@@ -180,7 +193,7 @@ public static class Open311Body
                 if (p.Value.ValueKind == JsonValueKind.Object)
                     foreach (var a in p.Value.EnumerateObject()) fields[$"{p.Name}[{a.Name}]"] = Text(a.Value);
                 else fields[p.Name] = Text(p.Value);
-            return fields;
+            return new(fields);
         }
         catch (JsonException)
         {
@@ -217,7 +230,7 @@ public static class Open311Auth
             }
             if (context.Resource is not HttpContext http || context.User.Identity?.IsAuthenticated == true) return;
             var body = await Open311Body.ReadAsync(http.Request, http.RequestAborted);
-            if (body is null || !body.TryGetValue("api_key", out var key) || string.IsNullOrEmpty(key)) return;
+            if (body is null || !body.Fields.TryGetValue("api_key", out var key) || string.IsNullOrEmpty(key) || key.Length > 200) return;
             var found = await keys.FindActiveAsync(ApiKeyAuth.Hash(key), http.RequestAborted);
             if (found is null) return;
             http.User = new ClaimsPrincipal(new ClaimsIdentity(

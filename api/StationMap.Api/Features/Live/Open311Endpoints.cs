@@ -142,7 +142,7 @@ public static class Open311Endpoints
         await using var conn = await data.OpenConnectionAsync(ct);
         var ticket = await TicketStore.GetAsync(conn, null, ticketId, ct);
         if (ticket is null || !TicketReader.Of(user).MaySee(ticket))
-            return Error(Problems.TicketNotFoundKind, 404, "service_request_id", $"There is no service request {ticketId}.");
+            return Error(TicketProblems.TicketNotFound, 404, "service_request_id", $"There is no service request {ticketId}.");
         return TypedResults.Ok<IReadOnlyList<Open311Request>>([Open311Request.From(ticket)]);
     }
 
@@ -153,8 +153,9 @@ public static class Open311Endpoints
         var form = await Open311Body.ReadAsync(request, ct);
         if (form is null)
             return Error(Problems.UnsupportedMediaType, 415, "body", "Send the request as application/x-www-form-urlencoded or application/json (an object).");
+        if (form.BadField is { } bad) return Invalid([(bad, form.Error!)]);
         var errors = new List<(string, string)>();
-        string? Field(string name) => form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        string? Field(string name) => form.Fields.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
         var code = Field("service_code");
         var service = code is null ? null : Open311Catalogue.Find(code);

@@ -7,7 +7,6 @@ public static class TicketServices
 {
     public static IServiceCollection AddFaultTickets(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<LiveOptions>().Bind(config.GetSection("StationMap:Live"));
         services.AddSingleton<TicketSteps>();
         services.AddSingleton<IFaultTickets, FaultTickets>();
         services.AddSingleton<IAuthorizationHandler, Open311Auth.Handler>();
