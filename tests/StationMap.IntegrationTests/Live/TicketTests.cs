@@ -200,4 +200,41 @@ public sealed class TicketTests(ApiFixture api) : IClassFixture<ApiFixture>
         await world.CheckInAsync(station, right, "full");
         Assert.Equal(0.75, await world.TrustAsync(right), 4);
     }
+
+    [Fact]
+    public async Task Concurrent_reports_of_one_fault_make_one_ticket_with_every_device_as_reporter()
+    {
+        var station = await world.StationAsync("并发驿站", "顺丰速运", 120.21, 30.21);
+        var devices = new List<long>();
+        for (var i = 0; i < 8; i++) devices.Add(await world.DeviceAsync());
+        var results = await Task.WhenAll(devices.Select(d => world.ReportAsync(station, d, "battery_swap", "broken")));
+        var ticket = results.SelectMany(r => r).Distinct().Single();
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM fault_ticket WHERE station_id = $1", station));
+        Assert.Equal(8, await api.ScalarAsync<int>("SELECT cardinality(reporters) FROM fault_ticket WHERE id = $1", ticket));
+        Assert.Equal("confirmed", await world.StateAsync(ticket));
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM fault_ticket_event WHERE ticket_id = $1 AND state = 'confirmed'", ticket));
+    }
+
+    [Fact]
+    public async Task Staff_saying_operating_rejects_a_closed_now_report_and_a_working_report_verifies_a_fixed_fault()
+    {
+        var station = await world.StationAsync("营业纠正驿站", "美团", 120.22, 30.22);
+        var (_, staff) = await world.KeyAsync("operator", "美团");
+        var device = await world.DeviceAsync();
+        var closed = Assert.Single(await world.ReportAsync(station, device, "station", "closed_now"));
+        world.Later(TimeSpan.FromMinutes(5));
+        await world.LiveAsync(station, staff, new LiveFields(Operating: "operating"));
+        Assert.Equal("rejected", await world.StateAsync(closed));
+
+        var (a, b) = (await world.DeviceAsync(), await world.DeviceAsync());
+        var heating = Assert.Single(await world.ReportAsync(station, a, "heating", "broken"));
+        await world.ReportAsync(station, b, "heating", "broken");
+        var editor = api.Client((await world.KeyAsync("editor")).Key);
+        await editor.PostAsJsonAsync($"/api/v1/tickets/{heating}/transitions", new { state = "fixed" }).Json(200);
+        // A courier's working report of another amenity verifies nothing; of this one, it verifies the fix.
+        await world.ReportAsync(station, a, "toilet", "working");
+        Assert.Equal("fixed", await world.StateAsync(heating));
+        Assert.Equal(new[] { heating }, await world.ReportAsync(station, a, "heating", "working"));
+        Assert.Equal("verified", await world.StateAsync(heating));
+    }
 }
