@@ -57,6 +57,24 @@ public static class Problems
         "A version is required.", "PUT or PATCH without If-Match (or a version in the body)");
     public static readonly ProblemKind RateLimited = new("rate-limited", 429,
         "Too many requests.", "a rate limit was reached; Retry-After says when to try again");
+    public static readonly ProblemKind DeviceTokenRequired = new("device-token-required", 401,
+        "A device token is required.", "a check-in or report without X-Device-Token, or with an unknown or revoked one (POST /api/v1/devices issues one)");
+    public static readonly ProblemKind DeviceBlocked = new("device-blocked", 403,
+        "This device is blocked.", "a moderator blocked the device that sent the check-in or report");
+    public static readonly ProblemKind OperatorScope = new("operator-scope", 403,
+        "This operator key may not speak for this station.", "an operator key changing the live state or tickets of a station of another operator");
+    public static readonly ProblemKind DeviceNotFound = new("unknown-device", 404,
+        "No such device.", "blocking or unblocking a device id that does not exist");
+    public static readonly ProblemKind TooFar = new("too-far", 422,
+        "Too far from the station.", "a check-in or report sent from farther than the geofence (300 m by default) from the station");
+    public static readonly ProblemKind TicketNotFound = new("ticket-not-found", 404,
+        "Fault ticket not found.", "no ticket with that id that the caller may see (reported and rejected tickets are shown to editors and the station's operator only)");
+    public static readonly ProblemKind ModerationItemNotFound = new("moderation-item-not-found", 404,
+        "Moderation item not found.", "no moderation item with that id");
+    public static readonly ProblemKind TicketTransition = new("ticket-transition", 409,
+        "The ticket cannot take that step from its current state.", "a ticket transition that its state does not allow (e.g. fixed before confirmed, or any step after verified)");
+    public static readonly ProblemKind ModerationDecided = new("moderation-decided", 409,
+        "The moderation item is already decided.", "a decision on an item that already has one");
     public static readonly ProblemKind InternalError = new("internal-error", 500,
         "An unexpected error occurred.", "a fault in the server (logged with the traceId); never for what a client sent");
     public static readonly ProblemKind NoRoadNetworkKind = new("no-road-network", 503,
@@ -67,12 +85,12 @@ public static class Problems
     /// <summary>Every kind, in status order (the README table and the OpenAPI description list these).</summary>
     public static readonly IReadOnlyList<ProblemKind> All =
     [
-        InvalidParameters, ImportRejected, ApiKeyRequired, Features.Live.LiveProblems.DeviceTokenRequired, Forbidden,
-        Features.Live.LiveProblems.DeviceBlocked, Features.Live.LiveProblems.OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
-        HolidayYearNotFoundKind, Features.Live.LiveProblems.DeviceNotFound, Features.Live.TicketProblems.TicketNotFound,
-        Features.Live.TicketProblems.ModerationItemNotFound, RouteNotFound, MethodNotAllowed, LayerKindConflictKind,
-        Features.Live.TicketProblems.TicketTransition, Features.Live.TicketProblems.ModerationDecided, PreconditionFailed,
-        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, Features.Live.LiveProblems.TooFar, PreconditionRequired, RateLimited, InternalError,
+        InvalidParameters, ImportRejected, ApiKeyRequired, DeviceTokenRequired, Forbidden,
+        DeviceBlocked, OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
+        HolidayYearNotFoundKind, DeviceNotFound, TicketNotFound, ModerationItemNotFound,
+        RouteNotFound, MethodNotAllowed, LayerKindConflictKind, TicketTransition, ModerationDecided,
+        PreconditionFailed,
+        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, TooFar, PreconditionRequired, RateLimited, InternalError,
         NoRoadNetworkKind, DatabaseUnavailable,
     ];
 

@@ -123,10 +123,10 @@ public static class ModerationEndpoints
         {
             cmd.Parameters.AddWithValue(id);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return Problems.Of(TicketProblems.ModerationItemNotFound, $"There is no moderation item {id}.");
+            if (!await r.ReadAsync(ct)) return Problems.Of(Problems.ModerationItemNotFound, $"There is no moderation item {id}.");
             (ticketId, deviceId, decided) = (Long(r, 0), Long(r, 1), Text(r, 2));
         }
-        if (decided is not null) return Problems.Of(TicketProblems.ModerationDecided, $"Moderation item {id} is already decided ({decided}); see GET /api/v1/moderation/decisions.");
+        if (decided is not null) return Problems.Of(Problems.ModerationDecided, $"Moderation item {id} is already decided ({decided}); see GET /api/v1/moderation/decisions.");
 
         var ticket = ticketId is { } t ? await TicketSteps.LockAsync(conn, tx, t, ct) : null;
         var stepped = false;

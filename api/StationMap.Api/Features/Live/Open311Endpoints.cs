@@ -142,7 +142,7 @@ public static class Open311Endpoints
         await using var conn = await data.OpenConnectionAsync(ct);
         var ticket = await TicketStore.GetAsync(conn, null, ticketId, ct);
         if (ticket is null || !TicketReader.Of(user).MaySee(ticket))
-            return Error(TicketProblems.TicketNotFound, 404, "service_request_id", $"There is no service request {ticketId}.");
+            return Error(Problems.TicketNotFound, 404, "service_request_id", $"There is no service request {ticketId}.");
         return TypedResults.Ok<IReadOnlyList<Open311Request>>([Open311Request.From(ticket)]);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
 using StationMap.Api.Infrastructure.Geo;
@@ -106,7 +107,7 @@ public static class TicketEndpoints
         return ticket is not null && TicketReader.Of(user).MaySee(ticket) ? TypedResults.Ok(ticket) : NotFound(id);
     }
 
-    public static ProblemHttpResult NotFound(long id) => Problems.Of(TicketProblems.TicketNotFound, $"There is no fault ticket {id} that this caller may see.");
+    public static ProblemHttpResult NotFound(long id) => Problems.Of(Problems.TicketNotFound, $"There is no fault ticket {id} that this caller may see.");
 
     static async Task<Results<Ok<TicketDetail>, ProblemHttpResult, ValidationProblem>> Transition(
         long id, TicketTransitionRequest body, NpgsqlDataSource data, ClaimsPrincipal user, TicketSteps steps, IServiceProvider services,
@@ -128,13 +129,13 @@ public static class TicketEndpoints
             // An operator key may not even learn whether another operator's reported ticket exists.
             var view = await TicketStore.GetAsync(conn, tx, id, ct);
             if (!TicketReader.Of(user).MaySee(view!)) return NotFound(id);
-            return Problems.Of(LiveProblems.OperatorScope,
+            return Problems.Of(Problems.OperatorScope,
                 $"Ticket {id} is at a station of {(ticket.Operator is null ? "no operator" : $"operator '{ticket.Operator}'")}; this key speaks for '{ApiKeyAuth.OperatorOf(user)}' only.");
         }
         if (isOperator && !OperatorStates.Contains(body.State))
             return Problems.Of(Problems.Forbidden, "An operator key may acknowledge, fix and verify its own stations' tickets; rejecting needs an editor or admin key.");
         if (!TicketSteps.From[body.State!].Contains(ticket.State))
-            return Problems.Of(TicketProblems.TicketTransition,
+            return Problems.Of(Problems.TicketTransition,
                 $"Ticket {id} is {ticket.State}; {body.State} can follow only {string.Join(" or ", TicketSteps.From[body.State!])}.",
                 new Dictionary<string, object?> { ["state"] = ticket.State, ["allowed_from"] = TicketSteps.From[body.State!] });
 
