@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StationMap.Api.Features.Live;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Http;
@@ -55,6 +56,7 @@ public static class Composition
         services.AddApiKeyAuth();
         services.AddStationMapOpenApi();
         services.AddHttpPlatform(config);
+        services.AddWebhooks(config);
         return services;
     }
 
