@@ -82,6 +82,7 @@ public static class Composition
         app.UseAuthentication();
         app.UseHttpRequestPolicies();
         app.UseAuthorization();
+        app.UseIdempotencyKeys();
         return app;
     }
 }
