@@ -35,6 +35,7 @@ api.MapWhatIf();
 api.MapPlanningSuggest();
 api.MapHolidays();
 api.MapWebhooks();
+api.MapStats();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();
