@@ -10,8 +10,8 @@
 --   among them), faults_reported (tickets reported), faults_fixed (tickets fixed), median_time_to_fix_s
 --   (median of fixed_at − reported_at over the tickets fixed, seconds), median_response_s (median of
 --   acknowledged_at − confirmed_at over the tickets acknowledged, seconds: the public response time).
--- Relies on live_signal_received_idx and fault_ticket_reported_at_idx; deleted stations still count
--- (the visits happened).
+-- Check-ins of blocked devices are not visits. Relies on live_signal_received_idx and
+-- fault_ticket_reported_at_idx; deleted stations still count (the visits happened).
 CREATE FUNCTION stationmap.usage_stats(group_by text, from_at timestamptz, to_at timestamptz)
 RETURNS TABLE (key text, name text, visits bigint, unique_devices bigint, faults_reported bigint, faults_fixed bigint,
                median_time_to_fix_s double precision, median_response_s double precision)
@@ -26,6 +26,7 @@ LANGUAGE sql STABLE AS $$
         SELECT g.k, count(*) AS visits, count(DISTINCT l.device_id) AS unique_devices
         FROM live_signal l JOIN g ON g.station_id = l.station_id
         WHERE l.kind = 'checkin' AND l.received_at >= from_at AND l.received_at < to_at
+          AND (l.device_id IS NULL OR l.device_id NOT IN (SELECT id FROM device WHERE blocked_at IS NOT NULL))
         GROUP BY g.k
     ), t AS (
         SELECT g.k,
@@ -52,7 +53,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- stationmap.crowding_profile(station_ids bigint[], from_at timestamptz, to_at timestamptz)
--- The typical crowding of stations by local weekday and hour, from couriers' check-ins in [from_at, to_at).
+-- The typical crowding of stations by local weekday and hour, from check-ins in (from_at, to_at] that
+-- say crowding, blocked devices' left out: the same cells as the live state's typical profile (LiveState).
 -- Inputs: the stations; the window (the API passes now − LiveOptions.Typical.WindowDays days … now).
 -- Outputs: station_id, weekday (ISO: 1 = Monday … 7 = Sunday) and hour (0–23), both in the station's
 --   own time_zone; score = mean of empty 0, some_seats 1, full 2; samples = check-ins counted.
@@ -68,7 +70,8 @@ LANGUAGE sql STABLE AS $$
     FROM live_signal l JOIN station s ON s.id = l.station_id
     WHERE l.station_id = ANY (crowding_profile.station_ids)
       AND l.kind = 'checkin'
-      AND l.observed_at >= from_at AND l.observed_at < to_at
+      AND l.observed_at > from_at AND l.observed_at <= to_at
       AND l.fields ->> 'crowding' IN ('empty', 'some_seats', 'full')
+      AND (l.device_id IS NULL OR l.device_id NOT IN (SELECT id FROM device WHERE blocked_at IS NOT NULL))
     GROUP BY 1, 2, 3
 $$;

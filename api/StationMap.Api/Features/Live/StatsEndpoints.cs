@@ -41,14 +41,8 @@ public sealed record UsageRow(string? Key, string? Name, long Visits, long Uniqu
 /// <summary>Usage in [from, to), grouped by <see cref="GroupBy"/>; groups without any visit or ticket step in the range are left out.</summary>
 public sealed record UsageReport(string GroupBy, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageRow> Rows);
 
-/// <summary>
-/// A 7 × 24 crowding profile (the typical_profile of GET /stations/{id}/live): rows are local weekdays
-/// Mo … Su, columns hours 0 … 23 in the station's time zone; a score (0 empty, 1 some seats, 2 full) is
-/// the mean of that hour's check-ins, null with fewer than LiveOptions.Typical.MinSamples of them.
-/// </summary>
-public sealed record CrowdingProfileView(int WindowDays, IReadOnlyList<string> Weekdays, double?[][] Scores, int[][] Samples);
-
-public sealed record StationCrowding(long StationId, string Name, string TimeZone, CrowdingProfileView TypicalProfile);
+/// <summary>A station's 7 × 24 typical crowding, in the shape of typical_profile in GET /stations/{id}/live.</summary>
+public sealed record StationCrowding(long StationId, string Name, string TimeZone, TypicalProfileView TypicalProfile);
 
 /// <summary>Crowding profiles of the stations asked for, over [from, to).</summary>
 /// <param name="From">Start of the window: now − window_days.</param>
@@ -63,7 +57,6 @@ public static class StatsEndpoints
     public const int MaxRangeDays = 366;
     public const int MaxStations = 500;
     public static readonly string[] GroupBys = ["station", "district", "operator"];
-    public static readonly string[] Weekdays = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
     /// <summary>A date without a time is a day in China Standard Time (the stations' usual zone).</summary>
     static readonly TimeSpan DateOffset = TimeSpan.FromHours(8);
 
@@ -179,10 +172,10 @@ public static class StatsEndpoints
             {
                 var (id, day, hour, n) = (r.GetInt64(0), r.GetInt32(1) - 1, r.GetInt32(2), (int)r.GetInt64(4));
                 samples[id][day][hour] = n;
-                if (n >= typical.MinSamples) scores[id][day][hour] = Math.Round(r.GetDouble(3), 3);
+                if (n >= Math.Max(1, typical.MinSamples)) scores[id][day][hour] = Math.Round(r.GetDouble(3), 2);
             }
         var list = stations.Select(s => new StationCrowding(s.Id, s.Name, s.TimeZone,
-            new CrowdingProfileView(typical.WindowDays, Weekdays, scores[s.Id], samples[s.Id]))).ToList();
+            new TypicalProfileView(typical.WindowDays, TypicalProfile.Weekdays, scores[s.Id], samples[s.Id]))).ToList();
         return TypedResults.Ok(new CrowdingReport(from, to, truncated, list));
     }
 
