@@ -150,8 +150,10 @@ public sealed class StatsTests(StatsTests.Fixture api) : IClassFixture<StatsTest
         Assert.Equal(3, (int)Row(byDistrict, "西湖区")["faults_reported"]!);        // C's October ticket too
         Assert.Equal(1, (int)Row(byDistrict, "上城区")["visits"]!);
 
-        // Default range: the 30 days before now (2026-11-18T04:00Z): October's ticket is out, November's check-ins in.
+        // Default range: the 30 days up to the end of today (2026-11-18 in UTC+08:00): October's ticket is out, November's check-ins in.
         var recent = await api.Client().GetAsync("/api/v1/stats/usage?group_by=operator").Json(200);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-18T16:00:00Z"), DateTimeOffset.Parse((string)recent["to"]!));
+        Assert.Equal(DateTimeOffset.Parse("2026-10-19T16:00:00Z"), DateTimeOffset.Parse((string)recent["from"]!));
         Assert.Equal(4, (int)Assert.Single(recent["rows"]!.AsArray())!["visits"]!);
     }
 

@@ -68,7 +68,7 @@ public static class StatsEndpoints
             .WithSummary("Visits, unique devices, faults reported and fixed, median time to fix and response time per station, district or operator")
             .WithDescription("group_by = station (default) | district | operator. from and to are ISO 8601 instants with an offset, or dates " +
                              "(YYYY-MM-DD, days in UTC+08:00; a date as to includes that day); the range is [from, to), at most 366 days; " +
-                             "defaults: to = now, from = 30 days before to. visits counts check-ins; median_response_s is the median of " +
+                             "defaults: to = the end of today (UTC+08:00), from = 30 days before to. visits counts check-ins; median_response_s is the median of " +
                              "confirmed → acknowledged, the operator's public response time. format = json (default) | csv (UTF-8 with BOM, header row).")
             .Produces<UsageReport>(200).Produces<string>(200, Csv.MediaType).ProducesValidationProblem();
         group.MapGet("/crowding", Crowding)
@@ -89,7 +89,8 @@ public static class StatsEndpoints
         var groupBy = query.GroupBy?.Trim().ToLowerInvariant() ?? "station";
         if (!GroupBys.Contains(groupBy)) v.Add("group_by", "group_by must be one of station, district, operator.");
         var format = OutputFormat.Of(query.Format, v, Format.Json, Format.Json, Format.Csv);
-        var to = Instant(query.To, "to", endOfDay: true, v) ?? clock.GetUtcNow();
+        // By default through the end of today (UTC+08:00), so everything received so far counts.
+        var to = Instant(query.To, "to", endOfDay: true, v) ?? EndOfToday(clock.GetUtcNow());
         var from = Instant(query.From, "from", endOfDay: false, v) ?? to.AddDays(-30);
         if (v.IsValid && to < from) v.Add("to", "to must not be before from.");
         else if (v.IsValid && to - from > TimeSpan.FromDays(MaxRangeDays)) v.Add("to", $"from … to may span at most {MaxRangeDays} days (one year).");
@@ -109,6 +110,12 @@ public static class StatsEndpoints
         if (format == Format.Csv)
             return new Csv<UsageRow>(rows, $"usage-by-{groupBy}-{from.ToOffset(DateOffset):yyyyMMdd}-{to.ToOffset(DateOffset):yyyyMMdd}.csv");
         return TypedResults.Ok(new UsageReport(groupBy, from, to, rows));
+    }
+
+    static DateTimeOffset EndOfToday(DateTimeOffset now)
+    {
+        var local = now.ToOffset(DateOffset);
+        return new DateTimeOffset(local.Date, DateOffset).AddDays(1);
     }
 
     /// <summary>An ISO 8601 instant with an offset, or a date (a day in UTC+08:00; as the end of a range, the day after it begins).</summary>

@@ -218,7 +218,7 @@ public sealed class ParameterCatalogue : IOperationFilter
                 ["group_by"] = new("One row per station (default), district or operator.", "operator", ["station", "district", "operator"], "station"),
                 ["from"] = new("Start of the range, included: a date (YYYY-MM-DD, a day in UTC+08:00) or an ISO 8601 instant with an offset; default 30 days before to.",
                     "2026-11-01"),
-                ["to"] = new("End of the range, excluded (a date includes that day); at most 366 days after from; default now.", "2026-11-30"),
+                ["to"] = new("End of the range, excluded (a date includes that day); at most 366 days after from; default the end of today (UTC+08:00).", "2026-11-30"),
                 ["format"] = new("json (default) or csv (UTF-8 with BOM, one header row).", "json", ["json", "csv"], "json"),
             },
             ["CrowdingProfiles"] = new Dictionary<string, ParameterDoc>
