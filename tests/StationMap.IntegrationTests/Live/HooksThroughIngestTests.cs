@@ -43,6 +43,24 @@ public sealed class HooksThroughIngestTests(LiveFixture api) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task A_429_from_the_checkin_limit_is_not_kept_so_the_same_key_works_after_the_window()
+    {
+        var station = await api.CreateStationAsync("顺丰速运", 120.8101, 30.8101);
+        var phone = api.DeviceClient(await api.DeviceAsync());
+        for (var i = 0; i < 3; i++) await phone.SendAsync(Checkin(station, "full", null, 120.8102, 30.8102)).Json(201);   // PerDeviceStation = 3
+        var key = Guid.NewGuid().ToString();
+        var limited = await phone.SendAsync(Checkin(station, "empty", key, 120.8102, 30.8102));
+        await limited.Problem(429);
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM idempotency_record WHERE key = $1", key));
+
+        api.Clock.Now = api.Clock.Now.AddSeconds(600);   // PerDeviceStationWindowSeconds
+        var later = await phone.SendAsync(Checkin(station, "empty", key, 120.8102, 30.8102));
+        await later.Json(201);
+        Assert.False(later.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(4L, await api.ScalarAsync<long>("SELECT count(*) FROM live_signal WHERE station_id = $1", station));
+    }
+
+    [Fact]
     public async Task Checkins_through_the_api_are_counted_by_stats_usage_and_stats_crowding()
     {
         var station = await api.CreateStationAsync("饿了么", 120.6101, 30.6101);

@@ -53,10 +53,12 @@ public static class WebhookEndpoints
         group.MapGet("/", List)
             .WithName("ListWebhooks")
             .WithSummary("Every webhook, revoked ones included, without secrets (admin key)")
+            .WithDescription("Each with its url, events, operator filter, who created it and when, and revoked_at once revoked.")
             .Produces<WebhookList>(200).ProducesProblem(401).ProducesProblem(403);
         group.MapGet("/{id:long}", Get)
             .WithName("GetWebhook")
             .WithSummary("One webhook, without its secret (admin key)")
+            .WithDescription("404 for an unknown id. The secret is shown only when the webhook is created.")
             .Produces<WebhookView>(200).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapDelete("/{id:long}", Revoke)
             .WithName("RevokeWebhook")

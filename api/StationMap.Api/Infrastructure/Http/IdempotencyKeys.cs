@@ -10,10 +10,10 @@ namespace StationMap.Api.Infrastructure.Http;
 /// <c>Idempotency-Key</c> on writes (POST, PUT, PATCH, DELETE under /api and /open311), after the IETF
 /// draft "The Idempotency-Key HTTP Header Field": the first request with a key claims the row
 /// (scope, key) of idempotency_record and runs; its answer (status, Content-Type, Location, body) is
-/// stored when the status is below 500, and a repeat within 24 h gets that answer again with
+/// stored when the status is below 500 (and not 429 or 408), and a repeat within 24 h gets that answer again with
 /// <c>Idempotent-Replayed: true</c>, running nothing. The same key with another method, path, query
-/// or body is a 422; a repeat while the first still runs a 409 with Retry-After. A 5xx or an
-/// exception drops the claim, so the retry runs for real. The scope is the caller: the API key's id,
+/// or body is a 422; a repeat while the first still runs a 409 with Retry-After. A 5xx, 429, 408 or
+/// an exception drops the claim, so the retry runs for real. The scope is the caller: the API key's id,
 /// else the SHA-256 of the device token, else the client address, so two callers never share keys.
 /// Runs after authentication and authorization: a refused request claims nothing.
 /// </summary>
@@ -128,7 +128,8 @@ public static class IdempotencyKeys
         }
         http.Features.Set(inner);
         var response = http.Response;
-        if (response.StatusCode >= 500 || buffered.PassedThrough)
+        // "Try again later" is no answer to keep: a 5xx, a 429 (the endpoint's own limits) or a 408.
+        if (response.StatusCode is >= 500 or StatusCodes.Status429TooManyRequests or StatusCodes.Status408RequestTimeout || buffered.PassedThrough)
             await DeleteAsync(data, scope, key, now, CancellationToken.None);
         else
         {

@@ -228,7 +228,7 @@ public sealed class ParameterCatalogue : IOperationFilter
             },
             ["ListWebhookDeliveries"] = new Dictionary<string, ParameterDoc>
             {
-                ["limit"] = new("How many deliveries, newest first.", 50, Default: 50, Minimum: "1", Maximum: "500"),
+                ["limit"] = new("How many deliveries, newest first: 1–500.", "50", Default: "50", Pattern: "^[0-9]{1,3}$"),
             },
             ["PlanningSuggest"] = new Dictionary<string, ParameterDoc>
             {
