@@ -267,3 +267,80 @@ public sealed class WebhookTests(WebhookFixture api) : IClassFixture<WebhookFixt
         Assert.StartsWith("apikey:", (string?)listed["created_by"]);
     }
 }
+
+/// <summary>A poll so long that only NOTIFY can wake the dispatcher in time.</summary>
+public sealed class SlowPollWebhookFixture : ApiFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(NoRateLimits)
+    {
+        ["StationMap:Live:Webhooks:PollSeconds"] = "300",
+    };
+}
+
+public sealed class WebhookOutboxSharingTests(SlowPollWebhookFixture api) : IClassFixture<SlowPollWebhookFixture>
+{
+    async Task<long> TicketAsync()
+    {
+        var station = await api.ScalarAsync<long>(
+            "INSERT INTO station (name, location, operator) VALUES ('六和塔驿站', ST_GeogFromText('POINT(120.15 30.20)'), '顺丰速运') RETURNING id");
+        return await api.ScalarAsync<long>(
+            "INSERT INTO fault_ticket (station_id, amenity, problem, state, opened_by, reported_at) VALUES ($1, 'toilet', 'broken', 'reported', 'crowd', $2) RETURNING id",
+            station, api.Clock.Now);
+    }
+
+    async Task EnqueueAsync(string eventName, long ticket)
+    {
+        var data = api.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var conn = await data.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await api.Services.GetRequiredService<IWebhookOutbox>().EnqueueAsync(conn, tx, eventName, ticket, "顺丰速运", new { }, CancellationToken.None);
+        await tx.CommitAsync();
+    }
+
+    [Fact]
+    public async Task The_commit_wakes_the_dispatcher_at_once_though_it_polls_only_every_5_minutes()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = api.Client(await api.CreateKeyAsync("admin"));
+        await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.BaseUrl + "/prompt", events = new[] { "ticket.reported" } }).Json(201);
+        var ticket = await TicketAsync();
+        await Task.Delay(500);   // the dispatcher is asleep in its poll by now
+        var queued = DateTimeOffset.UtcNow;
+        await EnqueueAsync("ticket.reported", ticket);
+        var got = (await receiver.WaitForAsync("/prompt", 1, seconds: 5))[0];
+        Assert.True(got.At - queued < TimeSpan.FromSeconds(2), $"delivered {(got.At - queued).TotalMilliseconds} ms after the commit");
+    }
+
+    [Fact]
+    public async Task Several_dispatchers_share_the_outbox_and_send_each_delivery_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = api.Client(await api.CreateKeyAsync("admin"));
+        for (var i = 0; i < 10; i++)
+            await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = $"{receiver.BaseUrl}/shared/{i}", events = new[] { "*" }, @operator = "顺丰速运" }).Json(201);
+        var ticket = await TicketAsync();
+        // Two more dispatchers (as other API instances would run) beside the app's own, claiming five at a time.
+        var data = api.Services.GetRequiredService<NpgsqlDataSource>();
+        var settings = Microsoft.Extensions.Options.Options.Create(new WebhookSettings { BatchSize = 5, PollSeconds = 300 });
+        var others = Enumerable.Range(0, 2).Select(_ => new WebhookDispatcher(data, settings, api.Clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookDispatcher>.Instance)).ToList();
+        foreach (var e in new[] { "ticket.confirmed", "ticket.acknowledged", "ticket.fixed" }) await EnqueueAsync(e, ticket);
+        var claimed = await Task.WhenAll(others.Select(async d =>
+        {
+            var n = 0;
+            for (int got; (got = await d.RunOnceAsync(CancellationToken.None)) > 0;) n += got;
+            return n;
+        }));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.All.Count < 30 && watch.Elapsed.TotalSeconds < 10) await Task.Delay(20);
+        await Task.Delay(300);
+        var ids = receiver.All.Select(r => r.Headers[WebhookSignature.DeliveryHeader]).ToList();
+        Assert.Equal(30, ids.Count);
+        Assert.Equal(30, ids.Distinct().Count());
+        Assert.True(claimed.Sum() <= 30, $"claimed {string.Join("+", claimed)}");
+        Assert.Equal(30L, await api.ScalarAsync<long>(
+            "SELECT count(*) FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.ticket_id = $1", ticket));
+        Assert.Equal(30L, await api.ScalarAsync<long>("SELECT count(*) FROM webhook_delivery WHERE ticket_id = $1 AND status = 'delivered'", ticket));
+        foreach (var d in others) d.Dispose();
+    }
+}
