@@ -1,5 +1,8 @@
 -- 0014: usage statistics for unions and the planner's crowding profiles (README, "Usage statistics"),
--- read from live_signal and fault_ticket (0013) by GET /api/v1/stats/usage and /stats/crowding.
+-- read from live_signal and fault_ticket (0013) by GET /api/v1/stats/usage and /stats/crowding; and
+-- the ETag of a kept idempotent answer (a created station's version), replayed with it.
+
+ALTER TABLE idempotency_record ADD COLUMN etag text;
 
 -- stationmap.usage_stats(group_by text, from_at timestamptz, to_at timestamptz)
 -- Visits and faults per station, district or operator in [from_at, to_at).

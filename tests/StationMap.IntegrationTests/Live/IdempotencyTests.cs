@@ -54,6 +54,25 @@ public sealed class IdempotencyTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM station_audit WHERE station_id = $1", (long)created["id"]!));
         Assert.Equal(201, await api.ScalarAsync<int>("SELECT status FROM idempotency_record WHERE key = $1", key));
 
+        // A PATCH repeated with its key: the same answer and ETag, and the version moves once.
+        var patchKey = Guid.NewGuid().ToString();
+        HttpRequestMessage Patch()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/stations/{created["id"]}")
+            { Content = new StringContent("{\"capacity\": 20}", System.Text.Encoding.UTF8, "application/merge-patch+json") };
+            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", patchKey);
+            return request;
+        }
+        var patched = await editor.SendAsync(Patch());
+        await patched.Json(200);
+        var repatched = await editor.SendAsync(Patch());
+        await repatched.Json(200);   // not 412: the stale If-Match is never looked at again
+        Assert.Equal("true", repatched.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("\"2\"", patched.Headers.ETag?.Tag);
+        Assert.Equal(patched.Headers.ETag, repatched.Headers.ETag);
+        Assert.Equal(2, await api.ScalarAsync<int>("SELECT version FROM station WHERE id = $1", (long)created["id"]!));
+
         // Without a key every POST is a new station, as before.
         await Post(editor, Station("望江幂等驿站"), null).Json(201);
         Assert.Equal(2L, await CountAsync("望江幂等驿站"));

@@ -10,7 +10,7 @@ namespace StationMap.Api.Infrastructure.Http;
 /// <c>Idempotency-Key</c> on writes (POST, PUT, PATCH, DELETE under /api and /open311), after the IETF
 /// draft "The Idempotency-Key HTTP Header Field": the first request with a key claims the row
 /// (scope, key) of idempotency_record and runs; its answer (status, Content-Type, Location, body) is
-/// stored when the status is below 500 (and not 429 or 408), and a repeat within 24 h gets that answer again with
+/// (and ETag) stored when the status is below 500 (and not 429 or 408), and a repeat within 24 h gets that answer again with
 /// <c>Idempotent-Replayed: true</c>, running nothing. The same key with another method, path, query
 /// or body is a 422; a repeat while the first still runs a 409 with Retry-After. A 5xx, 429, 408 or
 /// an exception drops the claim, so the retry runs for real. The scope is the caller: the API key's id,
@@ -59,7 +59,7 @@ public static class IdempotencyKeys
         return "addr:" + (address?.ToString() ?? "unknown");
     }
 
-    sealed record Stored(byte[] Hash, int? Status, string? ContentType, string? Location, byte[]? Body, DateTimeOffset CreatedAt);
+    sealed record Stored(byte[] Hash, int? Status, string? ContentType, string? Location, byte[]? Body, DateTimeOffset CreatedAt, string? ETag);
 
     static async Task RunAsync(HttpContext http, RequestDelegate next, string scope, string key)
     {
@@ -100,6 +100,7 @@ public static class IdempotencyKeys
             http.Response.StatusCode = status;
             if (stored.ContentType is not null) http.Response.ContentType = stored.ContentType;
             if (stored.Location is not null) http.Response.Headers.Location = stored.Location;
+            if (stored.ETag is not null) http.Response.Headers.ETag = stored.ETag;
             http.Response.Headers[ReplayedHeader] = "true";
             http.Response.Headers.CacheControl = "no-store";
             if (stored.Body is { Length: > 0 } body)
@@ -136,7 +137,7 @@ public static class IdempotencyKeys
             try
             {
                 await CompleteAsync(data, scope, key, response.StatusCode, response.ContentType, response.Headers.Location.ToString(),
-                    buffered.ToArray(), clock.GetUtcNow(), CancellationToken.None);
+                    response.Headers.ETag.ToString(), buffered.ToArray(), clock.GetUtcNow(), CancellationToken.None);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -187,20 +188,21 @@ public static class IdempotencyKeys
     static async Task<Stored?> FindAsync(NpgsqlDataSource data, string scope, string key, CancellationToken ct)
     {
         await using var cmd = data.CreateCommand(
-            "SELECT request_hash, status, content_type, location, body, created_at FROM idempotency_record WHERE scope = $1 AND key = $2");
+            "SELECT request_hash, status, content_type, location, body, created_at, etag FROM idempotency_record WHERE scope = $1 AND key = $2");
         cmd.Parameters.AddWithValue(scope);
         cmd.Parameters.AddWithValue(key);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         return new(r.GetFieldValue<byte[]>(0), r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2),
-            r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4), r.GetFieldValue<DateTimeOffset>(5));
+            r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4), r.GetFieldValue<DateTimeOffset>(5),
+            r.IsDBNull(6) ? null : r.GetString(6));
     }
 
-    static async Task CompleteAsync(NpgsqlDataSource data, string scope, string key, int status, string? contentType, string location, byte[] body,
-        DateTimeOffset now, CancellationToken ct)
+    static async Task CompleteAsync(NpgsqlDataSource data, string scope, string key, int status, string? contentType, string location, string etag,
+        byte[] body, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = data.CreateCommand("""
-            UPDATE idempotency_record SET status = $3, content_type = $4, location = $5, body = $6, completed_at = $7
+            UPDATE idempotency_record SET status = $3, content_type = $4, location = $5, body = $6, completed_at = $7, etag = $8
             WHERE scope = $1 AND key = $2
             """);
         cmd.Parameters.AddWithValue(scope);
@@ -210,6 +212,7 @@ public static class IdempotencyKeys
         cmd.Parameters.Add(new NpgsqlParameter { Value = location.Length > 0 ? location : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue(body);
         cmd.Parameters.AddWithValue(now);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = etag.Length > 0 ? etag : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
