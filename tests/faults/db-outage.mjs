@@ -6,12 +6,13 @@
 //   node db-outage.mjs report --answers answers.jsonl --marks marks.env --db stations.csv [--recovery-ms 5000]
 //
 // `load` keeps a few workers sending a mix of reads (nearest, station by id, list) and writes (POST
-// a station named fault-…) to a loopback address only, until FILE exists or a time or count bound
+// a station named fault-…, and couriers' check-ins at the seed stations) to a loopback address only, until FILE exists or a time or count bound
 // is hit, and writes one JSON line per answer. `report` splits the answers by phase using the
 // script's marks (epoch ms: down = PostgreSQL killed, up = it accepts connections again), prints
 // a table and exits 1 on a violation: an answer other than 2xx or 503 problem+json with
 // Retry-After, a connection error or timeout, anything but 2xx before the crash or from 5 s after
-// the return, or an acknowledged write (2xx with an id) missing from the database afterwards.
+// the return, or an acknowledged write (2xx with an id) missing from the database afterwards: a
+// station (by id and name) or a check-in (by its signal id, in --signals).
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -23,7 +24,7 @@ const { values: o } = parseArgs({
     'ready-file': { type: 'string' },
     'max-id': { type: 'string', default: '50' }, concurrency: { type: 'string', default: '4' },
     'max-seconds': { type: 'string', default: '60' }, 'max-requests': { type: 'string', default: '30000' },
-    answers: { type: 'string' }, marks: { type: 'string' }, db: { type: 'string' },
+    answers: { type: 'string' }, marks: { type: 'string' }, db: { type: 'string' }, signals: { type: 'string' },
     'recovery-ms': { type: 'string', default: '5000' },
   },
 });
@@ -49,7 +50,8 @@ async function load() {
   const maxId = Number(o['max-id']);
   let sent = 0;
   // The station writes go inside the small generated road network, so the service-area job has work during the outage.
-  const kinds = [['nearest', 0.35], ['by-id', 0.25], ['list', 0.15], ['write', 0.25]];
+  const kinds = [['nearest', 0.3], ['by-id', 0.2], ['list', 0.1], ['write', 0.25], ['checkin', 0.15]];
+  let device = null;
   function pick() {
     let x = random();
     for (const [k, p] of kinds) { if ((x -= p) < 0) return k; }
@@ -61,6 +63,17 @@ async function load() {
       case 'nearest': return [`/api/v1/stations/nearest?lon=${lon}&lat=${lat}&limit=5`, {}];
       case 'by-id': return [`/api/v1/stations/${1 + Math.floor(random() * maxId)}`, {}];
       case 'list': return [`/api/v1/stations?bbox=120.0,30.0,120.4,30.4&limit=20&page=${1 + Math.floor(random() * 3)}`, {}];
+      case 'checkin': {
+        // The seed stations: station g at (120.002 + (g % 8) · 0.002, 30.052 + ⌊g / 8⌋ · 0.002); the phone within ~50 m.
+        const g = 1 + Math.floor(random() * maxId);
+        const here = { lon: 120.002 + (g % 8) * 0.002 + (random() - 0.5) * 0.0008, lat: 30.052 + Math.floor(g / 8) * 0.002 + (random() - 0.5) * 0.0008 };
+        const crowding = ['empty', 'some_seats', 'full'][Math.floor(random() * 3)];
+        return [`/api/v1/stations/${g}/checkins`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-device-token': device },
+          body: JSON.stringify({ ...here, crowding }),
+        }];
+      }
       default: {
         const name = `fault-${worker}-${n}`;
         return ['/api/v1/stations', {
@@ -74,7 +87,12 @@ async function load() {
   // Warm-up, not recorded: a cold API (JIT, EF model) can take seconds per first request on a
   // busy machine; the crash must hit a warm one. Then tell the script it may start the clock.
   const warmUntil = Date.now() + 120000;
-  for (const kind of ['nearest', 'by-id', 'list', 'write']) {
+  while (!device) {
+    const res = await fetch(new URL('/api/v1/devices', base), { method: 'POST', signal: AbortSignal.timeout(60000) }).catch(() => null);
+    if (res?.status === 201) device = (await res.json()).token;
+    else { await res?.text(); if (Date.now() > warmUntil) throw new Error(`warm-up: no device token (last ${res?.status})`); await sleep(500); }
+  }
+  for (const kind of ['nearest', 'by-id', 'list', 'write', 'checkin']) {
     for (;;) {
       const [path, init] = request(kind, 'warm', Math.floor(random() * 1e9));
       const res = await fetch(new URL(path, base), { ...init, signal: AbortSignal.timeout(60000) }).catch(() => null);
@@ -100,6 +118,7 @@ async function load() {
         if (res.status >= 300) a.body = text.slice(0, 300);
         if (res.status === 503) { try { a.problem = JSON.parse(text).type; } catch { a.problem = null; } }
         if (kind === 'write' && res.ok) { a.id = JSON.parse(text).id; a.name = init.name; }
+        if (kind === 'checkin' && res.ok) a.id = JSON.parse(text).id;
       } catch (e) {
         a.error = `${e.name}: ${e.cause?.code ?? e.message}`;
       }
@@ -120,6 +139,7 @@ function report() {
   const recoveryLimit = Number(o['recovery-ms']);
   const rows = readFileSync(o.db, 'utf8').split('\n').filter(Boolean).map((l) => l.split(','));
   const inDb = new Map(rows.map(([id, name]) => [Number(id), name]));
+  const signals = new Set((o.signals ? readFileSync(o.signals, 'utf8') : '').split('\n').filter(Boolean).map(Number));
   const violations = [];
   const ok = (a) => a.status >= 200 && a.status < 300;
   const good503 = (a) => a.status === 503 && /^\d+$/.test(a.retryAfter ?? '') && (a.type ?? '').startsWith('application/problem+json')
@@ -152,6 +172,10 @@ function report() {
   const acked = answers.filter((a) => a.kind === 'write' && ok(a));
   const lost = acked.filter((a) => inDb.get(Number(a.id)) !== a.name);
   for (const a of lost.slice(0, 20)) violations.push(`acknowledged write lost: id ${a.id} (${a.name}), answered ${a.status} at +${a.t1 - down} ms`);
+  const checkins = answers.filter((a) => a.kind === 'checkin' && ok(a));
+  const lostCheckins = checkins.filter((a) => !signals.has(Number(a.id)));
+  for (const a of lostCheckins.slice(0, 20)) violations.push(`acknowledged check-in lost: signal ${a.id}, answered ${a.status} at +${a.t1 - down} ms`);
+  if (!answers.some((a) => a.kind === 'checkin' && phase(a) === 'down' && good503(a))) violations.push('no check-in answered 503 while PostgreSQL was down');
 
   const cols = ['2xx', '503', ...new Set([...table.keys()].map((k) => k.split('|')[1]).filter((c) => c !== '2xx' && c !== '503'))];
   const pad = (s, n) => String(s).padStart(n);
@@ -161,6 +185,8 @@ function report() {
   console.log(`  recovery: ${recoveryMs} ms after PostgreSQL accepted connections (limit ${recoveryLimit} ms)`);
   console.log(`  writes: ${acked.length} acknowledged, ${acked.length - lost.length} found in the database, ${lost.length} lost; ` +
     `${answers.filter((a) => a.kind === 'write' && a.status === 503).length} answered 503`);
+  console.log(`  check-ins: ${checkins.length} acknowledged, ${checkins.length - lostCheckins.length} found in the database, ${lostCheckins.length} lost; ` +
+    `${answers.filter((a) => a.kind === 'checkin' && a.status === 503).length} answered 503`);
   if (violations.length) {
     console.log(`  ${violations.length} violation(s):`);
     for (const v of violations.slice(0, 40)) console.log(`    ${v}`);

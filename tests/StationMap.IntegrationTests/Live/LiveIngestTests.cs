@@ -209,7 +209,8 @@ public sealed class LiveIngestTests(LiveFixture api) : IClassFixture<LiveFixture
     {
         var station = await api.CreateStationAsync("顺丰速运", 120.4001, 30.4001);
         var key = await api.CreateKeyAsync("operator", @operator: "顺丰速运");
-        var at = api.Clock.Now.AddMinutes(-1).ToString("O");
+        // Local time with its offset, as staff tablets send it.
+        var at = api.Clock.Now.AddMinutes(-1).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-ddTHH:mm:sszzz");
         var first = await api.Client(key).PutAsJsonAsync($"/api/v1/stations/{station}/live", new { source = "sensor", seats_free = 0, observed_at = at }).Json(200);
         Assert.Equal(1, (int)first["written"]!);
         Assert.Equal("full", (string?)first["live"]!["crowding"]!["value"]);

@@ -25,7 +25,7 @@ public sealed class LiveWriter(NpgsqlDataSource data, LiveState state, TimeProvi
         if (drafts.Count == 0 || drafts.Any(d => d.StationId != drafts[0].StationId))
             throw new ArgumentException("One station's signals, at least one.", nameof(drafts));
         var stationId = drafts[0].StationId;
-        var received = clock.GetUtcNow();
+        var received = clock.GetUtcNow().ToUniversalTime();
         var tickets = services.GetService<IFaultTickets>();
 
         await using var conn = await data.OpenConnectionAsync(ct);
@@ -44,7 +44,7 @@ public sealed class LiveWriter(NpgsqlDataSource data, LiveState state, TimeProvi
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)d.DeviceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)d.ApiKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             cmd.Parameters.AddWithValue((float)Math.Clamp(d.Trust, 0, 1));
-            cmd.Parameters.AddWithValue(d.ObservedAt);
+            cmd.Parameters.AddWithValue(d.ObservedAt.ToUniversalTime());
             cmd.Parameters.AddWithValue(received);
             cmd.Parameters.Add(new NpgsqlParameter { Value = d.DistanceM is { } m ? (float)m : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
             cmd.Parameters.AddWithValue(LiveFieldsJson.Write(d.Fields));
@@ -76,7 +76,7 @@ public sealed class LiveWriter(NpgsqlDataSource data, LiveState state, TimeProvi
         cmd.Parameters.AddWithValue(stationId);
         cmd.Parameters.AddWithValue(cause);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)refId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        cmd.Parameters.AddWithValue(clock.GetUtcNow());
+        cmd.Parameters.AddWithValue(clock.GetUtcNow().ToUniversalTime());
         cmd.Parameters.AddWithValue(LiveState.Channel);
         cmd.Parameters.AddWithValue(state.Instance);
         await using var r = await cmd.ExecuteReaderAsync(ct);

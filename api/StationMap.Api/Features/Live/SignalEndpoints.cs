@@ -357,7 +357,7 @@ internal sealed class LiveBody
         }
         if (at > now.AddMinutes(2)) v.Add(name, $"{name} is in the future");
         else if (at < now.AddDays(-1)) v.Add(name, $"{name} is more than a day old");
-        return at;
+        return at.ToUniversalTime();
     }
 
     /// <summary>The readings grouped by their observed_at, as fields of one signal each.</summary>

@@ -93,7 +93,12 @@ public static class CliCommands
         {
             if (await RoadGraphStore.ActiveInfoAsync(conn) is null) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
-            if (await StationStore.AnyAsync(conn)) { Console.WriteLine("stations present; demo stations not loaded"); return 0; }
+            if (await StationStore.AnyAsync(conn))
+            {
+                Console.WriteLine("stations present; demo stations not loaded");
+                await Features.Live.DemoLiveHistory.SeedMissingAsync(conn, Console.Out, seed, DateTimeOffset.UtcNow);
+                return 0;
+            }
         }
         await using (var actor = new NpgsqlCommand("SELECT set_config('stationmap.actor', 'demo-generator', false)", conn))
             await actor.ExecuteNonQueryAsync();
@@ -101,6 +106,7 @@ public static class CliCommands
         await using (var analyze = new NpgsqlCommand("ANALYZE station", conn)) await analyze.ExecuteNonQueryAsync();
         Console.WriteLine($"loaded {count} DEMO stations (seed {seed})");
         if (!args.Contains("--if-empty")) await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
+        else await Features.Live.DemoLiveHistory.SeedMissingAsync(conn, Console.Out, seed, DateTimeOffset.UtcNow);
         return 0;
     }
 
