@@ -38,6 +38,8 @@ api.MapLive();
 api.MapTickets();
 api.MapModeration();
 app.MapOpen311();
+api.MapWebhooks();
+api.MapStats();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

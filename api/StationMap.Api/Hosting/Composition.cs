@@ -58,6 +58,7 @@ public static class Composition
         services.AddApiKeyAuth();
         services.AddStationMapOpenApi();
         services.AddHttpPlatform(config);
+        services.AddWebhooks(config);
         return services;
     }
 
@@ -83,6 +84,7 @@ public static class Composition
         app.UseAuthentication();
         app.UseHttpRequestPolicies();
         app.UseAuthorization();
+        app.UseIdempotencyKeys();
         return app;
     }
 }

@@ -39,12 +39,16 @@ public static class Problems
         "No such planning layer.", "no demand or candidate layer of that name");
     public static readonly ProblemKind HolidayYearNotFoundKind = new("unknown-holiday-year", 404,
         "No holidays are loaded for that year.", "GET /holidays with a region and year that has not been loaded");
+    public static readonly ProblemKind WebhookNotFoundKind = new("unknown-webhook", 404,
+        "No such webhook.", "no webhook with that id");
     public static readonly ProblemKind RouteNotFound = new("not-found", 404,
         "No such API endpoint.", "the path is not part of the API");
     public static readonly ProblemKind MethodNotAllowed = new("method-not-allowed", 405,
         "Method not allowed.", "the path exists but not for this method; Allow lists the methods");
     public static readonly ProblemKind LayerKindConflictKind = new("layer-kind-conflict", 409,
         "The layer exists with the other kind.", "uploading a demand layer under a candidate layer's name or the reverse");
+    public static readonly ProblemKind IdempotencyInProgress = new("idempotency-in-progress", 409,
+        "A request with this Idempotency-Key is still being processed.", "a write repeats an Idempotency-Key whose first request has not finished; Retry-After says when to try again");
     public static readonly ProblemKind PreconditionFailed = new("precondition-failed", 412,
         "The station was changed by someone else.", "If-Match (or the body's version) is not the current version");
     public static readonly ProblemKind BodyTooLarge = new("body-too-large", 413,
@@ -53,6 +57,8 @@ public static class Problems
         "Unsupported media type.", "the body's Content-Type is not one the endpoint takes");
     public static readonly ProblemKind OutsideNetworkKind = new("outside-road-network", 422,
         "Outside the road network.", "the point is farther from a road usable by the mode than the snap limit");
+    public static readonly ProblemKind IdempotencyKeyReused = new("idempotency-key-reused", 422,
+        "This Idempotency-Key was used for a different request.", "a write repeats an Idempotency-Key of the last 24 h with another method, path or body");
     public static readonly ProblemKind PreconditionRequired = new("precondition-required", 428,
         "A version is required.", "PUT or PATCH without If-Match (or a version in the body)");
     public static readonly ProblemKind RateLimited = new("rate-limited", 429,
@@ -87,11 +93,10 @@ public static class Problems
     [
         InvalidParameters, ImportRejected, ApiKeyRequired, DeviceTokenRequired, Forbidden,
         DeviceBlocked, OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
-        HolidayYearNotFoundKind, DeviceNotFound, TicketNotFound, ModerationItemNotFound,
-        RouteNotFound, MethodNotAllowed, LayerKindConflictKind, TicketTransition, ModerationDecided,
-        PreconditionFailed,
-        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, TooFar, PreconditionRequired, RateLimited, InternalError,
-        NoRoadNetworkKind, DatabaseUnavailable,
+        HolidayYearNotFoundKind, DeviceNotFound, TicketNotFound, ModerationItemNotFound, WebhookNotFoundKind,
+        RouteNotFound, MethodNotAllowed, LayerKindConflictKind, TicketTransition, ModerationDecided, IdempotencyInProgress,
+        PreconditionFailed, BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, TooFar, IdempotencyKeyReused,
+        PreconditionRequired, RateLimited, InternalError, NoRoadNetworkKind, DatabaseUnavailable,
     ];
 
     /// <summary>The general kind for a status (for problems written outside the catalogue); null for a status it has none for.</summary>

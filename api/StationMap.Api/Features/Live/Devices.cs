@@ -142,9 +142,10 @@ public static class DeviceEndpoints
         var group = api.MapGroup("/devices").WithTags("Live");
         group.MapPost("/", Create)
             .WithName("CreateDevice")
+            .WithMetadata(new Infrastructure.Http.SecretAnswer())
             .WithSummary("A new anonymous device token for check-ins and reports (no account)")
             .WithDescription("The token is shown only in this answer: send it as X-Device-Token. It is stored only as its SHA-256. " +
-                             "New tokens are limited per client address (429 with Retry-After).")
+                             "New tokens are limited per client address (429 with Retry-After). An Idempotency-Key is ignored here: the token is never stored for a replay.")
             .Produces<NewDeviceView>(201).ProducesProblem(429);
         group.MapGet("/me", Me)
             .WithName("GetDevice")

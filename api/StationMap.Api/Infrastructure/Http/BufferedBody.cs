@@ -37,6 +37,19 @@ sealed class BufferedBody(IHttpResponseBodyFeature inner, Func<Task> beforePassT
             hash.Append(_segments[i].AsSpan(0, i == _segments.Count - 1 ? _used : SegmentBytes));
     }
 
+    /// <summary>A copy of the buffered bytes (a stored answer, say).</summary>
+    public byte[] ToArray()
+    {
+        var bytes = new byte[_length];
+        for (int i = 0, at = 0; i < _segments.Count; i++)
+        {
+            var n = i == _segments.Count - 1 ? _used : SegmentBytes;
+            _segments[i].AsSpan(0, n).CopyTo(bytes.AsSpan(at));
+            at += n;
+        }
+        return bytes;
+    }
+
     public async Task CopyToInnerAsync(CancellationToken ct)
     {
         try

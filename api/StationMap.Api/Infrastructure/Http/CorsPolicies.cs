@@ -29,7 +29,7 @@ public sealed class CorsPolicies(IOptions<CorsSettings> settings) : ICorsPolicyP
 
     /// <summary>Response headers a script on another origin may read.</summary>
     public static readonly string[] ExposedHeaders =
-        ["ETag", "Link", "Retry-After", "RateLimit", "RateLimit-Policy", "Content-Disposition", "Location"];
+        ["ETag", "Link", "Retry-After", "RateLimit", "RateLimit-Policy", "Content-Disposition", "Location", "Idempotent-Replayed"];
 
     readonly CorsPolicy _reads = Build(settings.Value.ReadOrigins ?? ["*"], ["GET", "HEAD"], settings.Value.PreflightMaxAgeSeconds);
     readonly CorsPolicy _writes = Build(settings.Value.WriteOrigins, ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], settings.Value.PreflightMaxAgeSeconds);

@@ -20,6 +20,8 @@ public sealed class DocumentConventions : IDocumentFilter
         ["Districts"] = "District boundaries the planner reports by.",
         ["Maps"] = "Vector tiles of the road network for map clients.",
         ["Holidays"] = "Public holidays and make-up working days (调休) by region, with their sources: what PH in opening_hours means.",
+        ["Webhooks"] = "Signed HTTP callbacks of fault-ticket steps for operators' systems, with retries and a delivery log (admin key).",
+        ["Statistics"] = "Usage for unions (visits, faults, time to fix, response time) and typical crowding by hour for the planner.",
         ["Platform"] = "Liveness, readiness and the configuration map clients start from.",
     };
 

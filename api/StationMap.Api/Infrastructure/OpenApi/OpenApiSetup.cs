@@ -69,6 +69,7 @@ public static class OpenApiSetup
             o.OperationFilter<Formats.ResponseFormatsFilter>();
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
+            o.OperationFilter<IdempotencyKeyParameter>();
             o.DocumentFilter<DocumentConventions>();
             o.DocumentFilter<UnusedComponents>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");

@@ -213,6 +213,23 @@ public sealed class ParameterCatalogue : IOperationFilter
                 ["source"] = new("Where the days come from (title, document number, URL); replaces the body's source (an iCalendar file without SOURCE, URL or X-WR-CALDESC needs it).",
                     "国务院办公厅关于2027年部分节假日安排的通知"),
             },
+            ["UsageStatistics"] = new Dictionary<string, ParameterDoc>
+            {
+                ["group_by"] = new("One row per station (default), district or operator.", "operator", ["station", "district", "operator"], "station"),
+                ["from"] = new("Start of the range, included: a date (YYYY-MM-DD, a day in UTC+08:00) or an ISO 8601 instant with an offset; default 30 days before to.",
+                    "2026-11-01"),
+                ["to"] = new("End of the range, excluded (a date includes that day); at most 366 days after from; default the end of today (UTC+08:00).", "2026-11-30"),
+                ["format"] = new("json (default) or csv (UTF-8 with BOM, one header row).", "json", ["json", "csv"], "json"),
+            },
+            ["CrowdingProfiles"] = new Dictionary<string, ParameterDoc>
+            {
+                ["station_id"] = new("One station id or up to 500 comma-separated ids (not with bbox).", "12,15", Pattern: "^[0-9]+(,[0-9]+)*$"),
+                ["bbox"] = Common["bbox"] with { Description = "Bounding box minLon,minLat,maxLon,maxLat in degrees (WGS-84), not with station_id; at most 500 stations." },
+            },
+            ["ListWebhookDeliveries"] = new Dictionary<string, ParameterDoc>
+            {
+                ["limit"] = new("How many deliveries, newest first: 1–500.", "50", Default: "50", Pattern: "^[0-9]{1,3}$"),
+            },
             ["PlanningSuggest"] = new Dictionary<string, ParameterDoc>
             {
                 ["format"] = new("json (the full answer), geojson (the suggested sites as points) or csv (the sites in order).", "json", ["json", "geojson", "csv"], "json"),
