@@ -115,3 +115,31 @@ public sealed class LiveFeedTests(LiveDeliveryFixture api) : IClassFixture<LiveD
         await api.Client().GetAsync($"/api/v1/live?bbox={LiveDeliveryFixture.DemoBbox}&station=1").Problem(400, "station");
     }
 }
+
+/// <summary>The API over the demo stations with the in-memory station index switched off: the feed reads its stations from SQL.</summary>
+public sealed class LiveFeedWithoutIndexFixture : ApiFixture
+{
+    protected override int DemoStations => 300;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(NoRateLimits)
+    {
+        ["StationMap:NearestIndex:Enabled"] = "false",
+    };
+}
+
+public sealed class LiveFeedWithoutIndexTests(LiveFeedWithoutIndexFixture api) : IClassFixture<LiveFeedWithoutIndexFixture>
+{
+    [Fact]
+    public async Task Without_the_station_index_the_feed_lists_the_same_stations_from_SQL_and_still_answers_304()
+    {
+        var url = "/api/v1/live?bbox=120.10,30.20,120.20,30.30";
+        var response = await api.Client().GetAsync(url);
+        var feed = await response.Json(200);
+        var expected = await api.ScalarAsync<string>(
+            "SELECT string_agg(id::text, ',' ORDER BY id) FROM station WHERE deleted_at IS NULL AND geom && ST_MakeEnvelope(120.10, 30.20, 120.20, 30.30, 4326)");
+        Assert.Equal(expected, string.Join(',', feed["data"]!["stations"]!.AsArray().Select(s => (string)s!["station_id"]!)));
+        var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.TryAddWithoutValidation("If-None-Match", response.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await api.Client().SendAsync(again)).StatusCode);
+    }
+}

@@ -110,7 +110,7 @@ public static class LiveStreamEndpoints
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        catch (IOException) when (aborted.IsCancellationRequested) { }
+        catch (IOException) { } // the client went away mid-write
         finally
         {
             hub.Unsubscribe(subscriber);
