@@ -34,6 +34,7 @@ api.MapCoverage();
 api.MapWhatIf();
 api.MapPlanningSuggest();
 api.MapHolidays();
+api.MapLive();
 api.MapLiveDelivery();
 app.MapApiFallback();
 app.UseStationMapClient();

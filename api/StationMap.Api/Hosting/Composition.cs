@@ -48,6 +48,7 @@ public static class Composition
         services.AddSingleton<Features.Coverage.CoverageEngine>();
         services.AddSingleton<Features.Coverage.CoverageWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Coverage.CoverageWarmup>());
+        services.AddLive(config);
         services.AddLiveDelivery();
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
