@@ -9,7 +9,7 @@ namespace StationMap.Api.Features.Live;
 /// gets <c>event: reset</c>. With several instances the transaction-scoped advisory lock lets one of
 /// them do each round (live_change_changed_at_idx finds the rows).
 /// </summary>
-internal sealed class LiveChangeRetention(NpgsqlDataSource data, IOptions<LiveOptions> options, ILogger<LiveChangeRetention> log) : BackgroundService
+internal sealed class LiveChangeRetention(NpgsqlDataSource data, IOptions<LiveOptions> options, TimeProvider clock, ILogger<LiveChangeRetention> log) : BackgroundService
 {
     static readonly TimeSpan Every = TimeSpan.FromHours(1);
     static readonly TimeSpan First = TimeSpan.FromMinutes(1);
@@ -43,8 +43,9 @@ internal sealed class LiveChangeRetention(NpgsqlDataSource data, IOptions<LiveOp
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtext('stationmap live_change retention'))", conn, tx))
             if (await lockCmd.ExecuteScalarAsync(ct) is not true) return 0;
-        await using var cmd = new NpgsqlCommand("DELETE FROM live_change WHERE changed_at < now() - make_interval(secs => $1)", conn, tx);
-        cmd.Parameters.AddWithValue(options.Value.ChangeRetentionHours * 3600);
+        // changed_at is written with the API's clock (LiveWriter), so the cut-off is taken from it too.
+        await using var cmd = new NpgsqlCommand("DELETE FROM live_change WHERE changed_at < $1", conn, tx);
+        cmd.Parameters.AddWithValue(clock.GetUtcNow() - TimeSpan.FromHours(options.Value.ChangeRetentionHours));
         var n = await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return n;

@@ -132,11 +132,12 @@ public static class LiveStreamEndpoints
         long? newest;
         bool expired;
         await using (var cmd = new NpgsqlCommand(
-            "SELECT a.changed_at, (SELECT max(seq) FROM live_change), a.changed_at < now() - make_interval(secs => $2) " +
+            "SELECT a.changed_at, (SELECT max(seq) FROM live_change), a.changed_at < $2 " +
             "FROM (SELECT (SELECT changed_at FROM live_change WHERE seq <= $1 ORDER BY seq DESC LIMIT 1) AS changed_at) a", conn))
         {
             cmd.Parameters.AddWithValue(from);
-            cmd.Parameters.AddWithValue(options.ChangeRetentionHours * 3600);
+            // changed_at is the writers' clock (TimeProvider), so the retention is measured on it too.
+            cmd.Parameters.AddWithValue(clock.GetUtcNow() - TimeSpan.FromHours(options.ChangeRetentionHours));
             await using var r = await cmd.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
             anchor = r.IsDBNull(0) ? null : r.GetFieldValue<DateTimeOffset>(0);
