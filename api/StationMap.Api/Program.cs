@@ -40,6 +40,7 @@ api.MapModeration();
 app.MapOpen311();
 api.MapWebhooks();
 api.MapStats();
+api.MapLiveDelivery();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

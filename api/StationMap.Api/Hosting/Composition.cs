@@ -50,6 +50,7 @@ public static class Composition
         services.AddSingleton<Features.Coverage.CoverageWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Coverage.CoverageWarmup>());
         services.AddLive(config);
+        services.AddLiveDelivery();
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ApiJson.Configure(o.JsonSerializerOptions));

@@ -116,7 +116,7 @@ public sealed class LiveAcceptanceTests(LiveFixture api) : IClassFixture<LiveFix
             Assert.False(string.IsNullOrEmpty((string?)detail[step]), $"{step} missing: {detail.ToJsonString()}");
         var closed = await api.Client().GetAsync($"/open311/v2/requests/{ticket}.json").Json(200);
         Assert.Equal("closed", (string?)closed[0]!["status"]);
-        Assert.Contains(( await api.Client().GetAsync("/open311/v2/requests.json?status=closed").Json(200)).AsArray(),
+        Assert.Contains((await api.Client().GetAsync("/open311/v2/requests.json?status=closed").Json(200)).AsArray(),
             r => (string?)r!["service_request_id"] == ticket.ToString());
 
         var deliveries = await receiver.WaitForAsync("/sf", 5, seconds: 20);

@@ -94,6 +94,31 @@ internal sealed class StationKdTree
 
     internal void Search(ref NearestSearch s) { if (_records.Length > 0) Search(0, ref s); }
 
+    /// <summary>Every record (live or superseded: the caller checks) as the tree holds it.</summary>
+    internal IReadOnlyList<StationIndexRecord> Records => _records;
+
+    /// <summary>The records whose unit vector lies within the chord √<paramref name="maxChord2"/> of q (a spherical cap; box queries of Features/Live).</summary>
+    internal void Within(double qx, double qy, double qz, double maxChord2, List<StationIndexRecord> into)
+    {
+        if (_records.Length > 0) Within(0, qx, qy, qz, maxChord2, into);
+    }
+
+    void Within(int node, double qx, double qy, double qz, double maxChord2, List<StationIndexRecord> into)
+    {
+        if (BoxDistance2(node, qx, qy, qz) > maxChord2) return;
+        if (_left[node] >= 0)
+        {
+            Within(_left[node], qx, qy, qz, maxChord2, into);
+            Within(_right[node], qx, qy, qz, maxChord2, into);
+            return;
+        }
+        for (var i = _start[node]; i < _end[node]; i++)
+        {
+            double dx = _x[i] - qx, dy = _y[i] - qy, dz = _z[i] - qz;
+            if (dx * dx + dy * dy + dz * dz <= maxChord2) into.Add(_records[i]);
+        }
+    }
+
     void Search(int node, ref NearestSearch s)
     {
         if (BoxDistance2(node, s.Qx, s.Qy, s.Qz) > s.MaxChord2) return;

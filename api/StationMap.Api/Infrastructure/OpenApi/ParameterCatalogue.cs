@@ -238,6 +238,16 @@ public sealed class ParameterCatalogue : IOperationFilter
             {
                 ["format"] = new("json (the full answer), geojson (the sites as points) or csv (the sites in order).", "json", ["json", "geojson", "csv"], "json"),
             },
+            ["LiveFeed"] = new Dictionary<string, ParameterDoc>
+            {
+                ["bbox"] = Common["bbox"] with { Description = "Bounding box minLon,minLat,maxLon,maxLat in WGS-84 degrees; at most 5000 stations.", Required = true },
+            },
+            ["LiveStream"] = new Dictionary<string, ParameterDoc>
+            {
+                ["bbox"] = Common["bbox"] with { Description = "Bounding box minLon,minLat,maxLon,maxLat in WGS-84 degrees: the stations whose changes are sent.", Required = true },
+                ["last_event_id"] = new("Resume after this event id (as the Last-Event-ID header, which wins when both are sent): every station of the box " +
+                                        "changed since is sent once with its current state.", "1234", Pattern: "^[0-9]+$"),
+            },
         };
 
     /// <summary>Query parameters an operation accepts without binding them (so the API explorer cannot see them).</summary>
