@@ -68,10 +68,13 @@ public static class ModerationEndpoints
         m.device_id, d.trust, m.decision, m.decided_by, m.decided_at, m.note
         """;
 
-    const string From = """
-        FROM moderation_item m JOIN station s ON s.id = m.station_id
+    const string Select = "SELECT " + Columns + """
+         FROM moderation_item m JOIN station s ON s.id = m.station_id
         LEFT JOIN live_signal l ON l.id = m.signal_id LEFT JOIN fault_ticket t ON t.id = m.ticket_id LEFT JOIN device d ON d.id = m.device_id
         """;
+    const string OpenItems = Select + " WHERE m.decision IS NULL ORDER BY m.created_at, m.id LIMIT $1";
+    const string DecidedItems = Select + " WHERE m.decision IS NOT NULL ORDER BY m.decided_at DESC, m.id DESC LIMIT $1";
+    const string OneItem = Select + " WHERE m.id = $1";
 
     static ModerationItemView Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4),
         Long(r, 5), Text(r, 6), Text(r, 7), Text(r, 8), Long(r, 9), Text(r, 10), Long(r, 11), r.IsDBNull(12) ? null : Math.Round(r.GetFloat(12), 4),
@@ -89,17 +92,17 @@ public static class ModerationEndpoints
     }
 
     static async Task<Results<Ok<ModerationList>, ValidationProblem>> Queue([AsParameters] ModerationQuery query, NpgsqlDataSource data, CancellationToken ct) =>
-        await ListAsync(query, data, "m.decision IS NULL ORDER BY m.created_at, m.id", ct);
+        await ListAsync(query, data, OpenItems, ct);
 
     static async Task<Results<Ok<ModerationList>, ValidationProblem>> Decisions([AsParameters] ModerationQuery query, NpgsqlDataSource data, CancellationToken ct) =>
-        await ListAsync(query, data, "m.decision IS NOT NULL ORDER BY m.decided_at DESC, m.id DESC", ct);
+        await ListAsync(query, data, DecidedItems, ct);
 
-    static async Task<Results<Ok<ModerationList>, ValidationProblem>> ListAsync(ModerationQuery query, NpgsqlDataSource data, string whereOrder, CancellationToken ct)
+    static async Task<Results<Ok<ModerationList>, ValidationProblem>> ListAsync(ModerationQuery query, NpgsqlDataSource data, string sql, CancellationToken ct)
     {
         var v = new Validation();
         v.Range(query.Limit, "limit", 1, TicketEndpoints.MaxLimit);
         if (!v.IsValid) return v.Problem();
-        await using var cmd = data.CreateCommand($"SELECT {Columns} {From} WHERE {whereOrder} LIMIT $1");
+        await using var cmd = data.CreateCommand(sql);
         cmd.Parameters.AddWithValue(query.Limit ?? TicketEndpoints.DefaultLimit);
         return TypedResults.Ok(new ModerationList(await ReadAsync(cmd, ct)));
     }
@@ -165,7 +168,7 @@ public static class ModerationEndpoints
         }
         var change = stepped ? await LiveChanges.RecordAsync(services, conn, tx, ticket!.StationId, "moderation", ticket.Id, ct) : null;
         ModerationItemView item;
-        await using (var cmd = new NpgsqlCommand($"SELECT {Columns} {From} WHERE m.id = $1", conn, tx))
+        await using (var cmd = new NpgsqlCommand(OneItem, conn, tx))
         {
             cmd.Parameters.AddWithValue(id);
             item = (await ReadAsync(cmd, ct))[0];

@@ -31,7 +31,7 @@ public sealed class TicketSteps(IServiceProvider services, IOptionsMonitor<LiveO
     // The hooks part implements the outbox; until it is registered, ticket steps queue nothing.
     IWebhookOutbox? Outbox => services.GetService<IWebhookOutbox>();
 
-    const string LockColumns = "t.id, t.station_id, s.operator, t.amenity, t.problem, t.state, t.reporters";
+    const string Columns = "t.id, t.station_id, s.operator, t.amenity, t.problem, t.state, t.reporters";
 
     static LockedTicket Read(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2),
         r.GetString(3), r.GetString(4), r.GetString(5), r.GetFieldValue<long[]>(6));
@@ -40,7 +40,7 @@ public sealed class TicketSteps(IServiceProvider services, IOptionsMonitor<LiveO
     public static async Task<LockedTicket?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"SELECT {LockColumns} FROM fault_ticket t JOIN station s ON s.id = t.station_id WHERE t.id = $1 FOR UPDATE OF t", conn, tx);
+            $"SELECT {Columns} FROM fault_ticket t JOIN station s ON s.id = t.station_id WHERE t.id = $1 FOR UPDATE OF t", conn, tx);
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? Read(r) : null;
@@ -51,7 +51,7 @@ public sealed class TicketSteps(IServiceProvider services, IOptionsMonitor<LiveO
         string[]? problems, string[] states, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"SELECT {LockColumns} FROM fault_ticket t JOIN station s ON s.id = t.station_id " +
+            $"SELECT {Columns} FROM fault_ticket t JOIN station s ON s.id = t.station_id " +
             "WHERE t.station_id = $1 AND t.state = ANY($2) AND ($3::text IS NULL OR t.amenity = $3) AND ($4::text[] IS NULL OR t.problem = ANY($4)) " +
             "ORDER BY t.id FOR UPDATE OF t", conn, tx);
         cmd.Parameters.AddWithValue(stationId);
@@ -119,17 +119,18 @@ public sealed class TicketSteps(IServiceProvider services, IOptionsMonitor<LiveO
     public async Task<LockedTicket> StepAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LockedTicket ticket, string state, string actor,
         long? signalId, string? note, DateTimeOffset at, CancellationToken ct, string? confirmedBy = null)
     {
-        var column = state switch
-        {
-            "confirmed" => "confirmed_at",
-            "acknowledged" => "acknowledged_at",
-            "fixed" => "fixed_at",
-            "verified" => "verified_at",
-            "rejected" => "rejected_at",
-            _ => throw new ArgumentOutOfRangeException(nameof(state), state, "not a ticket step"),
-        };
-        await using (var cmd = new NpgsqlCommand(
-                         $"UPDATE fault_ticket SET state = $2, {column} = $3, updated_at = $3, confirmed_by = COALESCE($4, confirmed_by) WHERE id = $1", conn, tx))
+        if (state is not ("confirmed" or "acknowledged" or "fixed" or "verified" or "rejected"))
+            throw new ArgumentOutOfRangeException(nameof(state), state, "not a ticket step");
+        // One statement for every step: the step's own timestamp column is set, the others kept.
+        await using (var cmd = new NpgsqlCommand("""
+                         UPDATE fault_ticket SET state = $2, updated_at = $3, confirmed_by = COALESCE($4, confirmed_by),
+                             confirmed_at    = CASE WHEN $2 = 'confirmed'    THEN $3 ELSE confirmed_at END,
+                             acknowledged_at = CASE WHEN $2 = 'acknowledged' THEN $3 ELSE acknowledged_at END,
+                             fixed_at        = CASE WHEN $2 = 'fixed'        THEN $3 ELSE fixed_at END,
+                             verified_at     = CASE WHEN $2 = 'verified'     THEN $3 ELSE verified_at END,
+                             rejected_at     = CASE WHEN $2 = 'rejected'     THEN $3 ELSE rejected_at END
+                         WHERE id = $1
+                         """, conn, tx))
         {
             cmd.Parameters.AddWithValue(ticket.Id);
             cmd.Parameters.AddWithValue(state);

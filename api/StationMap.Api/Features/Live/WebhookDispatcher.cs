@@ -90,7 +90,7 @@ public sealed class WebhookDispatcher(NpgsqlDataSource data, IOptions<WebhookSet
             {
                 await using var conn = await data.OpenConnectionAsync(stop);
                 conn.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN {WebhookEvents.Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
+                await using (var listen = new NpgsqlCommand("LISTEN " + WebhookEvents.Channel, conn)) await listen.ExecuteNonQueryAsync(stop);
                 failures = 0;
                 Wake();   // a delivery queued while we were not listening
                 while (!stop.IsCancellationRequested)
