@@ -5,6 +5,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import { createApp, loadTravelMode } from './app.js';
+import { createLiveStream } from './live/stream.js';
 import { LOCALES, loadLang, translate } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
 import { boundsToBox } from './map/viewport.js';
@@ -70,6 +71,24 @@ document.addEventListener('keydown', (e) => {
   else if (store.get().selectedId != null) actions.closeDetail();
 });
 
+// Live changes arrive on one SSE stream for the map's view; ages ("3 分钟前") tick every 30 s.
+const liveStream = createLiveStream({
+  store,
+  onEvent: (event) => mapView?.stationLoader.updateLive(event.station_id, event.live),
+  onReset: () => {
+    actions.loadNearest();
+    if (store.get().selectedId != null) actions.retryDetail();
+    mapView?.stationLoader.reload();
+  },
+});
+watch(store, (s) => s.liveStream, (state) => { document.body.dataset.liveStream = state; });
+setInterval(() => store.set({ liveClock: Date.now() }), 30000);
+
+function followLive(map) {
+  liveStream.follow(boundsToBox(map.getBounds()));
+  map.on('moveend', () => liveStream.follow(boundsToBox(map.getBounds())));
+}
+
 async function start() {
   if (store.get().view === 'planner' && store.get().coverage.status === 'idle') planner.enter();
   const config = await actions.loadConfig();
@@ -83,6 +102,7 @@ async function start() {
     reduceMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     onMap: layout.attachMap,
   });
+  if (!liveStream.box) followLive(mapView.map);
   if (store.get().view === 'planner') return;
   if (!store.get().position) actions.locate();
   const deepLink = store.get().selectedId;

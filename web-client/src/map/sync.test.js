@@ -118,7 +118,7 @@ describe('map sync', () => {
       'sm-service-area-fill', 'sm-service-area-line', 'sm-gaps-fill',
       'sm-districts-fill', 'sm-districts-line', 'sm-districts-focus', 'sm-districts-label',
       'sm-demand-points', 'sm-worst-points',
-      'sm-station-clusters', 'sm-station-cluster-count', 'sm-stations', 'sm-station-selected', 'sm-station-labels',
+      'sm-station-clusters', 'sm-station-cluster-count', 'sm-stations', 'sm-station-selected', 'sm-station-labels', 'sm-station-live',
       'sm-suggestions', 'sm-suggestions-rank', 'sm-my-position-halo', 'sm-my-position',
     ]);
     expect(map.layers.every((l) => l.id.startsWith('sm-'))).toBe(true);

@@ -7,8 +7,20 @@ describe('toFeatureCollection', () => {
       { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: { state: 'open', next_change: null }, amenities: { toilet: 'yes' } } },
     ]);
     expect(fc.features).toEqual([
-      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open' } },
+      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open', crowd: '', crowd_kind: 'none', faults: 0 } },
     ]);
+  });
+
+  it('flattens live crowding into crowd and crowd_kind: live over typical, typical when nothing is fresh', () => {
+    const at = '2026-12-01T05:00:00Z';
+    const [live, typical, none] = toFeatureCollection([
+      { id: 1, lon: 120, lat: 30, live: { crowding: { value: 'full', confidence: 0.6, as_of: at, source: 'crowd' }, typical: null, faults: [{ id: 9 }] } },
+      { id: 2, lon: 120, lat: 30, live: { crowding: null, typical: { crowding: 'some_seats', score: 1.1, samples: 8, weekday: 'Tu', hour: 13 }, faults: [] } },
+      { id: 3, lon: 120, lat: 30, live: { crowding: null, typical: null, faults: [] } },
+    ]).features.map((f) => f.properties);
+    expect([live.crowd, live.crowd_kind, live.faults]).toEqual(['full', 'live', 1]);
+    expect([typical.crowd, typical.crowd_kind]).toEqual(['some_seats', 'typical']);
+    expect([none.crowd, none.crowd_kind]).toEqual(['', 'none']);
   });
 
   it('accepts JSON items with lon/lat', () => {
