@@ -8,7 +8,7 @@ import { createApp, loadTravelMode } from './app.js';
 import { createLiveStream } from './live/stream.js';
 import { LOCALES, loadLang, translate } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
-import { boundsToBox } from './map/viewport.js';
+import { boundsToBox, padBox } from './map/viewport.js';
 import { createPlanner } from './planner.js';
 import { initialState } from './state/appState.js';
 import { viewFromSearch } from './state/plannerState.js';
@@ -84,9 +84,19 @@ const liveStream = createLiveStream({
 watch(store, (s) => s.liveStream, (state) => { document.body.dataset.liveStream = state; });
 setInterval(() => store.set({ liveClock: Date.now() }), 30000);
 
-function followLive(map) {
-  liveStream.follow(boundsToBox(map.getBounds()));
-  map.on('moveend', () => liveStream.follow(boundsToBox(map.getBounds())));
+/** The stream follows the view; in the planner the open-faults layer is loaded for it too. */
+function followMap(map) {
+  const view = () => boundsToBox(map.getBounds());
+  const loadFaults = () => {
+    if (store.get().view === 'planner' && store.get().showFaults) planner.loadFaults(padBox(view(), 0.25));
+  };
+  liveStream.follow(view());
+  loadFaults();
+  map.on('moveend', () => {
+    liveStream.follow(view());
+    loadFaults();
+  });
+  watch(store, (s) => [s.view, s.showFaults], loadFaults);
 }
 
 async function start() {
@@ -102,7 +112,7 @@ async function start() {
     reduceMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     onMap: layout.attachMap,
   });
-  if (!liveStream.box) followLive(mapView.map);
+  if (!liveStream.box) followMap(mapView.map);
   if (store.get().view === 'planner') return;
   if (!store.get().position) actions.locate();
   const deepLink = store.get().selectedId;

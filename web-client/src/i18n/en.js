@@ -426,6 +426,8 @@ export default {
   'operator.back': 'Back to the map',
   'operator.filterNote': 'The station list has no operator filter: all stations are read page by page and filtered here.',
   'plan.crowding.title': 'Crowding by hour',
+  'plan.crowding.station': 'Station',
+  'plan.crowding.weekday': 'Weekday',
   'plan.crowding.pick': "Tap a station on the map to see its usual crowding for each hour of the week.",
   'plan.crowding.for': '{station} · {weekday}',
   'plan.crowding.peak': 'Peaks {hours}',

@@ -426,6 +426,8 @@ export default {
   'operator.back': '返回地图',
   'operator.filterNote': '驿站列表接口没有运营方筛选，这里按页读取全部驿站后筛选。',
   'plan.crowding.title': '各时段拥挤度',
+  'plan.crowding.station': '驿站',
+  'plan.crowding.weekday': '星期',
   'plan.crowding.pick': '在地图上点一个驿站，查看它一周中每小时的通常拥挤度。',
   'plan.crowding.for': '{station} · {weekday}',
   'plan.crowding.peak': '高峰 {hours}',
