@@ -64,6 +64,13 @@ export function createLive({ store, fetchImpl }, { geolocation = globalThis.navi
   const set = (patch) => store.set({ liveAction: { ...store.get().liveAction, ...patch } });
   const current = () => store.get().liveAction;
 
+  /** The open station's id, with the action made about it (a panel left open on another station is dropped). */
+  function forOpenStation(mode) {
+    const id = store.get().selectedId;
+    if (current().stationId !== id || current().mode !== mode) store.set({ liveAction: { ...IDLE_LIVE_ACTION, stationId: id, mode } });
+    return id;
+  }
+
   function open(mode) {
     const stationId = store.get().selectedId;
     store.set({ liveAction: { ...IDLE_LIVE_ACTION, stationId, mode } });
@@ -96,16 +103,15 @@ export function createLive({ store, fetchImpl }, { geolocation = globalThis.navi
     openReport: () => open('report'),
     chooseAmenity: (amenity) => set({ amenity, status: 'idle', error: null, done: null }),
     cancelLive: () => store.set({ liveAction: IDLE_LIVE_ACTION }),
-    /** POST /checkins with crowding empty|some_seats|full. */
+    /** POST /checkins with crowding empty|some_seats|full, for the open station. */
     checkIn(crowding) {
-      const id = current().stationId ?? store.get().selectedId;
-      if (current().stationId == null) set({ stationId: id, mode: 'checkin' });
+      const id = forOpenStation('checkin');
       return submit(checkinsUrl(id), { crowding }, () => ({ kind: 'checkin' }));
     },
     /** POST /reports for amenity (or 'station') in state; chargedAvailable with battery_swap. */
     report(amenity, state, { chargedAvailable } = {}) {
-      const id = current().stationId ?? store.get().selectedId;
-      if (current().stationId == null) set({ stationId: id, mode: 'report' });
+      const id = forOpenStation('report');
+      set({ amenity });
       const body = { amenity, state };
       if (Number.isInteger(chargedAvailable)) body.charged_available = chargedAvailable;
       return submit(reportsUrl(id), body, (answer) => ({ kind: 'report', ticket: answer?.ticket ?? null }));

@@ -27,14 +27,20 @@ export function needsReopen(box, view) {
  * onEvent(event) after an event is applied (the map loader keeps its copy in step);
  * onReset() when the server says to reload.
  */
-export function createLiveStream({ store, EventSourceImpl = globalThis.EventSource, onEvent, onReset } = {}) {
+export function createLiveStream({ store, EventSourceImpl = globalThis.EventSource, onEvent, onReset, reopenMs = 10000 } = {}) {
   let source = null;
   let box = null;
   let lastSeq = 0;
+  let timer = null;
 
   function open(view) {
     source?.close();
+    clearTimeout(timer);
     box = streamBox(view);
+    connect();
+  }
+
+  function connect() {
     if (!EventSourceImpl) return;
     store.set({ liveStream: 'connecting' });
     const es = new EventSourceImpl(liveStreamUrl(box, { lastEventId: lastSeq }));
@@ -42,8 +48,15 @@ export function createLiveStream({ store, EventSourceImpl = globalThis.EventSour
     es.addEventListener('open', () => source === es && store.set({ liveStream: 'open' }));
     es.addEventListener('error', () => {
       if (source !== es) return;
-      // CLOSED: the server refused the stream (e.g. a 4xx); EventSource gives up, so do we.
-      store.set({ liveStream: es.readyState === 2 ? 'closed' : 'reconnecting' });
+      // CLOSED: the server answered with an error (a restart's 503, a 404); EventSource gives up
+      // there, so try again later with what was seen so far.
+      if (es.readyState === 2) {
+        store.set({ liveStream: 'closed' });
+        clearTimeout(timer);
+        timer = setTimeout(() => source === es && connect(), reopenMs);
+      } else {
+        store.set({ liveStream: 'reconnecting' });
+      }
     });
     es.addEventListener('live', (e) => {
       if (source !== es) return;
@@ -63,6 +76,7 @@ export function createLiveStream({ store, EventSourceImpl = globalThis.EventSour
       if (needsReopen(box, view)) open(view);
     },
     close() {
+      clearTimeout(timer);
       source?.close();
       source = null;
       box = null;

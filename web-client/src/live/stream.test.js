@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createStore } from '../state/store.js';
 import { createLiveStream, needsReopen, streamBox } from './stream.js';
 
@@ -71,8 +71,29 @@ describe('createLiveStream', () => {
     expect(store.get().liveStream).toBe('reconnecting');
     es.fire('reset');
     expect(resets).toBe(1);
-    es.readyState = 2;
-    es.fire('error');
-    expect(store.get().liveStream).toBe('closed');
+  });
+
+  it('opens again later when the server refused the stream (EventSource gives up on an HTTP error)', () => {
+    vi.useFakeTimers();
+    try {
+      RecordingEventSource.all = [];
+      const store = createStore({ nearest: { items: [] }, detail: {}, mapStations: [], liveStream: 'idle' });
+      const stream = createLiveStream({ store, EventSourceImpl: RecordingEventSource, reopenMs: 5000 });
+      stream.follow(view);
+      const es = RecordingEventSource.all[0];
+      es.fire('live', { data: JSON.stringify({ station_id: 1, seq: 77, live: live(77) }), lastEventId: '77' });
+      es.readyState = 2;
+      es.fire('error');
+      expect(store.get().liveStream).toBe('closed');
+      vi.advanceTimersByTime(4999);
+      expect(RecordingEventSource.all).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(RecordingEventSource.all).toHaveLength(2);
+      expect(RecordingEventSource.all[1].url).toContain('last_event_id=77');
+      stream.close();
+      expect(RecordingEventSource.all[1].closed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

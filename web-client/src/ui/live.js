@@ -113,6 +113,7 @@ export function liveSection(state, actions) {
   const rows = liveRows(station, lang, t, now);
   return h('section', { class: 'detail-section live-section', 'aria-labelledby': 'sec-live', 'data-testid': 'live-section', 'data-seq': live?.seq ?? 0 },
     h('h3', { id: 'sec-live' }, t('live.title')),
+    ['reconnecting', 'closed'].includes(state.liveStream) ? h('p', { class: 'muted live-stream-off', role: 'status', 'data-testid': 'live-stream-off' }, t('live.stream.off')) : null,
     badges ?? h('p', { class: 'muted' }, t('live.nothing')),
     typicalOnly ? h('p', { class: 'muted live-typical-note' }, t('live.typicalNote')) : null,
     rows.length ? h('ul', { class: 'live-rows' }, rows) : null,

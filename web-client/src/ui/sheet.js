@@ -102,7 +102,7 @@ export function mountSheet(el, { store, actions, topOverlay, onLayout }) {
     if (typing && s.liveClock !== prev.liveClock && s.detail === prev.detail && s.liveAction === prev.liveAction) return;
     if (s.lang !== prev.lang || s.selectedId !== prev.selectedId || s.detail !== prev.detail || s.nearest !== prev.nearest
       || s.position !== prev.position || s.locateStatus !== prev.locateStatus || s.filters !== prev.filters || s.config !== prev.config
-      || s.liveAction !== prev.liveAction || s.liveClock !== prev.liveClock) {
+      || s.liveAction !== prev.liveAction || s.liveClock !== prev.liveClock || s.liveStream !== prev.liveStream) {
       draw();
     }
   });
