@@ -1,5 +1,6 @@
 using StationMap.Api.Features.Coverage;
 using StationMap.Api.Features.Holidays;
+using StationMap.Api.Features.Live;
 using StationMap.Api.Features.Maps;
 using StationMap.Api.Features.Planning;
 using StationMap.Api.Features.Platform;
@@ -33,6 +34,7 @@ api.MapCoverage();
 api.MapWhatIf();
 api.MapPlanningSuggest();
 api.MapHolidays();
+api.MapLive();
 app.MapApiFallback();
 app.UseStationMapClient();
 app.Run();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StationMap.Api.Features.Live;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Http;
@@ -47,6 +48,7 @@ public static class Composition
         services.AddSingleton<Features.Coverage.CoverageEngine>();
         services.AddSingleton<Features.Coverage.CoverageWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Coverage.CoverageWarmup>());
+        services.AddLive(config);
 
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ApiJson.Configure(o.JsonSerializerOptions));

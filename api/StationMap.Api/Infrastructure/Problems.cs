@@ -67,9 +67,11 @@ public static class Problems
     /// <summary>Every kind, in status order (the README table and the OpenAPI description list these).</summary>
     public static readonly IReadOnlyList<ProblemKind> All =
     [
-        InvalidParameters, ImportRejected, ApiKeyRequired, Forbidden, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
-        HolidayYearNotFoundKind, RouteNotFound, MethodNotAllowed, LayerKindConflictKind, PreconditionFailed, BodyTooLarge, UnsupportedMediaType,
-        OutsideNetworkKind, PreconditionRequired, RateLimited, InternalError, NoRoadNetworkKind, DatabaseUnavailable,
+        InvalidParameters, ImportRejected, ApiKeyRequired, Features.Live.LiveProblems.DeviceTokenRequired, Forbidden,
+        Features.Live.LiveProblems.DeviceBlocked, Features.Live.LiveProblems.OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
+        HolidayYearNotFoundKind, Features.Live.LiveProblems.DeviceNotFound, RouteNotFound, MethodNotAllowed, LayerKindConflictKind, PreconditionFailed,
+        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, Features.Live.LiveProblems.TooFar, PreconditionRequired, RateLimited, InternalError,
+        NoRoadNetworkKind, DatabaseUnavailable,
     ];
 
     /// <summary>The general kind for a status (for problems written outside the catalogue); null for a status it has none for.</summary>

@@ -30,7 +30,7 @@ public static class ImportEndpoint
 
     /// <summary>Read-only members of exported stations, skipped so an export can be imported again.</summary>
     static readonly HashSet<string> ReadOnlyMembers =
-        ["id", "open_state", "navigation", "created_at", "updated_at", "version", "is_demo", "distance_m", "hours_week", "deleted_at"];
+        ["id", "open_state", "navigation", "created_at", "updated_at", "version", "is_demo", "distance_m", "hours_week", "deleted_at", "live", "travel_seconds", "rank_seconds"];
 
     public static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> Handle(
         [AsParameters] ImportQuery query, HttpRequest request, StationsDb db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)

@@ -22,8 +22,12 @@ public static class NearestByTime
 
     static double TopSpeedKmh(TravelMode mode) => mode switch { TravelMode.Walk => 6, TravelMode.Ebike => 25, _ => 120 };
 
+    /// <summary>Added to a station's travel time for ranking by=time answers (README, "Ranking"): a courier would rather ride a little longer than find it closed, full or without what they came for.</summary>
+    public const double ClosedPenaltySeconds = 3600, UnknownHoursPenaltySeconds = 300, FullPenaltySeconds = 600, FaultPenaltySeconds = 900;
+
     internal static async Task<IResult> HandleAsync(GraphHost graphs, IQueryable<Station> stations, Point origin,
-        TravelMode mode, int limit, Func<Station, bool>? keep, Crs crs, OpenAt at, CancellationToken ct, double maxSeconds = MaxSeconds)
+        TravelMode mode, int limit, Func<Station, bool>? keep, Crs crs, OpenAt at, CancellationToken ct, double maxSeconds = MaxSeconds,
+        Live.ILiveState? live = null, DateTimeOffset liveNow = default, double fullAbove = 0.5, string[]? wanted = null)
     {
         var graph = graphs.Current;
         if (graph is null) return Problems.NoRoadNetwork();
@@ -41,9 +45,17 @@ public static class NearestByTime
         var seconds = graph.Engine.TravelSeconds(start, mode, SearchDirection.Forward, candidates.Select(c => c.Snap).ToArray(), maxSeconds);
         var ranked = candidates.Select((c, i) => (c.Row, Seconds: seconds[i]))
             .Where(x => double.IsFinite(x.Seconds))
-            .OrderBy(x => x.Seconds).ThenBy(x => x.Row.Distance).ThenBy(x => x.Row.Station.Id)
+            .Select(x =>
+            {
+                var view = StationView.From(x.Row.Station, crs, at, x.Row.Distance) with { TravelSeconds = Math.Round(x.Seconds, 1) };
+                if (live is null) return (View: view, x.Row, Rank: x.Seconds);
+                var state = live.For(x.Row.Station.Id, liveNow);
+                var rank = x.Seconds + Penalty(view.OpenState.State, state, fullAbove, wanted);
+                return (View: view with { Live = state, RankSeconds = Math.Round(rank, 1) }, x.Row, Rank: rank);
+            })
+            .OrderBy(x => x.Rank).ThenBy(x => x.Row.Distance).ThenBy(x => x.Row.Station.Id)
             .Take(limit)
-            .Select(x => StationView.From(x.Row.Station, crs, at, x.Row.Distance) with { TravelSeconds = Math.Round(x.Seconds, 1) })
+            .Select(x => x.View)
             .ToList();
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, origin.X, origin.Y);
         return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), ranked)
@@ -54,6 +66,15 @@ public static class NearestByTime
             SnapDistanceM = Math.Round(start.DistanceM, 1),
             Attribution = graph.Info.Attribution,
         });
+    }
+
+    /// <summary>The ranking penalty: closed at the instant asked, hours unknown, full now, a wanted amenity broken or empty now.</summary>
+    internal static double Penalty(string openState, Live.StationLive state, double fullAbove, string[]? wanted)
+    {
+        var p = openState switch { "closed" => ClosedPenaltySeconds, "unknown" => UnknownHoursPenaltySeconds, _ => 0 };
+        if (state.IsFull(fullAbove)) p += FullPenaltySeconds;
+        if (wanted is { Length: > 0 } && wanted.Any(a => state.Amenities.TryGetValue(a, out var v) && v.Value is "broken" or "empty")) p += FaultPenaltySeconds;
+        return p;
     }
 }
 

@@ -21,7 +21,8 @@ public sealed record NearestQuery(
     [FromQuery(Name = "mode")] TravelModeParameter? Mode,
     [FromQuery(Name = "at")] InstantParameter? At,
     [FromQuery(Name = "service")] string? Service,
-    [FromQuery(Name = "service_when")] string? ServiceWhen);
+    [FromQuery(Name = "service_when")] string? ServiceWhen,
+    [FromQuery(Name = "seats")] string? Seats);
 
 public sealed record PointView(double Lon, double Lat);
 
@@ -52,7 +53,8 @@ public static class NearestEndpoint
 
     public static async Task<IResult> Handle(
         [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Infrastructure.OpeningHours.IHolidayCalendars calendars,
-        Routing.GraphHost graphs, StationIndex index, CancellationToken ct)
+        Routing.GraphHost graphs, StationIndex index, Live.ILiveState live, Microsoft.Extensions.Options.IOptions<Live.LiveOptions> liveOptions,
+        CancellationToken ct)
     {
         var v = new Validation();
         v.Coordinates(query.Lon, query.Lat);
@@ -71,7 +73,18 @@ public static class NearestEndpoint
         };
         if (byTime is null) v.Add("by", "by must be 'distance' (crow-flight) or 'time' (over the road network).");
         var mode = query.Mode?.Value ?? StationMap.Routing.TravelMode.Ebike;
+        var seatsAvailable = query.Seats?.Trim() switch
+        {
+            null or "" => false,
+            "available" => true,
+            _ => (bool?)null,
+        };
+        if (seatsAvailable is null) v.Add("seats", "seats must be 'available' (leave out stations that are full now).");
         if (!v.IsValid) return v.Problem();
+        var now = clock.GetUtcNow();
+        var fullAbove = liveOptions.Value.FullConfidence;
+        // seats=available: not full now with confidence ≥ LiveOptions.FullConfidence (a live value; typical crowding does not count).
+        Func<long, bool>? full = seatsAvailable == true ? id => live.For(id, now).IsFull(fullAbove) : null;
 
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);
         var origin = new Point(lon, lat) { SRID = 4326 };
@@ -82,16 +95,17 @@ public static class NearestEndpoint
         // The filters that need the station's hours at the instant, for the SQL paths (the index applies them itself).
         bool Keep(Station s) =>
             (!openNow || StationView.From(s, crs, at).OpenState.State == "open")
+            && (full is null || !full(s.Id))
             && (when == ServiceWhen.Any || StationServices.Matches(StationServices.Parse(s.Services).Services, serviceMask, when, at.Instant, at.ContextFor(s)));
 
         // By distance from the in-memory index when it is loaded (same answer as the SQL below, see StationIndex).
         if (byTime != true && index.Current is { } snapshot)
         {
             var hits = NearestSearch.Run(snapshot, new NearestRequest(lon, lat, limit,
-                StationIndexRecord.AmenityMask(amenities), StationIndexRecord.TierMask(tiers), openNow, query.MaxDistance, at, serviceMask, when));
+                StationIndexRecord.AmenityMask(amenities), StationIndexRecord.TierMask(tiers), openNow, query.MaxDistance, at, serviceMask, when, full));
             var (qLon, qLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
             var views = new List<StationView>(hits.Count);
-            foreach (var (record, distance) in hits) views.Add(record.ToView(crs, at, distance));
+            foreach (var (record, distance) in hits) views.Add(record.ToView(crs, at, distance) with { Live = live.For(record.Id, now) });
             return TypedResults.Ok(new NearestResponse(new PointView(qLon, qLat), CoordinateSystems.Name(crs), views));
         }
 
@@ -101,7 +115,8 @@ public static class NearestEndpoint
         if (openNow) q = q.Where(s => s.Status == "open" && s.OpeningHours != null);
         var ordered = Candidates(q, origin);
         if (byTime == true)
-            return await NearestByTime.HandleAsync(graphs, q, origin, mode, limit, Keep, crs, at, ct);
+            return await NearestByTime.HandleAsync(graphs, q, origin, mode, limit, Keep, crs, at, ct,
+                live: live, liveNow: now, fullAbove: fullAbove, wanted: amenities);
 
         // Read KNN candidates in growing prefixes until no unread candidate can still beat the
         // limit-th one. Each round re-reads its prefix from the start rather than paging with
@@ -122,7 +137,7 @@ public static class NearestEndpoint
         }
 
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
-        var items = found.Take(limit).Select(f => StationView.From(f.Station, crs, at, f.Distance)).ToList();
+        var items = found.Take(limit).Select(f => StationView.From(f.Station, crs, at, f.Distance) with { Live = live.For(f.Station.Id, now) }).ToList();
         return TypedResults.Ok(new NearestResponse(new PointView(oLon, oLat), CoordinateSystems.Name(crs), items));
     }
 

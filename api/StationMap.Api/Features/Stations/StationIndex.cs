@@ -36,6 +36,7 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
     readonly bool _enabled = config.GetValue("StationMap:NearestIndex:Enabled", true);
     readonly SemaphoreSlim _apply = new(1, 1);
     readonly Dictionary<long, StationIndexRecord> _live = [];
+    readonly ConcurrentDictionary<long, StationIndexRecord> _byId = new();
     readonly ConcurrentDictionary<string, TaskCompletionSource> _syncs = new();
     readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     volatile StationIndexSnapshot? _snapshot;
@@ -43,6 +44,15 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
 
     /// <summary>The current snapshot, or null while the index is disabled or not yet loaded.</summary>
     internal StationIndexSnapshot? Current => _enabled ? _snapshot : null;
+
+    /// <summary>True once the first load is done (and the index is enabled): <see cref="Find"/> and <see cref="Records"/> then know every live station.</summary>
+    internal bool IsLoaded => _enabled && _snapshot is not null;
+
+    /// <summary>The live (not deleted) station with this id, or null (unknown, deleted, or the index not loaded: see <see cref="IsLoaded"/>).</summary>
+    internal StationIndexRecord? Find(long id) => _enabled ? _byId.GetValueOrDefault(id) : null;
+
+    /// <summary>Every live station (a moment's view; empty until loaded).</summary>
+    internal IEnumerable<StationIndexRecord> Records => _enabled ? _byId.Values : [];
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -193,8 +203,9 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
         foreach (var (id, record) in changes)
         {
             if (_live.Remove(id, out var old)) old.SupersededAt = generation;
-            if (record is null) continue;
+            if (record is null) { _byId.TryRemove(id, out _); continue; }
             _live[id] = record;
+            _byId[id] = record;
             added.Add(record);
         }
         if (previous is null || rebuild || previous.Added.Length + added.Count > RebuildAfter)

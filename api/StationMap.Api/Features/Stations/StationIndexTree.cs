@@ -25,7 +25,7 @@ internal sealed class StationIndexSnapshot(long generation, StationKdTree tree, 
 /// </summary>
 internal readonly record struct NearestRequest(
     double Lon, double Lat, int Limit, int AmenityMask, int TierMask, bool OpenNow, double? MaxDistance, OpenAt At,
-    int ServiceMask = 0, ServiceWhen ServiceWhen = ServiceWhen.Any)
+    int ServiceMask = 0, ServiceWhen ServiceWhen = ServiceWhen.Any, Func<long, bool>? Exclude = null)
 {
     public bool FiltersServices => ServiceMask != 0 || ServiceWhen != ServiceWhen.Any;
 }
@@ -166,6 +166,7 @@ internal struct NearestSearch
         // The evaluations last, on the few stations that could still enter the answer.
         if (_q.OpenNow && r.OpenStateAt(_q.At).State != "open") return;
         if (_q.FiltersServices && !r.HasService(_q.ServiceMask, _q.ServiceWhen, _q.At)) return;
+        if (_q.Exclude is { } exclude && exclude(r.Id)) return;
         var i = Found.Count;
         while (i > 0 && (Found[i - 1].Distance > d || (Found[i - 1].Distance == d && Found[i - 1].Record.Id > r.Id))) i--;
         Found.Insert(i, (r, d));

@@ -24,6 +24,13 @@ public sealed record StationView(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? TravelSeconds { get; init; }
 
+    /// <summary>
+    /// nearest by=time only: the seconds the ranking used, travel_seconds plus the penalties for being closed (3600),
+    /// of unknown hours (300), full now (600) or without a wanted amenity now (900); equal to travel_seconds for a station with none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RankSeconds { get; init; }
+
     /// <summary>The next seven local days of opening hours; single-station responses only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DayHoursView>? HoursWeek { get; init; }

@@ -107,7 +107,9 @@ public static class StationWriteEndpoints
         try { await SaveAudited(db, user, ct); }
         catch (DbUpdateConcurrencyException) { return Stale(station.Version - 1); }
         http.Response.Headers.ETag = ETag(station.Version);
-        return TypedResults.Ok(StationView.From(station, crs, at, withWeek: true));
+        return TypedResults.Ok(StationView.From(station, crs, at, withWeek: true)
+            with
+        { Live = http.RequestServices.GetRequiredService<Live.ILiveState>().For(station.Id, at.Instant) });
     }
 
     /// <summary>Saves inside a transaction whose <c>stationmap.actor</c> setting names the API key for the audit trigger.</summary>

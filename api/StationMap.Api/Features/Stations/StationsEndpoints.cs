@@ -86,6 +86,8 @@ public static class StationsEndpoints
         if (station is null)
             return Problems.StationNotFound(id);
         http.Response.Headers.ETag = StationWriteEndpoints.ETag(station.Version);
-        return TypedResults.Ok(StationView.From(station, crs, OpenAt.Of(InstantParameter.Or(query.At), clock, calendars), withWeek: true));
+        return TypedResults.Ok(StationView.From(station, crs, OpenAt.Of(InstantParameter.Or(query.At), clock, calendars), withWeek: true)
+            with
+        { Live = http.RequestServices.GetRequiredService<Live.ILiveState>().For(station.Id, clock.GetUtcNow()) });
     }
 }

@@ -151,7 +151,7 @@ public static class RateLimits
         || (request.Headers.Authorization.ToString() is var auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && auth.Length > 7);
 
     /// <summary>The client's address as a partition: IPv4 as is, IPv6 by its /64 (one subscriber's prefix).</summary>
-    static string Address(IPAddress? address)
+    internal static string Address(IPAddress? address)
     {
         if (address is null) return "unknown";
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();

@@ -15,6 +15,7 @@ public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
     public const string BearerScheme = "Bearer";
+    public const string DeviceScheme = "DeviceToken";
 
     public static IServiceCollection AddStationMapOpenApi(this IServiceCollection services)
     {
@@ -35,7 +36,15 @@ public static class OpenApiSetup
                 In = ParameterLocation.Header,
                 Name = ApiKeyAuth.HeaderName,
                 Description = "API key in the X-Api-Key header (./stationmap apikey create --role editor|admin). " +
-                              "Roles: reader (read-only), editor (create and change), admin (also delete and import).",
+                              "Roles: reader (read-only), editor (create and change), admin (also delete and import), " +
+                              "operator (./stationmap apikey create --role operator --operator NAME: the live state and tickets of that operator's stations).",
+            });
+            o.AddSecurityDefinition(DeviceScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Device-Token",
+                Description = "An anonymous device token from POST /api/v1/devices, for couriers' check-ins and reports (no account).",
             });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {

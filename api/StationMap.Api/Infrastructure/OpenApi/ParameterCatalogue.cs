@@ -64,6 +64,8 @@ public sealed class ParameterCatalogue : IOperationFilter
             Pattern: "^[a-z_]+(,[a-z_]+)*$"),
         ["service_when"] = new("When the service (of a kind in service, or any kind) must be on: now (on at the instant at, default now), " +
                                "today (has hours on the station's local day of at) or any (the station hosts it at all).", "today", ["now", "today", "any"], "any"),
+        ["seats"] = new("available: leave out stations that are full now (live crowding full or 0 seats free, with confidence of at least 0.5); " +
+                        "typical crowding does not count.", "available", ["available"]),
         ["district"] = new("District id (from GET /api/v1/districts) to restrict the answer to.", 1, Minimum: "1"),
         ["layer"] = new("Name of the demand layer (from GET /api/v1/planning/layers).", "demo-demand", Default: "demo-demand", Pattern: LayerNamePattern),
         ["worst"] = new("How many worst-served demand points to list.", 20, Default: 20, Minimum: "0", Maximum: "500"),

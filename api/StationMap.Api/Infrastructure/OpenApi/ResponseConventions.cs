@@ -112,7 +112,13 @@ public sealed class ResponseConventions : IOperationFilter
         foreach (var status in operation.Responses.Keys.Where(k => k[0] is '4' or '5').ToList()) Error(operation, status);
 
         var protectedOp = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
-        if (protectedOp)
+        if (metadata.OfType<DeviceTokenEndpoint>().Any())
+        {
+            Error(operation, "401");
+            Error(operation, "403");
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiSetup.DeviceScheme, context.Document)] = [] }];
+        }
+        else if (protectedOp)
         {
             Error(operation, "401");
             Error(operation, "403");
@@ -216,3 +222,6 @@ public sealed class ResponseConventions : IOperationFilter
         Example = "\"3\"",
     };
 }
+
+/// <summary>Endpoint metadata: the endpoint takes an X-Device-Token (documented with the DeviceToken scheme, 401 and 403).</summary>
+public sealed class DeviceTokenEndpoint;
