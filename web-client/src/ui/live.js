@@ -78,7 +78,7 @@ function batteryCount(actions, t, busy) {
       disabled: busy,
       onclick: () => {
         const n = Number.parseInt(input.value, 10);
-        if (Number.isInteger(n) && n >= 0) actions.report('battery_swap', 'working', { chargedAvailable: n });
+        if (Number.isInteger(n) && n >= 0) actions.report('battery_swap', 'charged_available', { chargedAvailable: n });
         else input.focus();
       },
     }, t('report.chargedSend')));
