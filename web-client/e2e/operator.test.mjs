@@ -94,7 +94,7 @@ describe('the operator page', () => {
     let target = null;
     for (const s of stations) {
       const open = await ok(`/api/v1/tickets?station_id=${s.id}`, { headers: { 'X-Api-Key': KEY } });
-      const busy = new Set((open.items ?? open).filter((t) => !['verified', 'rejected'].includes(t.state)).map((t) => t.amenity));
+      const busy = new Set((open.tickets ?? open.items ?? open).filter((t) => !['verified', 'rejected'].includes(t.state)).map((t) => t.amenity));
       const amenity = Object.entries(s.amenities ?? {}).find(([a, v]) => v === 'yes' && a !== 'drinking_water' && !busy.has(a))?.[0];
       if (amenity) { target = { station: s, amenity }; break; }
     }
