@@ -83,13 +83,16 @@ export function liveBadgeViews(live, lang, now = new Date()) {
 }
 
 /**
- * What a map marker shows of live: crowd (empty|some_seats|full|'' ) and crowd_kind
- * (live|typical|none), flat strings because MapLibre stringifies nested properties.
+ * What a map marker shows of live, flat because MapLibre stringifies nested properties: crowd
+ * (empty|some_seats|full|'') and crowd_kind (live|typical|none); seats and charged (-1: not known
+ * live); faults (open public faults).
  */
 export function markerLive(live) {
+  const number = (v) => (Number.isFinite(v?.value) ? v.value : -1);
+  const rest = { seats: number(live?.seats_free), charged: number(live?.charged_available), faults: (live?.faults ?? []).length };
   const c = live?.crowding;
-  if (c && CROWDING.includes(c.value)) return { crowd: c.value, crowd_kind: 'live', faults: (live.faults ?? []).length };
+  if (c && CROWDING.includes(c.value)) return { crowd: c.value, crowd_kind: 'live', ...rest };
   const typical = live?.typical?.crowding;
-  if (CROWDING.includes(typical)) return { crowd: typical, crowd_kind: 'typical', faults: (live?.faults ?? []).length };
-  return { crowd: '', crowd_kind: 'none', faults: (live?.faults ?? []).length };
+  if (CROWDING.includes(typical)) return { crowd: typical, crowd_kind: 'typical', ...rest };
+  return { crowd: '', crowd_kind: 'none', ...rest };
 }

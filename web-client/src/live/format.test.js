@@ -77,8 +77,9 @@ describe('liveBadgeViews', () => {
 
 describe('markerLive', () => {
   it('flattens crowding for the marker style', () => {
-    expect(markerLive({ crowding: value('full', 1), faults: [] })).toEqual({ crowd: 'full', crowd_kind: 'live', faults: 0 });
-    expect(markerLive({ crowding: null, typical, faults: [{}] })).toEqual({ crowd: 'some_seats', crowd_kind: 'typical', faults: 1 });
-    expect(markerLive(null)).toEqual({ crowd: '', crowd_kind: 'none', faults: 0 });
+    expect(markerLive({ crowding: value('full', 1), faults: [] })).toEqual({ crowd: 'full', crowd_kind: 'live', seats: -1, charged: -1, faults: 0 });
+    expect(markerLive({ crowding: null, typical, seats_free: value(0, 2, 'sensor'), charged_available: value(7, 2, 'sensor'), faults: [{}] }))
+      .toEqual({ crowd: 'some_seats', crowd_kind: 'typical', seats: 0, charged: 7, faults: 1 });
+    expect(markerLive(null)).toEqual({ crowd: '', crowd_kind: 'none', seats: -1, charged: -1, faults: 0 });
   });
 });

@@ -15,8 +15,8 @@ export const LIVE_LABELS_LAYER = 'sm-station-live';
 
 export const CROWD_COLORS = { empty: '#1f9d55', some_seats: '#d97706', full: '#dc2626' };
 const CROWD_WORDS = {
-  zh: { empty: '空', some_seats: '有座', full: '满', usually: '通常' },
-  en: { empty: 'empty', some_seats: 'seats', full: 'full', usually: 'usually ' },
+  zh: { empty: '空', some_seats: '有座', full: '满', usually: '通常', seats: '座', charged: '电', faults: '故障' },
+  en: { empty: 'empty', some_seats: 'seats', full: 'full', usually: 'usually ', seats: ' seats', charged: ' batt', faults: 'fault' },
 };
 
 export const OPEN_COLORS = { open: '#1f9d55', closed: '#8a9099', unknown: '#e3a008' };
@@ -51,12 +51,23 @@ export function toFeatureCollection(stations) {
   return { type: 'FeatureCollection', features };
 }
 
-/** The live label: "满" when live, "通常有座" when typical, nothing when unknown. */
+/**
+ * The live label: crowding ("满" live, "通常有座" typical), then seats free ("3座"), charged
+ * batteries ("电5") and "故障" when a fault is open, each only when known.
+ */
 export function liveLabelField(lang) {
   const words = CROWD_WORDS[lang] ?? CROWD_WORDS.zh;
   const word = ['match', ['get', 'crowd'], 'empty', words.empty, 'some_seats', words.some_seats, 'full', words.full, ''];
-  return ['case', ['==', ['get', 'crowd_kind'], 'typical'], ['concat', words.usually, word], word];
+  const crowd = ['case', ['==', ['get', 'crowd_kind'], 'typical'], ['concat', words.usually, word], word];
+  const part = (prop, text) => ['case', ['>=', ['get', prop], 0], text, ''];
+  const seats = part('seats', ['concat', ' ', ['to-string', ['get', 'seats']], words.seats]);
+  const charged = part('charged', lang === 'en' ? ['concat', ' ', ['to-string', ['get', 'charged']], words.charged] : ['concat', ' ', words.charged, ['to-string', ['get', 'charged']]]);
+  const faults = ['case', ['>', ['get', 'faults'], 0], ['concat', ' ', words.faults], ''];
+  return ['concat', crowd, seats, charged, faults];
 }
+
+/** Markers with something live (or typical) to say get a label. */
+export const HAS_LIVE = ['any', ['!=', ['get', 'crowd_kind'], 'none'], ['>=', ['get', 'seats'], 0], ['>=', ['get', 'charged'], 0], ['>', ['get', 'faults'], 0]];
 
 /** Ring colour: the live crowding's colour; white (the plain marker) when typical or unknown. */
 export const CROWD_RING = ['case', ['==', ['get', 'crowd_kind'], 'live'],
@@ -154,7 +165,7 @@ export function createStationsLayer(map, { textFont = ['sans-serif'], lang = 'zh
       type: 'symbol',
       source: STATIONS_SOURCE,
       minzoom: 13,
-      filter: ['all', ['!', ['has', 'point_count']], ['!=', ['get', 'crowd_kind'], 'none']],
+      filter: ['all', ['!', ['has', 'point_count']], HAS_LIVE],
       layout: {
         'text-field': liveLabelField(currentLang),
         'text-font': textFont,

@@ -7,7 +7,7 @@ describe('toFeatureCollection', () => {
       { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: { state: 'open', next_change: null }, amenities: { toilet: 'yes' } } },
     ]);
     expect(fc.features).toEqual([
-      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open', crowd: '', crowd_kind: 'none', faults: 0 } },
+      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open', crowd: '', crowd_kind: 'none', seats: -1, charged: -1, faults: 0 } },
     ]);
   });
 
@@ -72,5 +72,23 @@ describe('createStationsLayer', () => {
     expect(JSON.stringify(map.layers.find((l) => l.id === LABELS_LAYER).layout['text-field'])).toContain('name_en');
     layer.setSelected(42);
     expect(JSON.stringify(map.layers.find((l) => l.id === SELECTED_LAYER).filter)).toContain('42');
+  });
+});
+
+describe('the live label on markers', () => {
+  it('reads crowding, seats, batteries and faults, and marks a typical value as usual', async () => {
+    const { expression } = await import('@maplibre/maplibre-gl-style-spec');
+    const { HAS_LIVE, liveLabelField } = await import('./stations.js');
+    const evaluate = (expr, properties, type = 'string') => {
+      const compiled = expression.createExpression(expr, { type, 'property-type': 'data-driven', expression: { interpolated: false, parameters: ['zoom', 'feature'] } });
+      expect(compiled.result, JSON.stringify(compiled.value)).toBe('success');
+      return compiled.value.evaluate({ zoom: 15 }, { type: 'Point', properties });
+    };
+    const live = { crowd: 'full', crowd_kind: 'live', seats: 0, charged: 5, faults: 1 };
+    expect(evaluate(liveLabelField('zh'), live)).toBe('满 0座 电5 故障');
+    expect(evaluate(liveLabelField('en'), live)).toBe('full 0 seats 5 batt fault');
+    expect(evaluate(liveLabelField('zh'), { crowd: 'some_seats', crowd_kind: 'typical', seats: -1, charged: -1, faults: 0 })).toBe('通常有座');
+    expect(evaluate(HAS_LIVE, { crowd: '', crowd_kind: 'none', seats: -1, charged: -1, faults: 0 }, 'boolean')).toBe(false);
+    expect(evaluate(HAS_LIVE, { crowd: '', crowd_kind: 'none', seats: 2, charged: -1, faults: 0 }, 'boolean')).toBe(true);
   });
 });
