@@ -57,6 +57,16 @@ public static class Problems
         "A version is required.", "PUT or PATCH without If-Match (or a version in the body)");
     public static readonly ProblemKind RateLimited = new("rate-limited", 429,
         "Too many requests.", "a rate limit was reached; Retry-After says when to try again");
+    public static readonly ProblemKind DeviceTokenRequired = new("device-token-required", 401,
+        "A device token is required.", "a check-in or report without X-Device-Token, or with an unknown or revoked one (POST /api/v1/devices issues one)");
+    public static readonly ProblemKind DeviceBlocked = new("device-blocked", 403,
+        "This device is blocked.", "a moderator blocked the device that sent the check-in or report");
+    public static readonly ProblemKind OperatorScope = new("operator-scope", 403,
+        "This operator key may not speak for this station.", "an operator key changing the live state or tickets of a station of another operator");
+    public static readonly ProblemKind DeviceNotFound = new("unknown-device", 404,
+        "No such device.", "blocking or unblocking a device id that does not exist");
+    public static readonly ProblemKind TooFar = new("too-far", 422,
+        "Too far from the station.", "a check-in or report sent from farther than the geofence (300 m by default) from the station");
     public static readonly ProblemKind InternalError = new("internal-error", 500,
         "An unexpected error occurred.", "a fault in the server (logged with the traceId); never for what a client sent");
     public static readonly ProblemKind NoRoadNetworkKind = new("no-road-network", 503,
@@ -67,10 +77,10 @@ public static class Problems
     /// <summary>Every kind, in status order (the README table and the OpenAPI description list these).</summary>
     public static readonly IReadOnlyList<ProblemKind> All =
     [
-        InvalidParameters, ImportRejected, ApiKeyRequired, Features.Live.LiveProblems.DeviceTokenRequired, Forbidden,
-        Features.Live.LiveProblems.DeviceBlocked, Features.Live.LiveProblems.OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
-        HolidayYearNotFoundKind, Features.Live.LiveProblems.DeviceNotFound, RouteNotFound, MethodNotAllowed, LayerKindConflictKind, PreconditionFailed,
-        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, Features.Live.LiveProblems.TooFar, PreconditionRequired, RateLimited, InternalError,
+        InvalidParameters, ImportRejected, ApiKeyRequired, DeviceTokenRequired, Forbidden,
+        DeviceBlocked, OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
+        HolidayYearNotFoundKind, DeviceNotFound, RouteNotFound, MethodNotAllowed, LayerKindConflictKind, PreconditionFailed,
+        BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, TooFar, PreconditionRequired, RateLimited, InternalError,
         NoRoadNetworkKind, DatabaseUnavailable,
     ];
 

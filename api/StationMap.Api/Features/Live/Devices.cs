@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 
 namespace StationMap.Api.Features.Live;
@@ -123,12 +124,12 @@ public sealed class DeviceStore(NpgsqlDataSource data, IOptions<LiveOptions> opt
     {
         string? token = http.Request.Headers[HeaderName];
         if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
-            return (null, Problems.Of(LiveProblems.DeviceTokenRequired, $"Send the {HeaderName} header with a token from POST /api/v1/devices."));
+            return (null, Problems.Of(Problems.DeviceTokenRequired, $"Send the {HeaderName} header with a token from POST /api/v1/devices."));
         var device = await FindAsync(token.Trim(), ct);
         if (device is null || device.RevokedAt is not null)
-            return (null, Problems.Of(LiveProblems.DeviceTokenRequired, $"This {HeaderName} is unknown or revoked: get a new one with POST /api/v1/devices."));
+            return (null, Problems.Of(Problems.DeviceTokenRequired, $"This {HeaderName} is unknown or revoked: get a new one with POST /api/v1/devices."));
         if (device.BlockedAt is not null)
-            return (null, Problems.Of(LiveProblems.DeviceBlocked, "This device has been blocked by a moderator" + (device.BlockReason is { } why ? $": {why}" : ".")));
+            return (null, Problems.Of(Problems.DeviceBlocked, "This device has been blocked by a moderator" + (device.BlockReason is { } why ? $": {why}" : ".")));
         return (device, null);
     }
 }
@@ -180,7 +181,7 @@ public static class DeviceEndpoints
         string? token = http.Request.Headers[DeviceStore.HeaderName];
         var device = string.IsNullOrWhiteSpace(token) ? null : await devices.FindAsync(token.Trim(), ct);
         if (device is null || device.RevokedAt is not null)
-            return Problems.Of(LiveProblems.DeviceTokenRequired, $"Send a valid {DeviceStore.HeaderName} (POST /api/v1/devices issues one).");
+            return Problems.Of(Problems.DeviceTokenRequired, $"Send a valid {DeviceStore.HeaderName} (POST /api/v1/devices issues one).");
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(DeviceView.From(device));
     }
@@ -189,7 +190,7 @@ public static class DeviceEndpoints
     {
         var token = http.Request.Headers[DeviceStore.HeaderName].ToString().Trim();
         if (token.Length is 0 or > 200 || await devices.FindAsync(token, ct) is null)
-            return Problems.Of(LiveProblems.DeviceTokenRequired, $"Send the {DeviceStore.HeaderName} to revoke.");
+            return Problems.Of(Problems.DeviceTokenRequired, $"Send the {DeviceStore.HeaderName} to revoke.");
         await devices.RevokeAsync(token, ct);
         return TypedResults.NoContent();
     }
@@ -217,7 +218,7 @@ public static class DeviceEndpoints
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             if (!await devices.SetBlockedAsync(conn, tx, id, blocked, reason?.Trim(), ApiKeyAuth.Actor(user), ct))
-                return Problems.Of(LiveProblems.DeviceNotFound, $"There is no device {id}.");
+                return Problems.Of(Problems.DeviceNotFound, $"There is no device {id}.");
             await using (var cmd = new NpgsqlCommand("SELECT DISTINCT station_id FROM live_signal WHERE device_id = $1 AND observed_at > $2", conn, tx))
             {
                 cmd.Parameters.AddWithValue(id);

@@ -1,10 +1,12 @@
 using Npgsql;
+using StationMap.Api.Features.Stations;
 
 namespace StationMap.Api.Features.Live;
 
-// The live layer's shared contract: the JSON every station answer carries under "live", the
-// signal as the fusion reads it, and the seams between ingest (LiveState, LiveWriter), fault
-// tickets, webhooks and delivery (feed and stream). See README "Live station state".
+// The live layer's shared contract: the signal as the fusion reads it, and the seams between ingest
+// (LiveState, LiveWriter), fault tickets, webhooks and delivery (feed and stream). The JSON every
+// station answer carries under "live" (StationLive) and ILiveState are in Features/Stations/StationLive.cs,
+// so that station answers need nothing of this feature. See README "Live station state".
 
 /// <summary>Who a live value comes from, strongest first: a sensor, station staff, couriers' phones.</summary>
 public static class LiveSources
@@ -34,48 +36,6 @@ public static class LiveVocabulary
     public const string StationAmenity = "station";
 }
 
-/// <summary>One live value: what it is, how sure (0–1, after decay), when the newest signal behind it was observed, and whose signal dominates.</summary>
-public sealed record LiveValue<T>(T Value, double Confidence, DateTimeOffset AsOf, string Source);
-
-/// <summary>
-/// The live state of a station (the "live" object of every station answer). Each value is null when
-/// nothing fresh is known (below <see cref="LiveOptions.MinConfidence"/>); then <see cref="Typical"/>
-/// gives the usual crowding for this weekday and hour, marked as typical, never as live.
-/// </summary>
-public sealed record StationLive(
-    [property: Infrastructure.OpenApi.NullableObject] LiveValue<string>? Crowding,
-    [property: Infrastructure.OpenApi.NullableObject] LiveValue<int>? SeatsFree,
-    [property: Infrastructure.OpenApi.NullableObject] LiveValue<int>? Occupancy,
-    [property: Infrastructure.OpenApi.NullableObject] LiveValue<int>? ChargedAvailable,
-    [property: Infrastructure.OpenApi.NullableObject] LiveValue<string>? Operating,
-    IReadOnlyDictionary<string, LiveAmenity> Amenities,
-    IReadOnlyList<FaultSummary> Faults,
-    [property: Infrastructure.OpenApi.NullableObject] TypicalNow? Typical,
-    DateTimeOffset? AsOf,
-    long Seq)
-{
-    /// <summary>A station nobody has reported on.</summary>
-    public static StationLive Empty(TypicalNow? typical = null) => new(null, null, null, null, null,
-        new Dictionary<string, LiveAmenity>(), [], typical, null, 0);
-
-    /// <summary>Full now, and sure enough to leave it out of nearest?seats=available.</summary>
-    public bool IsFull(double threshold) =>
-        (Crowding is { Value: "full" } c && c.Confidence >= threshold) || (SeatsFree is { Value: 0 } s && s.Confidence >= threshold);
-}
-
-/// <summary>
-/// The live state of one amenity: value working | broken | empty; <see cref="TicketId"/> and
-/// <see cref="TicketState"/> name the open fault ticket behind a broken or empty value, if any.
-/// </summary>
-public sealed record LiveAmenity(string Value, double Confidence, DateTimeOffset AsOf, string Source, long? TicketId, string? TicketState);
-
-/// <summary>An open public fault (confirmed, acknowledged or fixed, not yet verified).</summary>
-public sealed record FaultSummary(long Id, string Amenity, string Problem, string State, DateTimeOffset ReportedAt,
-    DateTimeOffset? ConfirmedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? FixedAt);
-
-/// <summary>The station's usual crowding at this local weekday and hour (learned from its check-ins): score 0 empty … 2 full.</summary>
-public sealed record TypicalNow(string Crowding, double Score, int Samples, string Weekday, int Hour);
-
 /// <summary>
 /// A signal as stored in live_signal and read by the fusion. <see cref="Fields"/> is what it says:
 /// crowding, seats_free, occupancy, charged_available, operating, amenities.{name} (see 0013_live.sql).
@@ -88,29 +48,6 @@ public sealed record LiveSignal(
 public sealed record LiveFields(
     string? Crowding = null, int? SeatsFree = null, int? Occupancy = null, int? ChargedAvailable = null, string? Operating = null,
     IReadOnlyDictionary<string, string>? Amenities = null);
-
-/// <summary>One change of what a station's live state shows; <see cref="Seq"/> is live_change.seq (the stream's event id).</summary>
-public sealed record LiveChange(long Seq, long StationId, string Cause, long? RefId);
-
-/// <summary>
-/// The in-memory live state of every station, kept by the ingest (its own writes at once, other
-/// instances' through channel stationmap_live_change) and read by every station answer, the feed
-/// and the stream.
-/// </summary>
-public interface ILiveState
-{
-    /// <summary>The station's fused live state at <paramref name="now"/> (<see cref="StationLive.Empty"/> with its typical value when nothing is known).</summary>
-    StationLive For(long stationId, DateTimeOffset now);
-
-    /// <summary>The highest change sequence applied so far.</summary>
-    long Sequence { get; }
-
-    /// <summary>The sequence of the station's latest change (0: none since start).</summary>
-    long SequenceOf(long stationId);
-
-    /// <summary>Raised after a change is applied (this instance's writes and others'); handlers must be quick and not throw.</summary>
-    event Action<LiveChange> Changed;
-}
 
 /// <summary>
 /// Fault tickets, called by the ingest inside the signal's own transaction (so a report and its

@@ -1,3 +1,4 @@
+using StationMap.Api.Features.Stations;
 namespace StationMap.Api.Features.Live;
 
 /// <summary>Registration of the live layer: its state, writer, devices and limits, and its endpoints.</summary>

@@ -38,6 +38,8 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
 
     public long Sequence => Interlocked.Read(ref _sequence);
 
+    public double FullConfidence => _o.FullConfidence;
+
     public long SequenceOf(long stationId) => _stations.TryGetValue(stationId, out var d) ? Interlocked.Read(ref d.Seq) : 0;
 
     public bool IsBlocked(long deviceId) => _blocked.ContainsKey(deviceId);
@@ -179,7 +181,7 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
     {
         var signalIds = changes.Where(c => c.Cause == "signal" && c.RefId is not null).Select(c => c.RefId!.Value).ToArray();
         if (signalIds.Length > 0)
-            foreach (var s in await ReadSignalsAsync(conn, "id = ANY($1)", signalIds, ct))
+            foreach (var s in await ReadSignalsAsync(conn, signalIds, ct))
             {
                 var d = Data(s.StationId);
                 lock (d) d.Add(s, Zone(s.StationId));
@@ -200,7 +202,7 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
     {
         var now = clock.GetUtcNow();
         var since = now.AddHours(-_o.HorizonHours);
-        var signals = await ReadSignalsAsync(conn, "observed_at > $1", since, ct);
+        var signals = await ReadSignalsAsync(conn, since, ct);
         var tickets = await ReadTicketsAsync(conn, null, ct);
         await LoadBlockedAsync(conn, ct);
         foreach (var group in signals.GroupBy(s => s.StationId))
@@ -274,13 +276,18 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
         else _blocked.TryRemove(deviceId, out _);
     }
 
-    const string SignalColumns =
-        "id, station_id, kind, source, device_id, api_key_id, trust, observed_at, received_at, fields::text, report_amenity, report_state, note";
+    const string SignalsByIds =
+        "SELECT id, station_id, kind, source, device_id, api_key_id, trust, observed_at, received_at, fields::text, report_amenity, report_state, note " +
+        "FROM live_signal WHERE id = ANY($1) ORDER BY observed_at, id";
+    const string SignalsSince =
+        "SELECT id, station_id, kind, source, device_id, api_key_id, trust, observed_at, received_at, fields::text, report_amenity, report_state, note " +
+        "FROM live_signal WHERE observed_at > $1 ORDER BY observed_at, id";
 
-    static async Task<List<LiveSignal>> ReadSignalsAsync(NpgsqlConnection conn, string where, object parameter, CancellationToken ct)
+    /// <summary>Signals by id (<paramref name="parameter"/> a long[]) or observed since an instant (a DateTimeOffset).</summary>
+    static async Task<List<LiveSignal>> ReadSignalsAsync(NpgsqlConnection conn, object parameter, CancellationToken ct)
     {
         var list = new List<LiveSignal>();
-        await using var cmd = new NpgsqlCommand($"SELECT {SignalColumns} FROM live_signal WHERE {where} ORDER BY observed_at, id", conn);
+        await using var cmd = new NpgsqlCommand(parameter is long[]? SignalsByIds : SignalsSince, conn);
         cmd.Parameters.AddWithValue(parameter);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using StationMap.Api.Features.Stations;
 
 namespace StationMap.Api.Features.Live;
 

@@ -213,7 +213,7 @@ public static class SignalEndpoints
         var (x, y) = CoordinateSystems.ToWgs84(crs, lon, lat);
         distance = Math.Round(Geodesic.PostgisDistance(x, y, station.Lon, station.Lat), 1);
         if (distance <= options.GeofenceMetres) return null;
-        return Problems.Of(LiveProblems.TooFar,
+        return Problems.Of(Problems.TooFar,
             $"lon/lat: the position sent is {distance:0} m from the station; check-ins and reports are taken within {options.GeofenceMetres:0} m.",
             new Dictionary<string, object?>
             {
@@ -237,7 +237,7 @@ public static class SignalEndpoints
         var station = await FindStationAsync(id, index, data, ct);
         if (station is null) return Problems.StationNotFound(id);
         if (!ApiKeyAuth.MaySpeakFor(user, station.Operator))
-            return Problems.Of(LiveProblems.OperatorScope,
+            return Problems.Of(Problems.OperatorScope,
                 $"This key speaks for {ApiKeyAuth.OperatorOf(user)}; station {id} is run by {station.Operator ?? "no named operator"}.");
         var now = clock.GetUtcNow();
         var v = new Validation();

@@ -1,3 +1,4 @@
+using StationMap.Api.Features.Stations;
 namespace StationMap.Api.Features.Live;
 
 /// <summary>

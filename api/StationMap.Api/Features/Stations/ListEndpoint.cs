@@ -89,7 +89,7 @@ public static class ListEndpoint
         var rows = when == ServiceWhen.Any
             ? await q.Skip((page - 1) * limit).Take(limit + 1).ToListAsync(ct)
             : await ServicesOnAsync(q, StationServices.KindMask(kinds), when, at, (page - 1) * limit, limit + 1, ct);
-        var live = http.RequestServices.GetRequiredService<Live.ILiveState>();
+        var live = http.RequestServices.GetRequiredService<ILiveState>();
         var now = clock.GetUtcNow();
         var result = new StationPage(rows.Take(limit).Select(s => StationView.From(s, crs, at) with { Live = live.For(s.Id, now) }).ToList(),
             page, limit, rows.Count > limit);

@@ -27,7 +27,7 @@ public static class NearestByTime
 
     internal static async Task<IResult> HandleAsync(GraphHost graphs, IQueryable<Station> stations, Point origin,
         TravelMode mode, int limit, Func<Station, bool>? keep, Crs crs, OpenAt at, CancellationToken ct, double maxSeconds = MaxSeconds,
-        Live.ILiveState? live = null, DateTimeOffset liveNow = default, double fullAbove = 0.5, string[]? wanted = null)
+        ILiveState? live = null, DateTimeOffset liveNow = default, double fullAbove = 0.5, string[]? wanted = null)
     {
         var graph = graphs.Current;
         if (graph is null) return Problems.NoRoadNetwork();
@@ -69,7 +69,7 @@ public static class NearestByTime
     }
 
     /// <summary>The ranking penalty: closed at the instant asked, hours unknown, full now, a wanted amenity broken or empty now.</summary>
-    internal static double Penalty(string openState, Live.StationLive state, double fullAbove, string[]? wanted)
+    internal static double Penalty(string openState, StationLive state, double fullAbove, string[]? wanted)
     {
         var p = openState switch { "closed" => ClosedPenaltySeconds, "unknown" => UnknownHoursPenaltySeconds, _ => 0 };
         if (state.IsFull(fullAbove)) p += FullPenaltySeconds;

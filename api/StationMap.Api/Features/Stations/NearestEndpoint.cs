@@ -53,7 +53,7 @@ public static class NearestEndpoint
 
     public static async Task<IResult> Handle(
         [AsParameters] NearestQuery query, StationsDb db, TimeProvider clock, Infrastructure.OpeningHours.IHolidayCalendars calendars,
-        Routing.GraphHost graphs, StationIndex index, Live.ILiveState live, Microsoft.Extensions.Options.IOptions<Live.LiveOptions> liveOptions,
+        Routing.GraphHost graphs, StationIndex index, ILiveState live,
         CancellationToken ct)
     {
         var v = new Validation();
@@ -82,8 +82,8 @@ public static class NearestEndpoint
         if (seatsAvailable is null) v.Add("seats", "seats must be 'available' (leave out stations that are full now).");
         if (!v.IsValid) return v.Problem();
         var now = clock.GetUtcNow();
-        var fullAbove = liveOptions.Value.FullConfidence;
-        // seats=available: not full now with confidence ≥ LiveOptions.FullConfidence (a live value; typical crowding does not count).
+        var fullAbove = live.FullConfidence;
+        // seats=available: not full now with confidence ≥ ILiveState.FullConfidence (a live value; typical crowding does not count).
         Func<long, bool>? full = seatsAvailable == true ? id => live.For(id, now).IsFull(fullAbove) : null;
 
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);

@@ -39,8 +39,8 @@ public sealed record StationView(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? DeletedAt { get; init; }
 
-    /// <summary>Live state: crowding, seats, batteries, amenities now, open faults, or the typical crowding (Features/Live).</summary>
-    public Live.StationLive Live { get; init; } = Features.Live.StationLive.Empty();
+    /// <summary>Live state: crowding, seats, batteries, amenities now, open faults, or the typical crowding (filled through ILiveState).</summary>
+    public StationLive Live { get; init; } = StationLive.Empty();
 
     /// <summary>The services the station hosts, each with its state at the instant asked for and its next occurrence.</summary>
     public IReadOnlyList<ServiceView> Services { get; init; } = [];

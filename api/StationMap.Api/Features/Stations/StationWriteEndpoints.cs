@@ -109,7 +109,7 @@ public static class StationWriteEndpoints
         http.Response.Headers.ETag = ETag(station.Version);
         return TypedResults.Ok(StationView.From(station, crs, at, withWeek: true)
             with
-        { Live = http.RequestServices.GetRequiredService<Live.ILiveState>().For(station.Id, at.Instant) });
+        { Live = http.RequestServices.GetRequiredService<ILiveState>().For(station.Id, at.Instant) });
     }
 
     /// <summary>Saves inside a transaction whose <c>stationmap.actor</c> setting names the API key for the audit trigger.</summary>

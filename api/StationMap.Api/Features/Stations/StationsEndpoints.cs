@@ -88,6 +88,6 @@ public static class StationsEndpoints
         http.Response.Headers.ETag = StationWriteEndpoints.ETag(station.Version);
         return TypedResults.Ok(StationView.From(station, crs, OpenAt.Of(InstantParameter.Or(query.At), clock, calendars), withWeek: true)
             with
-        { Live = http.RequestServices.GetRequiredService<Live.ILiveState>().For(station.Id, clock.GetUtcNow()) });
+        { Live = http.RequestServices.GetRequiredService<ILiveState>().For(station.Id, clock.GetUtcNow()) });
     }
 }
