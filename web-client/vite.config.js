@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { precompress } from './plugins/precompress.js';
 
@@ -15,6 +16,13 @@ export default defineConfig({
     // maplibre-gl alone is ~800 KB minified; it is one library, not a sign of a bloated bundle.
     // The courier map and the planner view together come to ~1.2 MB (~335 KB gzip).
     chunkSizeWarningLimit: 1300,
+    // Two pages: the map (index.html) and the operator page (operator.html, no map in its bundle).
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        operator: fileURLToPath(new URL('./operator.html', import.meta.url)),
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

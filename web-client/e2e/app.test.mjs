@@ -85,8 +85,9 @@ describe('StationMap on a phone', () => {
       assert.deepEqual(ids.slice(0, 10), expected.items.slice(0, 10).map((s) => s.id));
       const first = page.locator('[data-testid="station-list"] [data-station-id]').first();
       assert.equal(await first.locator('.item-name').textContent(), expected.items[0].name);
-      const ranks = expected.items.map((s) => (config.routing ? s.travel_seconds : s.distance_m));
-      assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'API items not ordered by travel time / distance');
+      // By time the API ranks by rank_seconds: travel time plus its penalties for closed, unknown hours, full now.
+      const ranks = expected.items.map((s) => (config.routing ? (s.rank_seconds ?? s.travel_seconds) : s.distance_m));
+      assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'API items not ordered by rank (travel time with penalties) / distance');
       if (config.routing) assert.match(await first.locator('[data-testid="travel-minutes"]').textContent(), /约 \d+ 分钟/);
       const badge = await first.locator('[data-open-state]').getAttribute('data-open-state');
       assert.equal(badge, expected.items[0].open_state.state);

@@ -10,13 +10,14 @@ import { createPosition } from './app/position.js';
 import { createServiceArea } from './app/serviceArea.js';
 import { createStation } from './app/station.js';
 import { createTravelMode } from './app/travelMode.js';
+import { createLive } from './live/actions.js';
 import { createEvents } from './state/events.js';
 
 export { NEAREST_LIMIT } from './app/nearest.js';
 export { SERVICE_AREA_RETRY_MS } from './app/serviceArea.js';
 export { MODE_STORAGE_KEY, loadTravelMode } from './app/travelMode.js';
 
-export function createApp(store, { fetchImpl, geolocation = globalThis.navigator?.geolocation, history = globalThis.history, location = globalThis.location } = {}) {
+export function createApp(store, { fetchImpl, geolocation = globalThis.navigator?.geolocation, history = globalThis.history, location = globalThis.location, device } = {}) {
   const events = createEvents();
   const ctx = { store, fetchImpl, events };
   // The open sheet follows a new "open at" time (its week and state are evaluated there).
@@ -33,6 +34,7 @@ export function createApp(store, { fetchImpl, geolocation = globalThis.navigator
     ...nearest,
     ...station,
     ...travelMode,
+    ...createLive(ctx, { geolocation, ...(device ? { device } : {}) }),
     retryServiceArea: serviceArea.retryServiceArea,
     showServiceArea: serviceArea.showServiceArea,
     setLang(lang) {

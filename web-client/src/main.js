@@ -5,9 +5,10 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import { createApp, loadTravelMode } from './app.js';
+import { createLiveStream } from './live/stream.js';
 import { LOCALES, loadLang, translate } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
-import { boundsToBox } from './map/viewport.js';
+import { boundsToBox, padBox } from './map/viewport.js';
 import { createPlanner } from './planner.js';
 import { initialState } from './state/appState.js';
 import { viewFromSearch } from './state/plannerState.js';
@@ -70,6 +71,34 @@ document.addEventListener('keydown', (e) => {
   else if (store.get().selectedId != null) actions.closeDetail();
 });
 
+// Live changes arrive on one SSE stream for the map's view; ages ("3 分钟前") tick every 30 s.
+const liveStream = createLiveStream({
+  store,
+  onEvent: (event) => mapView?.stationLoader.updateLive(event.station_id, event.live),
+  onReset: () => {
+    actions.loadNearest();
+    if (store.get().selectedId != null) actions.retryDetail();
+    mapView?.stationLoader.reload();
+  },
+});
+watch(store, (s) => s.liveStream, (state) => { document.body.dataset.liveStream = state; });
+setInterval(() => store.set({ liveClock: Date.now() }), 30000);
+
+/** The stream follows the view; in the planner the open-faults layer is loaded for it too. */
+function followMap(map) {
+  const view = () => boundsToBox(map.getBounds());
+  const loadFaults = () => {
+    if (store.get().view === 'planner' && store.get().showFaults) planner.loadFaults(padBox(view(), 0.25));
+  };
+  liveStream.follow(view());
+  loadFaults();
+  map.on('moveend', () => {
+    liveStream.follow(view());
+    loadFaults();
+  });
+  watch(store, (s) => [s.view, s.showFaults], loadFaults);
+}
+
 async function start() {
   if (store.get().view === 'planner' && store.get().coverage.status === 'idle') planner.enter();
   const config = await actions.loadConfig();
@@ -83,6 +112,7 @@ async function start() {
     reduceMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     onMap: layout.attachMap,
   });
+  if (!liveStream.box) followMap(mapView.map);
   if (store.get().view === 'planner') return;
   if (!store.get().position) actions.locate();
   const deepLink = store.get().selectedId;

@@ -5,6 +5,7 @@
 import { createEvents } from './state/events.js';
 import { plannerContext } from './planner/context.js';
 import { createCoverage } from './planner/coverage.js';
+import { createCrowding } from './planner/crowding.js';
 import { createDistricts } from './planner/districts.js';
 import { createExports } from './planner/exports.js';
 import { createPlan } from './planner/plan.js';
@@ -32,6 +33,7 @@ export function createPlanner(store, {
   const view = createView(ctx, { reference, coverage, page: { history, location } });
   const districts = createDistricts(ctx);
   const { exportFile } = createExports(ctx, { download });
+  const crowding = createCrowding(ctx, { now });
 
   return {
     ...view,
@@ -51,6 +53,7 @@ export function createPlanner(store, {
     resetWhatIf: whatIf.resetWhatIf,
     runWhatIf: whatIf.runWhatIf,
     exportFile,
+    ...crowding,
     /** fn(districtId) when a district should be shown whole on the map. */
     onZoomToDistrict: (fn) => events.on('zoomToDistrict', fn),
     /** fn(sites) when a suggestion arrives (the map shows its sites). */

@@ -8,7 +8,7 @@ export class ApiError extends Error {
    * @param {'http'|'network'|'parse'} p.kind
    * @param {number} p.status HTTP status, 0 for network failures
    */
-  constructor({ kind, status = 0, title = '', detail = '', errors = {}, type = '', traceId = '', url = '' }) {
+  constructor({ kind, status = 0, title = '', detail = '', errors = {}, type = '', traceId = '', url = '', retryAfter = null }) {
     super(detail || title || `${kind} error${status ? ` ${status}` : ''}`);
     this.name = 'ApiError';
     this.kind = kind;
@@ -19,6 +19,8 @@ export class ApiError extends Error {
     this.type = type;
     this.traceId = traceId;
     this.url = url;
+    /** Seconds from a 429's Retry-After header, or null. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -49,14 +51,15 @@ async function problemFrom(response, url) {
     type: body?.type ?? '',
     traceId: body?.traceId ?? '',
     url,
+    retryAfter: Number.isFinite(Number.parseInt(response.headers.get('retry-after'), 10)) ? Number.parseInt(response.headers.get('retry-after'), 10) : null,
   });
 }
 
 const ACCEPT_JSON = 'application/json, application/geo+json, application/problem+json';
 
 /** Sends one request; a network failure or a non-2xx answer becomes an ApiError. */
-async function send(url, { method = 'GET', body, signal, fetchImpl = globalThis.fetch, accept = ACCEPT_JSON }) {
-  const headers = { Accept: accept };
+async function send(url, { method = 'GET', body, signal, fetchImpl = globalThis.fetch, accept = ACCEPT_JSON, headers: extra = {} }) {
+  const headers = { Accept: accept, ...extra };
   const init = { method, signal, headers };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -64,7 +67,7 @@ async function send(url, { method = 'GET', body, signal, fetchImpl = globalThis.
   }
   let response;
   try {
-    response = method === 'GET' ? await fetchImpl(url, { signal, headers }) : await fetchImpl(url, init);
+    response = method === 'GET' && !Object.keys(extra).length ? await fetchImpl(url, { signal, headers }) : await fetchImpl(url, init);
   } catch (err) {
     if (isAbortError(err)) throw err;
     throw new ApiError({ kind: 'network', detail: '', title: String(err?.message ?? err), url });
@@ -85,6 +88,23 @@ export async function postJson(url, body, { signal, fetchImpl = globalThis.fetch
     return await response.json();
   } catch (err) {
     if (isAbortError(err)) throw err;
+    throw new ApiError({ kind: 'parse', status: response.status, title: 'Invalid JSON from server', url });
+  }
+}
+
+/**
+ * Sends any method with extra headers (X-Device-Token, X-Api-Key, Idempotency-Key) and returns
+ * {status, body, headers}: body is the parsed JSON, or null for 204 / an empty answer.
+ * @param {string} url
+ * @param {{method?: string, body?: object, headers?: Record<string, string>, signal?: AbortSignal, fetchImpl?: typeof fetch}} [options]
+ */
+export async function requestJson(url, { method = 'GET', body, headers = {}, signal, fetchImpl = globalThis.fetch } = {}) {
+  const response = await send(url, { method, body, signal, fetchImpl, headers });
+  const text = await response.text();
+  if (!text) return { status: response.status, body: null, headers: response.headers };
+  try {
+    return { status: response.status, body: JSON.parse(text), headers: response.headers };
+  } catch {
     throw new ApiError({ kind: 'parse', status: response.status, title: 'Invalid JSON from server', url });
   }
 }

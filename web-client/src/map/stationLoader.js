@@ -6,6 +6,7 @@
 // query starts the loaded set again.
 import { latestOnly, isAbortError } from '../api/client.js';
 import { MAX_STATIONS_LIMIT, stationsUrl } from '../api/requests.js';
+import { withLive } from '../live/apply.js';
 import { boundsToBox, containsBox, padBox } from './viewport.js';
 
 const MAX_PAGES = 10; // 10 × 1000 stations per view: more than a city has
@@ -69,6 +70,11 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
       byId.clear();
       covered.length = 0;
       return refresh();
+    },
+    /** Keeps the loaded copy of station id in step with a newer live state (the store already shows it). */
+    updateLive(id, live) {
+      const feature = byId.get(id);
+      if (feature) byId.set(id, withLive(feature, live));
     },
     /** Updates one station (from a fresher detail response) without a reload. */
     upsert(feature) {

@@ -92,6 +92,15 @@ export function syncRemoved({ layers }, s) {
   layers.whatIf.setRemoved(s.whatIf.removed);
 }
 
+/** Open faults: the planner's layer, shown with its checkbox. */
+export function syncFaults({ layers }, s) {
+  layers.faults.setData(s.faults.data);
+}
+
+export function syncFaultsVisible({ layers }, s) {
+  layers.faults.setVisible(s.view === 'planner' && s.showFaults);
+}
+
 /** A crosshair while the next tap sets my position. */
 export function syncCursor({ map }, s) {
   map.getCanvas().style.cursor = s.picking ? 'crosshair' : '';
@@ -116,6 +125,8 @@ export const SLICES = [
   { reads: (s) => [s.whatIf.added], sync: syncAdded },
   { reads: (s) => [s.whatIf.removed], sync: syncRemoved },
   { reads: (s) => [s.picking], sync: syncCursor },
+  { reads: (s) => [s.faults], sync: syncFaults },
+  { reads: (s) => [s.view, s.showFaults], sync: syncFaultsVisible },
 ];
 
 function sameInputs(a, b) {

@@ -5,7 +5,7 @@ import { createLayers } from './layers/index.js';
 import { STATIONS_SOURCE } from './layers/stations.js';
 import { SLICES, gapTilesFor, shownStations, syncMap } from './sync.js';
 
-const LAYER_NAMES = ['serviceArea', 'gaps', 'districts', 'demand', 'stations', 'whatIf', 'sites', 'me'];
+const LAYER_NAMES = ['serviceArea', 'gaps', 'districts', 'demand', 'stations', 'whatIf', 'sites', 'faults', 'me'];
 
 /** Layers that record every call as "layer.method", and a camera that does the same. */
 function recorder() {
@@ -66,7 +66,7 @@ describe('map sync', () => {
     const drawn = r.calls.find((c) => c.call === 'stations.setData').args[0];
     expect(drawn.features.map((f) => f.id)).toEqual([1, 2]);
     expect(r.calls.filter((c) => c.call.endsWith('.setVisible')).map((c) => [c.call, c.args[0]])).toEqual([
-      ['districts.setVisible', true], ['demand.setVisible', true], ['sites.setVisible', true], ['whatIf.setVisible', true], ['gaps.setVisible', true],
+      ['districts.setVisible', true], ['demand.setVisible', true], ['sites.setVisible', true], ['whatIf.setVisible', true], ['gaps.setVisible', true], ['faults.setVisible', true],
     ]);
   });
 
@@ -118,8 +118,8 @@ describe('map sync', () => {
       'sm-service-area-fill', 'sm-service-area-line', 'sm-gaps-fill',
       'sm-districts-fill', 'sm-districts-line', 'sm-districts-focus', 'sm-districts-label',
       'sm-demand-points', 'sm-worst-points',
-      'sm-station-clusters', 'sm-station-cluster-count', 'sm-stations', 'sm-station-selected', 'sm-station-labels',
-      'sm-suggestions', 'sm-suggestions-rank', 'sm-my-position-halo', 'sm-my-position',
+      'sm-station-clusters', 'sm-station-cluster-count', 'sm-stations', 'sm-station-selected', 'sm-station-labels', 'sm-station-live',
+      'sm-suggestions', 'sm-suggestions-rank', 'sm-faults', 'sm-faults-label', 'sm-my-position-halo', 'sm-my-position',
     ]);
     expect(map.layers.every((l) => l.id.startsWith('sm-'))).toBe(true);
     expect(validLayers(map)).toEqual([]);

@@ -1,5 +1,6 @@
 // The shape of the app's one state object, with its starting values.
 import { EMPTY_FILTERS } from './filters.js';
+import { IDLE_LIVE_ACTION } from '../live/actions.js';
 import { initialPlannerState } from './plannerState.js';
 
 export function initialState({ lang, deepLinkId = null, travelMode = 'ebike', view = 'courier' }) {
@@ -33,5 +34,11 @@ export function initialState({ lang, deepLinkId = null, travelMode = 'ebike', vi
     serviceArea: { status: 'idle', data: null, error: null, mode: null },
     /** Phone bottom sheet size: min|peek|full. */
     sheet: 'peek',
+    /** The sheet's check-in or report in progress (see live/actions.js IDLE_LIVE_ACTION). */
+    liveAction: IDLE_LIVE_ACTION,
+    /** The live stream: idle|connecting|open|reconnecting|closed. */
+    liveStream: 'idle',
+    /** Bumped every half minute so "3 分钟前" ages stay true. */
+    liveClock: 0,
   };
 }

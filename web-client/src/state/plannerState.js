@@ -46,6 +46,11 @@ export function initialPlannerState({ view = 'courier' } = {}) {
      * removed; data = POST /planning/what-if's answer for exactly these edits (or null).
      */
     whatIf: { added: [], removed: [], status: 'idle', data: null, error: null },
+    /** GET /stats/crowding for one station: data = its 7 × 24 typical profile; weekday shown 'Mo'…'Su'. */
+    crowding: idle({ stationId: null, weekday: null }),
+    /** GET /tickets?bbox=&format=geojson: the open faults of the view, drawn when showFaults. */
+    faults: idle(),
+    showFaults: true,
     /** The last export: idle|loading|error, which one and why it failed. */
     exporting: { status: 'idle', what: null, error: null },
   };

@@ -12,6 +12,7 @@ import { hoursSection } from './hours.js';
 import { servicesSection } from './services.js';
 import { atPhrase } from './when.js';
 import { icon } from './icons.js';
+import { liveSection } from './live.js';
 
 const TRI_ORDER = { yes: 0, unknown: 1, no: 2 };
 const NAV_APPS = ['amap', 'baidu', 'apple'];
@@ -148,6 +149,7 @@ export function renderDetail(state, actions) {
       : null,
     at ? h('p', { class: 'detail-at', 'data-testid': 'detail-at' }, icon('openAt', { size: 16 }),
       t('detail.evaluatedAt', { when: atPhrase(at, lang, new Date(), station.time_zone || undefined) })) : null,
+    liveSection(state, actions),
     navigateSection(station, t),
     serviceAreaSection(state, actions, t),
     amenitiesSection(station, config?.amenities, t),

@@ -7,6 +7,7 @@ import { h } from './dom.js';
 import { errorText } from './errors.js';
 import { formatDistance, formatMinutes } from './format.js';
 import { icon } from './icons.js';
+import { liveBadges } from './live.js';
 import { atPhrase } from './when.js';
 
 const MAX_ITEM_ICONS = 7;
@@ -38,7 +39,8 @@ function stationItem(station, { lang, filters, actions }) {
           : formatDistance(station.distance_m, lang))),
     h('span', { class: 'item-meta' },
       openStateBadge(station, lang, undefined, { at: filters.at }),
-      h('span', { class: 'item-tier' }, translate(lang, `tier.${station.tier}`))),
+      h('span', { class: 'item-tier' }, translate(lang, `tier.${station.tier}`)),
+      liveBadges(station.live, lang, { compact: true })),
     amenityIcons(station, filters, lang)));
 }
 

@@ -97,8 +97,12 @@ export function mountSheet(el, { store, actions, topOverlay, onLayout }) {
   window.addEventListener('resize', layout);
   store.subscribe((s, prev) => {
     if (s.sheet !== prev.sheet || s.lang !== prev.lang) layout();
+    // A clock tick alone never redraws under a field being typed in (the battery count).
+    const typing = body.contains(document.activeElement) && document.activeElement?.tagName === 'INPUT';
+    if (typing && s.liveClock !== prev.liveClock && s.detail === prev.detail && s.liveAction === prev.liveAction) return;
     if (s.lang !== prev.lang || s.selectedId !== prev.selectedId || s.detail !== prev.detail || s.nearest !== prev.nearest
-      || s.position !== prev.position || s.locateStatus !== prev.locateStatus || s.filters !== prev.filters || s.config !== prev.config) {
+      || s.position !== prev.position || s.locateStatus !== prev.locateStatus || s.filters !== prev.filters || s.config !== prev.config
+      || s.liveAction !== prev.liveAction || s.liveClock !== prev.liveClock || s.liveStream !== prev.liveStream) {
       draw();
     }
   });

@@ -5,13 +5,14 @@
 import { textFontFor } from '../basemap.js';
 import { createDemandLayers } from './demand.js';
 import { createDistrictsLayer } from './districts.js';
+import { createFaultsLayer } from './faults.js';
 import { createGapsLayer } from './gaps.js';
 import { createMyPositionLayer } from './myPosition.js';
 import { createServiceAreaLayer } from './serviceArea.js';
 import { createStationsLayer } from './stations.js';
 import { createSuggestionsLayer } from './suggestions.js';
 
-/** Returns {serviceArea, gaps, districts, demand, stations, whatIf, sites, me}, every one already on the map. */
+/** Returns {serviceArea, gaps, districts, demand, stations, whatIf, sites, faults, me}, every one already on the map. */
 export function createLayers(map, { lang, gapTiles, minutes, whatIf }) {
   const textFont = textFontFor(map.getStyle());
   const layers = {
@@ -25,6 +26,7 @@ export function createLayers(map, { lang, gapTiles, minutes, whatIf }) {
     // then suggested sites and my position on top.
     whatIf,
     sites: createSuggestionsLayer(map, { textFont }),
+    faults: createFaultsLayer(map, { textFont }),
     me: createMyPositionLayer(map),
   };
   for (const layer of Object.values(layers)) layer.ensure();

@@ -7,8 +7,20 @@ describe('toFeatureCollection', () => {
       { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: { state: 'open', next_change: null }, amenities: { toilet: 'yes' } } },
     ]);
     expect(fc.features).toEqual([
-      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open' } },
+      { type: 'Feature', id: 3, geometry: { type: 'Point', coordinates: [120.1, 30.2] }, properties: { id: 3, name: '甲', name_en: 'A', open_state: 'open', crowd: '', crowd_kind: 'none', seats: -1, charged: -1, faults: 0 } },
     ]);
+  });
+
+  it('flattens live crowding into crowd and crowd_kind: live over typical, typical when nothing is fresh', () => {
+    const at = '2026-12-01T05:00:00Z';
+    const [live, typical, none] = toFeatureCollection([
+      { id: 1, lon: 120, lat: 30, live: { crowding: { value: 'full', confidence: 0.6, as_of: at, source: 'crowd' }, typical: null, faults: [{ id: 9 }] } },
+      { id: 2, lon: 120, lat: 30, live: { crowding: null, typical: { crowding: 'some_seats', score: 1.1, samples: 8, weekday: 'Tu', hour: 13 }, faults: [] } },
+      { id: 3, lon: 120, lat: 30, live: { crowding: null, typical: null, faults: [] } },
+    ]).features.map((f) => f.properties);
+    expect([live.crowd, live.crowd_kind, live.faults]).toEqual(['full', 'live', 1]);
+    expect([typical.crowd, typical.crowd_kind]).toEqual(['some_seats', 'typical']);
+    expect([none.crowd, none.crowd_kind]).toEqual(['', 'none']);
   });
 
   it('accepts JSON items with lon/lat', () => {
@@ -60,5 +72,23 @@ describe('createStationsLayer', () => {
     expect(JSON.stringify(map.layers.find((l) => l.id === LABELS_LAYER).layout['text-field'])).toContain('name_en');
     layer.setSelected(42);
     expect(JSON.stringify(map.layers.find((l) => l.id === SELECTED_LAYER).filter)).toContain('42');
+  });
+});
+
+describe('the live label on markers', () => {
+  it('reads crowding, seats, batteries and faults, and marks a typical value as usual', async () => {
+    const { expression } = await import('@maplibre/maplibre-gl-style-spec');
+    const { HAS_LIVE, liveLabelField } = await import('./stations.js');
+    const evaluate = (expr, properties, type = 'string') => {
+      const compiled = expression.createExpression(expr, { type, 'property-type': 'data-driven', expression: { interpolated: false, parameters: ['zoom', 'feature'] } });
+      expect(compiled.result, JSON.stringify(compiled.value)).toBe('success');
+      return compiled.value.evaluate({ zoom: 15 }, { type: 'Point', properties });
+    };
+    const live = { crowd: 'full', crowd_kind: 'live', seats: 0, charged: 5, faults: 1 };
+    expect(evaluate(liveLabelField('zh'), live)).toBe('满 0座 电5 故障');
+    expect(evaluate(liveLabelField('en'), live)).toBe('full 0 seats 5 batt fault');
+    expect(evaluate(liveLabelField('zh'), { crowd: 'some_seats', crowd_kind: 'typical', seats: -1, charged: -1, faults: 0 })).toBe('通常有座');
+    expect(evaluate(HAS_LIVE, { crowd: '', crowd_kind: 'none', seats: -1, charged: -1, faults: 0 }, 'boolean')).toBe(false);
+    expect(evaluate(HAS_LIVE, { crowd: '', crowd_kind: 'none', seats: 2, charged: -1, faults: 0 }, 'boolean')).toBe(true);
   });
 });

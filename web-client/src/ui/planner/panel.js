@@ -5,12 +5,13 @@ import { translate } from '../../i18n/index.js';
 import { h, render } from '../dom.js';
 import { districtsSection, headlineSection, legendSection } from './coverage.js';
 import { coverSection } from './cover.js';
+import { crowdingSection } from './crowding.js';
 import { exportsSection } from './exports.js';
 import { inputsSection } from './inputs.js';
 import { suggestSection } from './suggest.js';
 import { whatIfSection } from './whatIf.js';
 
-export const SECTIONS = [inputsSection, headlineSection, legendSection, districtsSection, suggestSection, coverSection, whatIfSection, exportsSection];
+export const SECTIONS = [inputsSection, headlineSection, legendSection, districtsSection, suggestSection, coverSection, whatIfSection, crowdingSection, exportsSection];
 
 /** True when section must redraw going from prev to state (always when prev is null). */
 export function needsDraw(section, state, prev) {
