@@ -14,8 +14,9 @@
 --   charged_available, operating, closed_now, wrong_location, gone), for tickets and statistics.
 -- live_change: the change sequence. One row per transaction that changes what a station's live
 --   state shows (a signal, a ticket step, a moderation decision, a device blocked); seq is the
---   Server-Sent Events id. Channel stationmap_live_change carries '<instance>:<seq>:<station_id>:<cause>:<ref_id>'
---   so every API instance applies what another wrote.
+--   Server-Sent Events id. Channel stationmap_live_change carries '<instance>|<seq>:<station_id>:<cause>:<ref_id>;…',
+--   sent by the writing instance after its commits, batched (a NOTIFY inside every signal's
+--   transaction would serialise the commits), so every API instance applies what another wrote.
 -- fault_ticket: a fault's life, reported → confirmed → acknowledged → fixed → verified (or rejected),
 --   one timestamp per step; fault_ticket_event is its audit trail (who, when, why).
 -- moderation_item: what an editor must look at; decided once, audited by decided_by/decided_at.

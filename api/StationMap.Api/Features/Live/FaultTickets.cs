@@ -19,11 +19,21 @@ namespace StationMap.Api.Features.Live;
 ///   wrong_location and reports contradicting a staff or sensor value of the last 2 hours go to the
 ///   moderation queue.</item>
 /// </list>
-/// A check-in costs one indexed query (fixed tickets of the station, and the latest staff crowding
-/// when it says crowding) and writes nothing unless one of them is there.
+/// A check-in costs nothing when the in-memory live state shows no fixed ticket at the station and no
+/// staff or sensor crowding of the last 15 minutes (<see cref="MayAct"/>); otherwise one indexed query,
+/// and it writes nothing unless one of them is there.
 /// </summary>
-public sealed class FaultTickets(TicketSteps steps) : IFaultTickets
+public sealed class FaultTickets(TicketSteps steps, LiveState state) : IFaultTickets
 {
+    public bool MayAct(SignalDraft draft)
+    {
+        if (draft.Kind != "checkin") return true;
+        if (state.Tickets(draft.StationId).Any(t => t.State == "fixed")) return true;
+        if (draft.Fields.Crowding is null) return false;
+        var since = draft.ObservedAt - CrowdingContradictionWindow;
+        return state.Signals(draft.StationId, since).Any(s => s.Source != LiveSources.Crowd && s.Fields.Crowding is not null);
+    }
+
     public static readonly TimeSpan CrowdingContradictionWindow = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan StaffConflictWindow = TimeSpan.FromHours(2);
     /// <summary>A contradicted crowding check-in costs this share of <see cref="TrustOptions.ContradictedLoss"/> (crowding changes fast; a fault report is a stronger claim).</summary>

@@ -62,6 +62,13 @@ public interface IFaultTickets
     /// contradict; a check-in after a fix verifies it. Adjusts device trust and queues moderation.
     /// </summary>
     Task<IReadOnlyList<long>> OnSignalAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LiveSignal signal, CancellationToken ct);
+
+    /// <summary>
+    /// False when <see cref="OnSignalAsync"/> would certainly do nothing for this signal, judged from the
+    /// in-memory state (a check-in at a station with no fixed ticket and no recent staff or sensor crowding):
+    /// the writer then stores it in one statement, without a transaction around the rules.
+    /// </summary>
+    bool MayAct(SignalDraft draft);
 }
 
 /// <summary>A ticket as LiveState keeps it (read from fault_ticket by the ingest).</summary>
@@ -81,11 +88,11 @@ public interface IWebhookOutbox
 /// <summary>Records a change of a station's live state that is not a signal (a ticket step, a moderation decision, a blocked device), in the caller's transaction.</summary>
 public interface ILiveChangeLog
 {
-    /// <summary>Inserts the live_change row and its notification. After commit, pass what it returns to <see cref="ILiveChangeApplier.AppliedAsync"/>.</summary>
+    /// <summary>Inserts the live_change row. After commit, pass what it returns to <see cref="ILiveChangeApplier.AppliedAsync"/>.</summary>
     Task<LiveChange> RecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long stationId, string cause, long? refId, CancellationToken ct);
 }
 
-/// <summary>After a commit that recorded changes: reloads what they touched into <see cref="ILiveState"/> and raises <see cref="ILiveState.Changed"/>.</summary>
+/// <summary>After a commit that recorded changes: reloads what they touched into <see cref="ILiveState"/>, raises <see cref="ILiveState.Changed"/> and announces them to the other instances.</summary>
 public interface ILiveChangeApplier
 {
     Task AppliedAsync(IReadOnlyList<LiveChange> changes, CancellationToken ct);

@@ -24,6 +24,9 @@ public static class LiveFusion
     /// <summary>How much a signal counts once a stronger source has spoken after it.</summary>
     public const double CorrectedFactor = 0.2;
 
+    /// <summary>The newest signals of each source that count for a field (the signals are in observed order).</summary>
+    public const int PerSourceCap = 50;
+
     const double TicketConfidence = 0.9;
 
     /// <summary>The fused live state (without typical value and sequence: the caller adds those).</summary>
@@ -105,17 +108,35 @@ public static class LiveFusion
 
     static int Rank(string source) => source switch { LiveSources.Sensor => 2, LiveSources.Staff => 1, _ => 0 };
 
-    /// <summary>Each signal saying something of the field, with its evidence after correction by later stronger sources.</summary>
+    /// <summary>
+    /// Each signal saying something of the field, with its evidence after correction by later stronger
+    /// sources: the newest <see cref="PerSourceCap"/> of each source (older ones add next to nothing to a
+    /// support already near 1, and a busy station keeps thousands), in one pass from the newest back.
+    /// </summary>
     static List<(T Value, double Evidence, LiveSignal Signal)> Candidates<T>(string field, List<LiveSignal> signals, Func<LiveSignal, T?> read,
         LiveOptions options, DateTimeOffset now)
     {
-        var said = signals.Select(s => (Signal: s, Value: read(s))).Where(x => x.Value is not null).ToList();
+        var said = new List<(LiveSignal Signal, T Value)>();
+        Span<int> perSource = stackalloc int[3];
+        Span<long> newestTicks = [long.MinValue, long.MinValue, long.MinValue];
+        for (var i = signals.Count - 1; i >= 0 && (perSource[0] < PerSourceCap || perSource[1] < PerSourceCap || perSource[2] < PerSourceCap); i--)
+        {
+            var s = signals[i];
+            var rank = Rank(s.Source);
+            if (perSource[rank] >= PerSourceCap || read(s) is not { } value) continue;
+            perSource[rank]++;
+            newestTicks[rank] = Math.Max(newestTicks[rank], s.ObservedAt.UtcTicks);
+            said.Add((s, value));
+        }
         var result = new List<(T, double, LiveSignal)>(said.Count);
         foreach (var (s, value) in said)
         {
             var e = Evidence(s, field, options, now);
-            if (said.Any(o => Rank(o.Signal.Source) > Rank(s.Source) && o.Signal.ObservedAt >= s.ObservedAt)) e *= CorrectedFactor;
-            result.Add((value!, e, s));
+            var rank = Rank(s.Source);
+            var corrected = false;
+            for (var r = rank + 1; r < 3; r++) corrected |= newestTicks[r] >= s.ObservedAt.UtcTicks;
+            if (corrected) e *= CorrectedFactor;
+            result.Add((value, e, s));
         }
         return result;
     }

@@ -9,8 +9,11 @@ namespace StationMap.Api.Features.Live;
 /// <summary>
 /// Every station's recent signals, open tickets and typical profile, in memory, fused on read
 /// (<see cref="LiveFusion"/>). This instance's writes are applied by <see cref="LiveWriter"/> right
-/// after their commit (read-your-writes); other instances' arrive through channel
-/// <see cref="Channel"/> and are read back by id. On start (and after a lost listener connection)
+/// after their commit (read-your-writes) and announced to the other instances on channel
+/// <see cref="Channel"/>, batched: one NOTIFY carries up to <see cref="AnnounceBatch"/> changes,
+/// '&lt;instance&gt;|seq:station:cause:ref;…', sent from its own connection after the commits (a NOTIFY
+/// inside each signal's transaction would serialise every commit on PostgreSQL's notify lock). Other
+/// instances read the announced signals back by id. On start (and after a lost listener connection)
 /// the state is loaded from the tables: signals of the last <see cref="LiveOptions.HorizonHours"/>,
 /// unfinished tickets, blocked devices and the check-ins behind the typical profiles; the typical
 /// profiles are recounted every hour so that old check-ins leave the window.
@@ -24,6 +27,10 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
     public string Instance { get; } = Guid.NewGuid().ToString("N")[..12];
 
     readonly LiveOptions _o = options.Value;
+    /// <summary>Changes per announcement: "seq:station:cause:ref" of about 30 bytes each, under the 8,000-byte NOTIFY payload.</summary>
+    public const int AnnounceBatch = 200;
+    readonly System.Threading.Channels.Channel<LiveChange> _announce = System.Threading.Channels.Channel.CreateUnbounded<LiveChange>(
+        new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     readonly ConcurrentDictionary<long, StationData> _stations = new();
     readonly ConcurrentDictionary<long, byte> _blocked = new();
     long _sequence;
@@ -54,7 +61,7 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
         lock (d)
         {
             d.Prune(now, _o.HorizonHours);
-            signals = [.. d.Signals];
+            signals = d.Signals;
             tickets = d.Tickets;
         }
         var live = LiveFusion.Fuse(signals, tickets, _o, now, record?.Row.Capacity, IsBlocked);
@@ -69,11 +76,18 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
     /// <summary>The station's unfinished tickets as last read.</summary>
     public IReadOnlyList<TicketRow> Tickets(long stationId) => _stations.TryGetValue(stationId, out var d) ? d.Tickets : [];
 
-    /// <summary>The station's recent signals (newest last), for the contradiction checks of the ingest.</summary>
-    public IReadOnlyList<LiveSignal> Signals(long stationId)
+    /// <summary>The station's recent signals (newest last), for the contradiction checks of the ingest; with <paramref name="since"/>, only those observed after it.</summary>
+    public IReadOnlyList<LiveSignal> Signals(long stationId, DateTimeOffset? since = null)
     {
         if (!_stations.TryGetValue(stationId, out var d)) return [];
-        lock (d) return [.. d.Signals];
+        lock (d)
+        {
+            var all = d.Signals;
+            if (since is not { } from) return all;
+            var i = all.Length;
+            while (i > 0 && all[i - 1].ObservedAt > from) i--;
+            return all[i..];
+        }
     }
 
     /// <summary>Applies this instance's committed signals and the change that recorded them, then announces the change.</summary>
@@ -86,6 +100,7 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
             if (tickets is not null) d.Tickets = [.. tickets];
         }
         Advance(d, change);
+        _announce.Writer.TryWrite(change);
     }
 
     /// <summary>After a commit that recorded non-signal changes (a ticket step, a moderation decision, a block): reloads and announces.</summary>
@@ -101,7 +116,42 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
             var d = Data(id);
             lock (d) d.Tickets = [.. tickets.Where(t => t.StationId == id)];
         }
-        foreach (var c in changes.OrderBy(c => c.Seq)) Advance(Data(c.StationId), c);
+        foreach (var c in changes.OrderBy(c => c.Seq))
+        {
+            Advance(Data(c.StationId), c);
+            _announce.Writer.TryWrite(c);
+        }
+    }
+
+    /// <summary>Sends this instance's committed changes to the others, batched; a failed send is logged (the data is committed: other instances read it on their next load).</summary>
+    async Task AnnounceAsync(CancellationToken stop)
+    {
+        var batch = new List<LiveChange>(AnnounceBatch);
+        var lastWarning = DateTimeOffset.MinValue;
+        while (await _announce.Reader.WaitToReadAsync(stop))
+        {
+            batch.Clear();
+            while (batch.Count < AnnounceBatch && _announce.Reader.TryRead(out var c)) batch.Add(c);
+            var payload = Instance + "|" + string.Join(';', batch.Select(c =>
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Seq}:{c.StationId}:{c.Cause}:{c.RefId}")));
+            try
+            {
+                await using var cmd = data.CreateCommand("SELECT pg_notify($1, $2)");
+                cmd.Parameters.AddWithValue(Channel);
+                cmd.Parameters.AddWithValue(payload);
+                await cmd.ExecuteNonQueryAsync(stop);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                if (DateTimeOffset.UtcNow - lastWarning > TimeSpan.FromSeconds(30))
+                {
+                    lastWarning = DateTimeOffset.UtcNow;
+                    log.LogWarning("Live changes could not be announced to other instances ({Message}); they stay in the database", e.Message);
+                }
+            }
+            // Coalesce: what arrives in the next few milliseconds goes out in one notification.
+            await Task.Delay(5, stop);
+        }
     }
 
     void Advance(StationData d, LiveChange change)
@@ -129,6 +179,17 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
+        var announcing = Task.Run(async () =>
+        {
+            try { await AnnounceAsync(stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        }, CancellationToken.None);
+        await ListenAsync(stop);
+        await announcing;
+    }
+
+    async Task ListenAsync(CancellationToken stop)
+    {
         var lastTypical = DateTimeOffset.MinValue;
         while (!stop.IsCancellationRequested)
         {
@@ -149,8 +210,7 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
                             try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
                     }
                     var foreign = new List<LiveChange>();
-                    while (inbox.TryDequeue(out var payload))
-                        if (Parse(payload) is { } change) foreign.Add(change);
+                    while (inbox.TryDequeue(out var payload)) foreign.AddRange(Parse(payload));
                     if (foreign.Count > 0) await ApplyForeignAsync(conn, foreign, stop);
                     if (clock.GetUtcNow() - lastTypical > TimeSpan.FromHours(1))
                     {
@@ -168,13 +228,17 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
         }
     }
 
-    /// <summary>'instance:seq:station:cause:ref' from another instance; null for this instance's own or a malformed one.</summary>
-    LiveChange? Parse(string payload)
+    /// <summary>The changes of '&lt;instance&gt;|seq:station:cause:ref;…' from another instance; none for this instance's own or a malformed one.</summary>
+    IEnumerable<LiveChange> Parse(string payload)
     {
-        var p = payload.Split(':');
-        if (p.Length != 5 || p[0] == Instance) return null;
-        if (!long.TryParse(p[1], out var seq) || !long.TryParse(p[2], out var station)) return null;
-        return new LiveChange(seq, station, p[3], long.TryParse(p[4], out var r) ? r : null);
+        var bar = payload.IndexOf('|');
+        if (bar <= 0 || payload[..bar] == Instance) yield break;
+        foreach (var item in payload[(bar + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var p = item.Split(':');
+            if (p.Length != 4 || !long.TryParse(p[0], out var seq) || !long.TryParse(p[1], out var station)) continue;
+            yield return new LiveChange(seq, station, p[2], long.TryParse(p[3], out var r) ? r : null);
+        }
     }
 
     async Task ApplyForeignAsync(NpgsqlConnection conn, List<LiveChange> changes, CancellationToken ct)
@@ -315,31 +379,68 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
         return list;
     }
 
-    /// <summary>One station's in-memory state; lock the instance to read or change the lists.</summary>
+    /// <summary>
+    /// One station's in-memory state; lock the instance to read or change it. Signals are kept per field
+    /// and source, the newest <see cref="LiveFusion.PerSourceCap"/> of each (all the fusion reads), so a
+    /// busy station costs the same to fuse as a quiet one; <see cref="Signals"/> is their union in observed order.
+    /// </summary>
     sealed class StationData
     {
-        public readonly List<LiveSignal> Signals = [];
+        readonly Dictionary<string, List<LiveSignal>> _buckets = new(StringComparer.Ordinal);
         readonly HashSet<long> _ids = [];
+        readonly Queue<long> _recentIds = new();
+        LiveSignal[]? _union;
         public TicketRow[] Tickets = [];
         public TypicalProfile Typical = new();
         public long Seq;
+
+        /// <summary>Every kept signal, oldest first.</summary>
+        public LiveSignal[] Signals => _union ??= [.. _buckets.Values.SelectMany(b => b).DistinctBy(x => x.Id).OrderBy(x => x.ObservedAt).ThenBy(x => x.Id)];
+
+        static IEnumerable<string> Keys(LiveSignal s)
+        {
+            var f = s.Fields;
+            var source = s.Source;
+            if (f.Crowding is not null || f.SeatsFree is not null || f.Occupancy is not null) yield return "crowding|" + source;
+            if (f.SeatsFree is not null) yield return "seats_free|" + source;
+            if (f.Occupancy is not null) yield return "occupancy|" + source;
+            if (f.ChargedAvailable is not null) yield return "charged_available|" + source;
+            if (f.Operating is not null) yield return "operating|" + source;
+            if (f.Amenities is { } amenities) foreach (var a in amenities.Keys) yield return "amenity:" + a + "|" + source;
+            // A report that says nothing the fusion reads (wrong_location, gone) is kept for the rules of the ingest.
+            if (f.Crowding is null && f.SeatsFree is null && f.Occupancy is null && f.ChargedAvailable is null && f.Operating is null && f.Amenities is not { Count: > 0 })
+                yield return "other|" + source;
+        }
 
         /// <summary>Adds a signal once (by id), in observed order; a new check-in also counts in the typical profile when <paramref name="zone"/> is given.</summary>
         public void Add(LiveSignal s, TimeZoneInfo? zone)
         {
             if (!_ids.Add(s.Id)) return;
-            var at = Signals.Count;
-            while (at > 0 && Signals[at - 1].ObservedAt > s.ObservedAt) at--;
-            Signals.Insert(at, s);
+            _recentIds.Enqueue(s.Id);
+            while (_recentIds.Count > 4096) _ids.Remove(_recentIds.Dequeue());
+            foreach (var key in Keys(s))
+            {
+                if (!_buckets.TryGetValue(key, out var bucket)) _buckets[key] = bucket = [];
+                var at = bucket.Count;
+                while (at > 0 && bucket[at - 1].ObservedAt > s.ObservedAt) at--;
+                bucket.Insert(at, s);
+                if (bucket.Count > LiveFusion.PerSourceCap) bucket.RemoveAt(0);
+            }
+            _union = null;
             if (zone is not null && s.Kind == "checkin" && s.Fields.Crowding is { } c) Typical.Add(s.ObservedAt, zone, c);
         }
 
         public void Prune(DateTimeOffset now, double horizonHours)
         {
             var cut = now.AddHours(-horizonHours);
-            var n = 0;
-            while (n < Signals.Count && Signals[n].ObservedAt < cut) _ids.Remove(Signals[n++].Id);
-            if (n > 0) Signals.RemoveRange(0, n);
+            foreach (var bucket in _buckets.Values)
+            {
+                var n = 0;
+                while (n < bucket.Count && bucket[n].ObservedAt < cut) n++;
+                if (n == 0) continue;
+                bucket.RemoveRange(0, n);
+                _union = null;
+            }
         }
     }
 }
