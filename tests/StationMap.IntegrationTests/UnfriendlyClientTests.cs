@@ -213,7 +213,9 @@ public sealed class UnfriendlyClientTests(UnfriendlyClientFixture api) : IClassF
             }
         try
         {
-            using var response = await _client!.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            // Headers first: a live stream (text/event-stream) answers 200 and never ends, so only its headers are read.
+            using var response = await _client!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            if (response.Content.Headers.ContentType?.MediaType != "text/event-stream") await response.Content.LoadIntoBufferAsync();
             var status = (int)response.StatusCode;
             if (status >= 500 && status != 503)
             {
