@@ -9,13 +9,16 @@
 //       10 % live PUTs (operator key), each at a random station of FILE ("id,lon,lat" lines) from a
 //       position within 100 m of it, from a random device;
 //       → {requests, errors, seconds, throughput, p50_ms, p95_ms, p99_ms, kinds, statuses}
+//       with --api-pid P and --pg-pid Q (the postmaster): also the CPU time the API process and the
+//       PostgreSQL backends spent per answered signal during the measured seconds (api_cpu_ms,
+//       db_cpu_ms), a figure the machine's other load disturbs far less than signals/s
 //   node live-load.mjs fanout --url URL --bbox W,S,E,N --subscribers 1000 --stations FILE --key KEY
 //        [--puts 40] [--interval-ms 250] [--max-seconds 90]
 //       opens the subscribers' streams (GET /api/v1/live/stream?bbox=), waits until every one is
 //       open, then PUTs live values on distinct stations and measures, for every subscriber, the
 //       delay from the PUT's send time to its event for that station;
 //       → {subscribers, connected, puts, expected, received, p50_ms, p95_ms, max_ms, errors}
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -38,6 +41,8 @@ const { values: o } = parseArgs({
     puts: { type: 'string', default: '40' },
     'interval-ms': { type: 'string', default: '250' },
     'max-seconds': { type: 'string', default: '90' },
+    'api-pid': { type: 'string' },
+    'pg-pid': { type: 'string' },
   },
 });
 if (!o.url) throw new Error('--url is required');
@@ -164,14 +169,50 @@ async function ingest() {
   }
 
   await run(Number(o.warmup), false);
+  const cpuBefore = cpuSnapshot();
   const { latencies, errors, kinds, statuses, elapsed } = await run(Number(o.seconds), true);
+  const cpuAfter = cpuSnapshot();
   latencies.sort((a, b) => a - b);
   console.log(JSON.stringify({
     requests: latencies.length, errors, seconds: round(elapsed, 2), throughput: round(latencies.length / elapsed, 1),
     p50_ms: round(quantile(latencies, 0.5)), p95_ms: round(quantile(latencies, 0.95)), p99_ms: round(quantile(latencies, 0.99)),
     kinds, statuses,
+    api_cpu_ms: cpuPerSignal(cpuBefore.api, cpuAfter.api, latencies.length),
+    db_cpu_ms: cpuPerSignal(cpuBefore.db, cpuAfter.db, latencies.length),
   }));
   agent.destroy();
+}
+
+/** utime + stime of a process in clock ticks (100 a second on Linux), or null when it is gone. */
+function ticks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU ticks of the API process and of every child of the postmaster (its backends), per pid. */
+function cpuSnapshot() {
+  const api = o['api-pid'] ? ticks(o['api-pid'])?.cpu ?? null : null;
+  const db = new Map();
+  if (o['pg-pid']) {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const t = ticks(name);
+      if (t && t.ppid === Number(o['pg-pid'])) db.set(name, t.cpu);
+    }
+  }
+  return { api, db };
+}
+
+/** Milliseconds of CPU per answered signal between two snapshots (backends that started in between count from 0). */
+function cpuPerSignal(before, after, signals) {
+  if (before === null || after === null || signals === 0) return null;
+  const used = typeof before === 'number' ? after - before : [...after].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0);
+  return round((used * 10) / signals, 3);
 }
 
 async function fanout() {

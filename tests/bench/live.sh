@@ -78,17 +78,19 @@ made=$(wc -l <"$WORK/tokens")
 echo
 echo "live ingest: 70 % check-ins, 20 % reports, 10 % live PUTs at $n_stations stations of $OPERATOR, $made devices," \
      "${WARMUP}s warm-up + ${SECONDS_PER_RUN}s per level, $(nproc) cores"
-printf '%-12s %12s %10s %10s %10s %8s  %s\n' concurrency "signals/s" "p50 ms" "p95 ms" "p99 ms" errors "kinds (ok)"
+# The postmaster of the cluster on this port: its children's CPU time is the database's share of each signal.
+PG_PID=$(pgrep -o -f "postgres.* -p $STATIONMAP_PG_PORT" || true)
+printf '%-12s %12s %10s %10s %10s %8s %12s %12s  %s\n' concurrency "signals/s" "p50 ms" "p95 ms" "p99 ms" errors "API cpu ms" "DB cpu ms" "kinds (ok)"
 best_rate="" best_p95="" any_rate="" any_p95=""
 for c in $LEVELS; do
   node "$LOAD" ingest --url "$URL" --tokens "$WORK/tokens" --stations "$WORK/stations" --key "$KEY" \
-    --concurrency "$c" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" >"$WORK/ingest-$c.json"
-  read -r rate p50 p95 p99 errors kinds < <(node -e '
+    --concurrency "$c" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --api-pid "$API_PID" ${PG_PID:+--pg-pid "$PG_PID"} >"$WORK/ingest-$c.json"
+  read -r rate p50 p95 p99 errors api_cpu db_cpu kinds < <(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const k = Object.entries(r.kinds).map(([n, v]) => `${n} ${v}`).join(", ");
     const bad = Object.entries(r.statuses).filter(([s]) => !s.startsWith("2")).map(([s, v]) => `${s}×${v}`).join(" ");
-    console.log(r.throughput, r.p50_ms, r.p95_ms, r.p99_ms, r.errors, k + (bad ? `; errors ${bad}` : ""));' "$WORK/ingest-$c.json")
-  printf '%-12s %12.1f %10.2f %10.2f %10.2f %8s  %s\n' "$c" "$rate" "$p50" "$p95" "$p99" "$errors" "$kinds"
+    console.log(r.throughput, r.p50_ms, r.p95_ms, r.p99_ms, r.errors, r.api_cpu_ms ?? "-", r.db_cpu_ms ?? "-", k + (bad ? `; errors ${bad}` : ""));' "$WORK/ingest-$c.json")
+  printf '%-12s %12.1f %10.2f %10.2f %10.2f %8s %12s %12s  %s\n' "$c" "$rate" "$p50" "$p95" "$p99" "$errors" "$api_cpu" "$db_cpu" "$kinds"
   if [ -z "$any_rate" ] || awk -v a="$rate" -v b="$any_rate" 'BEGIN { exit !(a > b) }'; then any_rate=$rate any_p95=$p95; fi
   if awk -v p="$p95" 'BEGIN { exit !(p < 50) }' && { [ -z "$best_rate" ] || awk -v a="$rate" -v b="$best_rate" 'BEGIN { exit !(a > b) }'; }; then
     best_rate=$rate best_p95=$p95

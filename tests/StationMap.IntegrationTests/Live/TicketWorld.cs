@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StationMap.Api.Features.Live;
@@ -9,8 +8,9 @@ namespace StationMap.IntegrationTests.Live;
 
 /// <summary>
 /// Stations, devices, keys and signals for the ticket tests, written to the fixture's real database.
-/// A signal is inserted into live_signal and handed to the API's own <see cref="IFaultTickets"/> in
-/// one transaction, as the ingest does.
+/// A signal goes through the API's own <see cref="LiveWriter"/> (the ingest's writer, without the HTTP
+/// checks of device, geofence and limits): stored, the ticket rules applied in its transaction, and the
+/// in-memory state fed after the commit.
 /// </summary>
 public sealed class TicketWorld(ApiFixture api)
 {
@@ -64,35 +64,9 @@ public sealed class TicketWorld(ApiFixture api)
     public async Task<IReadOnlyList<long>> SignalAsync(long station, string kind, string source, long? device, long? keyId, double trust,
         LiveFields fields, string? amenity = null, string? state = null)
     {
-        var now = api.Clock.Now;
-        var json = new JsonObject();
-        if (fields.Crowding is { } c) json["crowding"] = c;
-        if (fields.Operating is { } o) json["operating"] = o;
-        if (fields.Amenities is { } a) json["amenities"] = new JsonObject(a.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
-        await using var conn = await api.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        long id;
-        await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO live_signal (station_id, kind, source, device_id, api_key_id, trust, observed_at, received_at, fields, report_amenity, report_state)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8::jsonb, $9, $10) RETURNING id
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue(station);
-            cmd.Parameters.AddWithValue(kind);
-            cmd.Parameters.AddWithValue(source);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)device ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-            cmd.Parameters.AddWithValue((float)trust);
-            cmd.Parameters.AddWithValue(now);
-            cmd.Parameters.AddWithValue(json.ToJsonString());
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)amenity ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)state ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            id = (long)(await cmd.ExecuteScalarAsync())!;
-        }
-        var signal = new LiveSignal(id, station, kind, source, device, keyId, trust, now, now, fields, amenity, state, null);
-        var changed = await api.Services.GetRequiredService<IFaultTickets>().OnSignalAsync(conn, tx, signal, CancellationToken.None);
-        await tx.CommitAsync();
-        return changed;
+        var draft = new SignalDraft(station, kind, source, device, keyId, trust, api.Clock.Now, null, fields, amenity, state);
+        var written = await api.Services.GetRequiredService<LiveWriter>().WriteAsync([draft], CancellationToken.None);
+        return written.Tickets;
     }
 
     /// <summary>The ticket row's state (admin read).</summary>

@@ -21,17 +21,54 @@ namespace StationMap.Api.Features.Live;
 /// </list>
 /// A check-in costs nothing when the in-memory live state shows no fixed ticket at the station and no
 /// staff or sensor crowding of the last 15 minutes (<see cref="MayAct"/>); otherwise one indexed query,
-/// and it writes nothing unless one of them is there.
+/// and it writes nothing unless one of them is there. A courier's "working" report is as cheap unless a fixed
+/// ticket, a low trust or a staff value says otherwise. The contradiction checks read the in-memory state
+/// (the newest signals of each field and source, fed by this instance's commits and the others' announcements),
+/// not a scan of live_signal.
 /// </summary>
 public sealed class FaultTickets(TicketSteps steps, LiveState state) : IFaultTickets
 {
     public bool MayAct(SignalDraft draft)
     {
+        if (draft.Kind == "report") return MayActOnReport(draft);
+        // Staff or sensor values act through operating, amenities and crowding only (seats, batteries: never).
+        if (draft.Kind == "live") return draft.Fields.Operating is not null || draft.Fields.Amenities is { Count: > 0 } || draft.Fields.Crowding is not null;
         if (draft.Kind != "checkin") return true;
-        if (state.Tickets(draft.StationId).Any(t => t.State == "fixed")) return true;
+        if (_state.Tickets(draft.StationId).Any(t => t.State == "fixed")) return true;
         if (draft.Fields.Crowding is null) return false;
         var since = draft.ObservedAt - CrowdingContradictionWindow;
-        return state.Signals(draft.StationId, since).Any(s => s.Source != LiveSources.Crowd && s.Fields.Crowding is not null);
+        return _state.Signals(draft.StationId, since).Any(s => s.Source != LiveSources.Crowd && s.Fields.Crowding is not null);
+    }
+
+    /// <summary>
+    /// A courier's "working" (or "operating") report acts only on a fixed ticket of that amenity, or goes to
+    /// moderation (a little-trusted device, or staff said otherwise in the last 2 h); anything else may act.
+    /// </summary>
+    bool MayActOnReport(SignalDraft draft)
+    {
+        if (draft.Source != LiveSources.Crowd || draft.ReportAmenity is not { } amenity || draft.ReportState is not { } said) return true;
+        if (!IsAllClear(amenity, said)) return true;
+        if (draft.Trust < _steps.Trust.ModerationBelow) return true;
+        if (_state.Tickets(draft.StationId).Any(t => t.State == "fixed" && t.Amenity == amenity)) return true;
+        return StaffValue(draft.StationId, amenity, draft.ObservedAt) is { } staff && IsProblem(staff);
+    }
+
+    /// <summary>
+    /// What staff or a sensor last said of <paramref name="amenity"/> (or, for "station", of operating) in the
+    /// <see cref="StaffConflictWindow"/> up to <paramref name="at"/>, from the in-memory state: it keeps the newest
+    /// signals of each amenity and source, so the newest staff value is always there.
+    /// </summary>
+    string? StaffValue(long stationId, string amenity, DateTimeOffset at)
+    {
+        var signals = _state.Signals(stationId, at - StaffConflictWindow);
+        for (var i = signals.Count - 1; i >= 0; i--)
+        {
+            var s = signals[i];
+            if (s.Source == LiveSources.Crowd || s.ObservedAt > at) continue;
+            var value = amenity == LiveVocabulary.StationAmenity ? s.Fields.Operating : s.Fields.Amenities?.GetValueOrDefault(amenity);
+            if (value is not null) return value;
+        }
+        return null;
     }
 
     public static readonly TimeSpan CrowdingContradictionWindow = TimeSpan.FromMinutes(15);
@@ -197,21 +234,10 @@ public sealed class FaultTickets(TicketSteps steps, LiveState state) : IFaultTic
             if (signal.Trust < _steps.Trust.ModerationBelow && (IsProblem(state) || IsAllClear(amenity, state))) reasons.Add("low_trust");
             if (state == "gone") reasons.Add("claims_gone");
             if (state == "wrong_location") reasons.Add("claims_wrong_location");
-            if (state != "wrong_location" && (IsProblem(state) || IsAllClear(amenity, state)))
-            {
-                await using var cmd = new NpgsqlCommand("""
-                    SELECT v FROM (SELECT CASE WHEN $2 = 'station' THEN l.fields->>'operating' ELSE l.fields->'amenities'->>$2 END AS v, l.observed_at
-                                   FROM live_signal l WHERE l.station_id = $1 AND l.observed_at > $3 AND l.observed_at <= $4 AND l.source <> 'crowd') s
-                    WHERE v IS NOT NULL ORDER BY observed_at DESC LIMIT 1
-                    """, conn, tx);
-                cmd.Parameters.AddWithValue(signal.StationId);
-                cmd.Parameters.AddWithValue(amenity);
-                cmd.Parameters.AddWithValue(signal.ObservedAt - StaffConflictWindow);
-                cmd.Parameters.AddWithValue(signal.ObservedAt);
-                if (await cmd.ExecuteScalarAsync(ct) is string staff && staff != state
-                    && (IsProblem(state) ? IsAllClear(amenity, staff) : IsProblem(staff)))
-                    reasons.Add("conflicts_with_staff");
-            }
+            if (state != "wrong_location" && (IsProblem(state) || IsAllClear(amenity, state))
+                && owner.StaffValue(signal.StationId, amenity, signal.ObservedAt) is { } staff && staff != state
+                && (IsProblem(state) ? IsAllClear(amenity, staff) : IsProblem(staff)))
+                reasons.Add("conflicts_with_staff");
             foreach (var reason in reasons)
                 await TicketSteps.ModerateAsync(conn, tx, signal.StationId, signal.Id, ticketId, signal.DeviceId, reason, At, ct);
         }
@@ -219,27 +245,21 @@ public sealed class FaultTickets(TicketSteps steps, LiveState state) : IFaultTic
         /// <summary>Staff or a sensor gives crowding: couriers who said otherwise in the 15 min before (and after any earlier staff value) lose a little trust.</summary>
         async Task PenaliseContradictedCrowdingAsync(string crowding)
         {
-            var t = _steps.Trust;
-            await using var cmd = new NpgsqlCommand("""
-                UPDATE device d SET trust = LEAST($5::real, GREATEST($6::real, d.trust - $7::real)), contradicted_count = d.contradicted_count + 1
-                FROM (SELECT DISTINCT c.device_id FROM live_signal c
-                      WHERE c.station_id = $1 AND c.kind = 'checkin' AND c.source = 'crowd' AND c.fields ? 'crowding' AND c.fields->>'crowding' <> $2
-                        AND c.observed_at > $3 AND c.observed_at <= $4
-                        AND NOT EXISTS (SELECT 1 FROM live_signal o WHERE o.station_id = $1 AND o.id <> $8 AND o.source <> 'crowd'
-                                          AND o.fields ? 'crowding' AND o.observed_at >= c.observed_at AND o.observed_at <= $4)) x
-                WHERE d.id = x.device_id
-                """, conn, tx);
-            cmd.Parameters.AddWithValue(signal.StationId);
-            cmd.Parameters.AddWithValue(crowding);
-            cmd.Parameters.AddWithValue(signal.ObservedAt - CrowdingContradictionWindow);
-            cmd.Parameters.AddWithValue(signal.ObservedAt);
-            cmd.Parameters.AddWithValue((float)t.Maximum);
-            cmd.Parameters.AddWithValue((float)t.Minimum);
-            cmd.Parameters.AddWithValue((float)(t.ContradictedLoss * CrowdingLossShare));
-            cmd.Parameters.AddWithValue(signal.Id);
-            await cmd.ExecuteNonQueryAsync(ct);
+            var since = signal.ObservedAt - CrowdingContradictionWindow;
+            var recent = owner._state.Signals(signal.StationId, since);
+            var after = since;
+            foreach (var s in recent)
+                if (s.Source != LiveSources.Crowd && s.Id != signal.Id && s.Fields.Crowding is not null && s.ObservedAt <= signal.ObservedAt && s.ObservedAt > after)
+                    after = s.ObservedAt;
+            var contradicted = recent
+                .Where(c => c.Kind == "checkin" && c.Source == LiveSources.Crowd && c.DeviceId is not null && c.ObservedAt > after
+                            && c.ObservedAt <= signal.ObservedAt && c.Fields.Crowding is { } said && said != crowding)
+                .Select(c => c.DeviceId!.Value).Distinct().ToList();
+            if (contradicted.Count > 0)
+                await _steps.TrustAsync(conn, tx, contradicted, confirmed: false, ct, _steps.Trust.ContradictedLoss * CrowdingLossShare);
         }
     }
 
     readonly TicketSteps _steps = steps;
+    readonly LiveState _state = state;
 }
