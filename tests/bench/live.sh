@@ -3,7 +3,7 @@
 # Server-Sent Events fan-out, against the API in Release on its own port, on the bench database
 # with demo stations (the ones already there, or 300 generated when it has none).
 #
-# Called by `./stationmap bench live [--devices N] [--seconds S] [--concurrency "8 32"]
+# Called by `./stationmap bench live [--devices N] [--seconds S] [--concurrency "8 16 32"]
 # [--subscribers 1000] [--puts 40]`, which provisions the cluster and exports STATIONMAP_BENCH_CS,
 # PGPASSWORD, STATIONMAP_PG_PORT, STATIONMAP_ROOT and PGBIN. Live write limits are off and the rate
 # limits lifted, so the run measures the ingest, not the limiter.
@@ -19,7 +19,7 @@
 # machine's cores with the server and PostgreSQL.
 set -euo pipefail
 
-DEVICES=200 SECONDS_PER_RUN=20 WARMUP=3 LEVELS="8 32" SUBSCRIBERS=1000 PUTS=40
+DEVICES=200 SECONDS_PER_RUN=20 WARMUP=3 LEVELS="8 16 32" SUBSCRIBERS=1000 PUTS=40
 API_PORT="${STATIONMAP_BENCH_PORT:-$(( ${STATIONMAP_PORT:-8080} + 100 ))}"
 while [ $# -gt 0 ]; do
   case "$1" in
