@@ -5,11 +5,12 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import { createApp, loadTravelMode } from './app.js';
+import { GEO_OPTIONS, POSITION_ZOOM, gpsPosition } from './app/position.js';
 import { createLiveStream } from './live/stream.js';
 import { LOCALES, loadLang, translate } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
 import { boundsToBox, padBox } from './map/viewport.js';
-import { createPlanner } from './planner.js';
+import { createLazyPlanner } from './plannerLazy.js';
 import { initialState } from './state/appState.js';
 import { viewFromSearch } from './state/plannerState.js';
 import { createStore, watch } from './state/store.js';
@@ -17,7 +18,6 @@ import { stationFromSearch } from './state/url.js';
 import { mountFilters } from './ui/filters.js';
 import { createLayout } from './ui/layout.js';
 import { mountMapButtons, mountNotices } from './ui/notices.js';
-import { mountPlanner } from './ui/planner/panel.js';
 import { mountSheet } from './ui/sheet.js';
 import { mountTopbar } from './ui/topbar.js';
 
@@ -25,10 +25,19 @@ const store = createStore(initialState({
   lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
 }));
 const actions = createApp(store);
-const planner = createPlanner(store);
 const $ = (selector) => document.querySelector(selector);
 /** {map, stationLoader} once the map has started. */
 let mapView = null;
+// The planner's code and panel load when the planner first opens (plannerLazy.js).
+const planner = createLazyPlanner(store, {
+  onLoad: (real, chunk) => chunk.mountPlanner($('#planner'), {
+    store,
+    planner: real,
+    getCenter: () => mapView?.map.getCenter().toArray() ?? store.get().config?.default_center ?? [120.16, 30.27],
+    getViewBox: () => (mapView ? boundsToBox(mapView.map.getBounds()) : undefined),
+  }),
+  onError: (err) => console.warn('the planner could not be loaded', err),
+});
 
 function applyDocumentLang(lang) {
   document.documentElement.lang = LOCALES[lang];
@@ -53,12 +62,6 @@ mountNotices($('#notices'), {
   dismissBasemap: () => store.set({ basemapFailed: false }),
 });
 const sheet = mountSheet($('#sheet'), { store, actions, topOverlay: $('#filters'), onLayout: layout.onSheetLayout });
-mountPlanner($('#planner'), {
-  store,
-  planner,
-  getCenter: () => mapView?.map.getCenter().toArray() ?? store.get().config?.default_center ?? [120.16, 30.27],
-  getViewBox: () => (mapView ? boundsToBox(mapView.map.getBounds()) : undefined),
-});
 layout.bindView(sheet);
 // The courier view needs a position; the planner never asks for one.
 watch(store, (s) => s.view, (view) => {
@@ -99,11 +102,29 @@ function followMap(map) {
   watch(store, (s) => [s.view, s.showFaults], loadFaults);
 }
 
+// The GPS fix is asked for with the page, in parallel with the config and the map's bundle (the
+// courier view only: the planner never asks). The browser keeps it (GEO_OPTIONS.maximumAge), so
+// locate() below gets it at once; when it is there before the map starts, the map starts where I
+// am, at the zoom a fix flies to, instead of loading the city's default view first and flying.
+let earlyFix = null;
+const fixAsked = store.get().view === 'courier' && navigator.geolocation
+  ? new Promise((resolve) => navigator.geolocation.getCurrentPosition((pos) => resolve(earlyFix = gpsPosition(pos)), () => resolve(null), GEO_OPTIONS))
+  : Promise.resolve(null);
+/** How long the map waits for that fix once the config is there: starting elsewhere costs a flight and tiles twice. */
+const FIX_WAIT_MS = 300;
+
+/** The config's view, or my early fix's when there is one and no station is to be shown. */
+function initialView(config) {
+  if (!earlyFix || store.get().selectedId != null || store.get().view !== 'courier') return config;
+  return { ...config, default_center: [earlyFix.lon, earlyFix.lat], default_zoom: POSITION_ZOOM };
+}
+
 async function start() {
   if (store.get().view === 'planner' && store.get().coverage.status === 'idle') planner.enter();
   const config = await actions.loadConfig();
   if (!config) return;
-  mapView ??= startMap(config, {
+  if (!mapView) await Promise.race([fixAsked, new Promise((resolve) => setTimeout(resolve, FIX_WAIT_MS))]);
+  mapView ??= startMap(initialView(config), {
     container: $('#map'),
     store,
     actions,
@@ -114,7 +135,7 @@ async function start() {
   });
   if (!liveStream.box) followMap(mapView.map);
   if (store.get().view === 'planner') return;
-  if (!store.get().position) actions.locate();
+  if (!store.get().position && store.get().locateStatus !== 'locating') actions.locate();
   const deepLink = store.get().selectedId;
   if (deepLink != null && store.get().detail.status === 'idle') actions.selectStation(deepLink);
 }
