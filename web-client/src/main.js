@@ -43,6 +43,9 @@ function applyDocumentLang(lang) {
   document.documentElement.lang = LOCALES[lang];
   document.title = `${translate(lang, 'app.title')} · ${translate(lang, 'app.tagline')}`;
   $('#map').setAttribute('aria-label', translate(lang, 'app.title'));
+  // Named sections are landmarks: the list and station sheet, and the planner's panel.
+  $('#sheet').setAttribute('aria-label', translate(lang, 'list.title'));
+  $('#planner').setAttribute('aria-label', translate(lang, 'plan.title'));
 }
 applyDocumentLang(store.get().lang);
 watch(store, (s) => s.lang, applyDocumentLang);
