@@ -115,6 +115,27 @@ const fixAsked = store.get().view === 'courier' && navigator.geolocation
   : Promise.resolve(null);
 /** How long the map waits for that fix once the config is there: starting elsewhere costs a flight and tiles twice. */
 const FIX_WAIT_MS = 300;
+/**
+ * With a fix, the nearest list is asked for before the map starts and the map waits for it this
+ * long, so that it starts at the view showing me and the nearest stations (camera.showNearest)
+ * rather than flying out to it after drawing, and downloading, the view around me first.
+ */
+const NEAREST_WAIT_MS = 1000;
+
+/** Resolves when done(state) holds or after ms. */
+function settled(done, ms) {
+  return new Promise((resolve) => {
+    if (done(store.get())) return resolve();
+    let off = null;
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      off?.();
+      resolve();
+    }
+    off = store.subscribe((s) => done(s) && finish());
+  });
+}
 
 /** The config's view, or my early fix's when there is one and no station is to be shown. */
 function initialView(config) {
@@ -126,7 +147,13 @@ async function start() {
   if (store.get().view === 'planner' && store.get().coverage.status === 'idle') planner.enter();
   const config = await actions.loadConfig();
   if (!config) return;
-  if (!mapView) await Promise.race([fixAsked, new Promise((resolve) => setTimeout(resolve, FIX_WAIT_MS))]);
+  if (!mapView) {
+    await Promise.race([fixAsked, new Promise((resolve) => setTimeout(resolve, FIX_WAIT_MS))]);
+    if (initialView(config) !== config) {
+      actions.locate();
+      await settled((s) => s.nearest.status === 'ok' || s.nearest.status === 'error' || s.locateStatus === 'failed', NEAREST_WAIT_MS);
+    }
+  }
   mapView ??= startMap(initialView(config), {
     container: $('#map'),
     store,
@@ -135,6 +162,8 @@ async function start() {
     page: { search: location.search, href: location.href, origin: location.origin },
     reduceMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     onMap: layout.attachMap,
+    // The map starts at the view showing me and the nearest stations when that answer is in.
+    onCamera: (camera) => camera.showNearest(store, { jump: true }),
   });
   if (!liveStream.box) followMap(mapView.map);
   if (store.get().view === 'planner') return;

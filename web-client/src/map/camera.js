@@ -72,7 +72,7 @@ export function createCamera(map, { reduceMotion = false } = {}) {
      * kilometres away), shows the courier together with the first few results; waits for a
      * moving map to stop, and drops the move when newer results came meanwhile.
      */
-    showNearest(store) {
+    showNearest(store, { jump = false } = {}) {
       const nearest = store.get().nearest;
       const show = nearestToShow(store.get());
       if (!show) return;
@@ -81,7 +81,8 @@ export function createCamera(map, { reduceMotion = false } = {}) {
         return;
       }
       if (isInView(map, show.here) && isInView(map, show.first[0])) return;
-      fitToPoints(map, [show.here, ...show.first], { animate });
+      // jump: a map that has drawn nothing yet starts at this view (no flight, no tiles of the view before).
+      fitToPoints(map, [show.here, ...show.first], { animate: animate && !jump });
     },
   };
   return camera;
