@@ -50,13 +50,18 @@ load_stations() { # N : exactly N generated stations (seed fixed), reloaded only
 
 start_api() {
   env ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    Logging__LogLevel__StationMap.Api.Features.Stations.StationIndex=Information \
     Spa__RootPath="$ROOT/web-client/dist" StationMap__BasemapStyleUrl="" \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$API_PORT" >"$WORK/api.log" 2>&1 &
   API_PID=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$API_PORT/readyz" >/dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$API_PORT/readyz" >/dev/null || { cat "$WORK/api.log"; echo "API did not start" >&2; exit 1; }
-  # One warm-up page load (not measured), so the runs see the server's steady state.
+  # The station index's first load (its log line; nearest answers from SQL until then), then one
+  # warm-up of each first-view request (not measured), so the runs see the server's steady state.
+  for _ in $(seq 1 240); do grep -q "Station index resynchronised" "$WORK/api.log" && break; sleep 0.5; done
+  grep -q "Station index resynchronised" "$WORK/api.log" || echo "warning: station index not loaded; nearest answers from SQL" >&2
   curl -sf -o /dev/null "http://127.0.0.1:$API_PORT/" && curl -sf -o /dev/null "http://127.0.0.1:$API_PORT/api/v1/config"
+  curl -sf -o /dev/null "http://127.0.0.1:$API_PORT/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=20&crs=wgs84" || true
 }
 
 declare -A RESULT

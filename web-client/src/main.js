@@ -26,7 +26,7 @@ const store = createStore(initialState({
 }));
 const actions = createApp(store);
 const $ = (selector) => document.querySelector(selector);
-/** {map, stationLoader} once the map has started. */
+/** {map, stationLoader, camera} once the map has started. */
 let mapView = null;
 // The planner's code and panel load when the planner first opens (plannerLazy.js).
 const planner = createLazyPlanner(store, {
