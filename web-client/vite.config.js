@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { dictionaryCompress } from './plugins/dictionary.js';
 import { precompress } from './plugins/precompress.js';
 
 // The built client is served by the API from web-client/dist on the same origin, so every API
@@ -9,7 +10,9 @@ export default defineConfig({
   // Content-Encoding). Vite's default names already carry a content hash (assets/[name]-[hash],
   // the MapLibre worker included), so the API can cache assets/* as immutable; index.html keeps
   // its name and is never cached.
-  plugins: [precompress()],
+  // The MapLibre worker also gets a .dcz, compressed against the map's bundle as a dictionary
+  // (plugins/dictionary.js): ~33 KB on the wire instead of ~122 KB.
+  plugins: [precompress(), dictionaryCompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,6 +1,7 @@
 // The precompressed files must be exactly the originals once decoded (a browser given a wrong .br
 // gets a broken page with no error worth the name), every text asset over 1 KB must have both,
 // and asset names must carry a content hash so the API may cache them as immutable.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -81,7 +82,8 @@ describe('the production build', () => {
   });
 
   it('assets carry a content hash, the MapLibre worker too; index.html keeps its name and points at them', () => {
-    const assets = readdirSync(join(outDir, 'assets')).filter((f) => !/\.(br|gz)$/.test(f));
+    // Encodings (.br, .gz, .dcz) and the dictionary header file sit beside the hashed file they belong to.
+    const assets = readdirSync(join(outDir, 'assets')).filter((f) => !/\.(br|gz|dcz|use-as-dictionary)$/.test(f));
     for (const f of assets) expect(f).toMatch(/^[\w.-]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/);
     const worker = assets.find((f) => /^maplibre-gl-worker-.+\.mjs$/.test(f));
     expect(worker, 'no hashed MapLibre worker in dist/assets').toBeTruthy();
@@ -91,5 +93,20 @@ describe('the production build', () => {
     const referenced = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]);
     expect(referenced.length).toBeGreaterThanOrEqual(2);
     for (const f of referenced) expect(assets).toContain(f);
+  });
+
+  it('the MapLibre worker has a .dcz made against the bundle that announces itself as its dictionary', () => {
+    const files = readdirSync(join(outDir, 'assets'));
+    const worker = files.find((f) => /^maplibre-gl-worker-.+\.mjs$/.test(f));
+    const headers = files.filter((f) => f.endsWith('.use-as-dictionary'));
+    expect(headers).toHaveLength(1);
+    const bundle = headers[0].slice(0, -'.use-as-dictionary'.length);
+    expect(readFileSync(join(outDir, 'assets', headers[0]), 'utf8').trim()).toBe('match="/assets/maplibre-gl-worker-*.mjs", match-dest=("worker")');
+    const dcz = readFileSync(join(outDir, 'assets', `${worker}.dcz`));
+    expect([...dcz.subarray(0, 8)]).toEqual([0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00]);
+    expect(dcz.subarray(8, 40)).toEqual(createHash('sha256').update(readFileSync(join(outDir, 'assets', bundle))).digest());
+    // Far smaller than the worker's own brotli: it shares most of its code with the bundle.
+    const br = readFileSync(join(outDir, 'assets', `${worker}.br`));
+    expect(dcz.length).toBeLessThan(br.length / 2);
   });
 });

@@ -5,11 +5,12 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import { createApp, loadTravelMode } from './app.js';
+import { GEO_OPTIONS, POSITION_ZOOM, gpsPosition } from './app/position.js';
 import { createLiveStream } from './live/stream.js';
 import { LOCALES, loadLang, translate } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
 import { boundsToBox, padBox } from './map/viewport.js';
-import { createPlanner } from './planner.js';
+import { createLazyPlanner } from './plannerLazy.js';
 import { initialState } from './state/appState.js';
 import { viewFromSearch } from './state/plannerState.js';
 import { createStore, watch } from './state/store.js';
@@ -17,7 +18,6 @@ import { stationFromSearch } from './state/url.js';
 import { mountFilters } from './ui/filters.js';
 import { createLayout } from './ui/layout.js';
 import { mountMapButtons, mountNotices } from './ui/notices.js';
-import { mountPlanner } from './ui/planner/panel.js';
 import { mountSheet } from './ui/sheet.js';
 import { mountTopbar } from './ui/topbar.js';
 
@@ -25,15 +25,27 @@ const store = createStore(initialState({
   lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
 }));
 const actions = createApp(store);
-const planner = createPlanner(store);
 const $ = (selector) => document.querySelector(selector);
-/** {map, stationLoader} once the map has started. */
+/** {map, stationLoader, camera} once the map has started. */
 let mapView = null;
+// The planner's code and panel load when the planner first opens (plannerLazy.js).
+const planner = createLazyPlanner(store, {
+  onLoad: (real, chunk) => chunk.mountPlanner($('#planner'), {
+    store,
+    planner: real,
+    getCenter: () => mapView?.map.getCenter().toArray() ?? store.get().config?.default_center ?? [120.16, 30.27],
+    getViewBox: () => (mapView ? boundsToBox(mapView.map.getBounds()) : undefined),
+  }),
+  onError: (err) => console.warn('the planner could not be loaded', err),
+});
 
 function applyDocumentLang(lang) {
   document.documentElement.lang = LOCALES[lang];
   document.title = `${translate(lang, 'app.title')} · ${translate(lang, 'app.tagline')}`;
   $('#map').setAttribute('aria-label', translate(lang, 'app.title'));
+  // Named sections are landmarks: the list and station sheet, and the planner's panel.
+  $('#sheet').setAttribute('aria-label', translate(lang, 'list.title'));
+  $('#planner').setAttribute('aria-label', translate(lang, 'plan.title'));
 }
 applyDocumentLang(store.get().lang);
 watch(store, (s) => s.lang, applyDocumentLang);
@@ -53,12 +65,6 @@ mountNotices($('#notices'), {
   dismissBasemap: () => store.set({ basemapFailed: false }),
 });
 const sheet = mountSheet($('#sheet'), { store, actions, topOverlay: $('#filters'), onLayout: layout.onSheetLayout });
-mountPlanner($('#planner'), {
-  store,
-  planner,
-  getCenter: () => mapView?.map.getCenter().toArray() ?? store.get().config?.default_center ?? [120.16, 30.27],
-  getViewBox: () => (mapView ? boundsToBox(mapView.map.getBounds()) : undefined),
-});
 layout.bindView(sheet);
 // The courier view needs a position; the planner never asks for one.
 watch(store, (s) => s.view, (view) => {
@@ -99,11 +105,56 @@ function followMap(map) {
   watch(store, (s) => [s.view, s.showFaults], loadFaults);
 }
 
+// The GPS fix is asked for with the page, in parallel with the config and the map's bundle (the
+// courier view only: the planner never asks). The browser keeps it (GEO_OPTIONS.maximumAge), so
+// locate() below gets it at once; when it is there before the map starts, the map starts where I
+// am, at the zoom a fix flies to, instead of loading the city's default view first and flying.
+let earlyFix = null;
+const fixAsked = store.get().view === 'courier' && navigator.geolocation
+  ? new Promise((resolve) => navigator.geolocation.getCurrentPosition((pos) => resolve(earlyFix = gpsPosition(pos)), () => resolve(null), GEO_OPTIONS))
+  : Promise.resolve(null);
+/** How long the map waits for that fix once the config is there: starting elsewhere costs a flight and tiles twice. */
+const FIX_WAIT_MS = 300;
+/**
+ * With a fix, the nearest list is asked for before the map starts and the map waits for it this
+ * long, so that it starts at the view showing me and the nearest stations (camera.showNearest)
+ * rather than flying out to it after drawing, and downloading, the view around me first.
+ */
+const NEAREST_WAIT_MS = 1000;
+
+/** Resolves when done(state) holds or after ms. */
+function settled(done, ms) {
+  return new Promise((resolve) => {
+    if (done(store.get())) return resolve();
+    let off = null;
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      off?.();
+      resolve();
+    }
+    off = store.subscribe((s) => done(s) && finish());
+  });
+}
+
+/** The config's view, or my early fix's when there is one and no station is to be shown. */
+function initialView(config) {
+  if (!earlyFix || store.get().selectedId != null || store.get().view !== 'courier') return config;
+  return { ...config, default_center: [earlyFix.lon, earlyFix.lat], default_zoom: POSITION_ZOOM };
+}
+
 async function start() {
   if (store.get().view === 'planner' && store.get().coverage.status === 'idle') planner.enter();
   const config = await actions.loadConfig();
   if (!config) return;
-  mapView ??= startMap(config, {
+  if (!mapView) {
+    await Promise.race([fixAsked, new Promise((resolve) => setTimeout(resolve, FIX_WAIT_MS))]);
+    if (initialView(config) !== config) {
+      actions.locate();
+      await settled((s) => s.nearest.status === 'ok' || s.nearest.status === 'error' || s.locateStatus === 'failed', NEAREST_WAIT_MS);
+    }
+  }
+  mapView ??= startMap(initialView(config), {
     container: $('#map'),
     store,
     actions,
@@ -111,10 +162,12 @@ async function start() {
     page: { search: location.search, href: location.href, origin: location.origin },
     reduceMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     onMap: layout.attachMap,
+    // The map starts at the view showing me and the nearest stations when that answer is in.
+    onCamera: (camera) => camera.showNearest(store, { jump: true }),
   });
   if (!liveStream.box) followMap(mapView.map);
   if (store.get().view === 'planner') return;
-  if (!store.get().position) actions.locate();
+  if (!store.get().position && store.get().locateStatus !== 'locating') actions.locate();
   const deepLink = store.get().selectedId;
   if (deepLink != null && store.get().detail.status === 'idle') actions.selectStation(deepLink);
 }

@@ -12,7 +12,12 @@ namespace StationMap.Api.Infrastructure;
 /// Files the build precompressed (<c>x.js.br</c>, <c>x.js.gz</c> beside <c>x.js</c>) are sent as they
 /// are when the request accepts that coding; others are compressed on the fly. Hashed assets
 /// (<c>/assets/name-[hash].ext</c>) are immutable for a year; index.html and everything else is
-/// revalidated on every use, so a new release is seen at once. Methods other than GET and HEAD get
+/// revalidated on every use, so a new release is seen at once. A file the build compressed against
+/// another file as a dictionary (<c>x.mjs.dcz</c>: Compression Dictionary Transport,
+/// zstd) is sent when the browser says it holds that dictionary (<c>Available-Dictionary</c>); the
+/// dictionary file itself is announced with the <c>Use-As-Dictionary</c> header its build wrote
+/// beside it (<c>x.js.use-as-dictionary</c>). The map's worker shares most of its code with the
+/// map's bundle, so it crosses the wire in ~33 KB instead of ~122 KB (br). Methods other than GET and HEAD get
 /// 405 with Allow, never a 500. (SpaServices' UseSpa was dropped for this: it serves neither
 /// precompressed files nor a 405, and answered other methods on pages with a 500.)
 /// </summary>
@@ -22,6 +27,12 @@ public static partial class ClientHosting
     const string Revalidate = "no-cache";
 
     static readonly (string Coding, string Suffix)[] Precompressed = [("br", ".br"), ("gzip", ".gz")];
+
+    /// <summary>Dictionary-compressed zstd: 8 magic bytes, the SHA-256 of the dictionary, a zstd frame.</summary>
+    const string DictionaryCoding = "dcz";
+    const string DictionarySuffix = ".dcz";
+    const string DictionaryHeaderSuffix = ".use-as-dictionary";
+    static readonly byte[] DczMagic = [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00];
 
     [GeneratedRegex(@"^/assets/.+-[A-Za-z0-9_-]{8,}\.[A-Za-z0-9]+$")]
     private static partial Regex HashedAsset();
@@ -89,6 +100,13 @@ public static partial class ClientHosting
     {
         var path = http.Request.Path.Value ?? "/";
         http.Items[OriginalPathKey] = path;
+        if (path.EndsWith(DictionarySuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!files.GetFileInfo(path).Exists) return next(http);
+            http.Items[OriginalPathKey] = path[..^DictionarySuffix.Length];
+            http.Response.Headers.ContentEncoding = DictionaryCoding;
+            return next(http);
+        }
         foreach (var (coding, suffix) in Precompressed)
         {
             // Asked for by its own name: the bytes are that coding, so say so.
@@ -101,6 +119,18 @@ public static partial class ClientHosting
         }
         if (!files.GetFileInfo(path).Exists) return next(http);
         http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+        AnnounceDictionary(http, files, path);
+        var dictionaryCompressed = files.GetFileInfo(path + DictionarySuffix);
+        if (dictionaryCompressed.Exists)
+        {
+            http.Response.Headers.Append(HeaderNames.Vary, "Available-Dictionary");
+            if (Accepts(http, DictionaryCoding) && HoldsDictionary(http, dictionaryCompressed))
+            {
+                http.Request.Path = path + DictionarySuffix;
+                http.Response.Headers.ContentEncoding = DictionaryCoding;
+                return next(http);
+            }
+        }
         if (http.Request.Headers.AcceptEncoding.Count == 0) return next(http);
         foreach (var (coding, suffix) in Precompressed)
         {
@@ -110,6 +140,31 @@ public static partial class ClientHosting
             break;
         }
         return next(http);
+    }
+
+    /// <summary>Use-As-Dictionary on a file whose build wrote <c>file.use-as-dictionary</c> (one header value).</summary>
+    static void AnnounceDictionary(HttpContext http, IFileProvider files, string path)
+    {
+        var header = files.GetFileInfo(path + DictionaryHeaderSuffix);
+        if (!header.Exists || header.PhysicalPath is null) return;
+        var value = File.ReadAllText(header.PhysicalPath).Trim();
+        if (value.Length > 0) http.Response.Headers["Use-As-Dictionary"] = value;
+    }
+
+    /// <summary>
+    /// True when the request's Available-Dictionary (<c>:base64(SHA-256):</c>) names the
+    /// dictionary the .dcz file was made with (its bytes 8–40 hold that hash).
+    /// </summary>
+    static bool HoldsDictionary(HttpContext http, IFileInfo dcz)
+    {
+        var header = http.Request.Headers["Available-Dictionary"].ToString().Trim();
+        if (header.Length < 3 || header[0] != ':' || header[^1] != ':') return false;
+        Span<byte> offered = stackalloc byte[32];
+        if (!Convert.TryFromBase64String(header[1..^1], offered, out var written) || written != 32) return false;
+        Span<byte> head = stackalloc byte[40];
+        using var stream = dcz.CreateReadStream();
+        if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length) return false;
+        return head[..8].SequenceEqual(DczMagic) && head[8..].SequenceEqual(offered);
     }
 
     static bool Accepts(HttpContext http, string coding)
@@ -136,6 +191,7 @@ public static partial class ClientHosting
         {
             foreach (var (_, suffix) in Precompressed)
                 if (subpath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) subpath = subpath[..^suffix.Length];
+            if (subpath.EndsWith(DictionarySuffix, StringComparison.OrdinalIgnoreCase)) subpath = subpath[..^DictionarySuffix.Length];
             return types.TryGetContentType(subpath, out contentType!);
         }
     }

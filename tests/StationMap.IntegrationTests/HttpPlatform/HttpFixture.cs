@@ -14,6 +14,11 @@ public class HttpFixture : ApiFixture
     public const string WriteOrigin = "https://dashboard.example.org";
     public const string Script = "/assets/index-Bx3kQ9_a.js";
     public const string Style = "/assets/index-C4d5E6f7.css";
+    /// <summary>A map worker with a .dcz made against <see cref="Script"/> (the body is not decoded by the server).</summary>
+    public const string Worker = "/assets/maplibre-gl-worker-Dq2x7Lw9.mjs";
+    public const string DictionaryHeader = "match=\"/assets/maplibre-gl-worker-*.mjs\", match-dest=(\"worker\")";
+    public static readonly string WorkerText = string.Concat(Enumerable.Repeat("self.onmessage = (e) => postMessage(e.data);\n", 100));
+    public static byte[] WorkerDcz => [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00, .. System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ScriptText)), 1, 2, 3, 4];
     public static readonly string ScriptText = "export const greeting = '暖心驿站';\n" + string.Concat(Enumerable.Repeat("console.log(greeting);\n", 200));
     public static readonly string StyleText = string.Concat(Enumerable.Repeat("body { margin: 0; color: #223344; }\n", 100));
     public const string IndexHtml = "<!doctype html><html><head><script type=\"module\" src=\"/assets/index-Bx3kQ9_a.js\"></script></head><body>StationMap</body></html>";
@@ -37,6 +42,11 @@ public class HttpFixture : ApiFixture
         File.WriteAllBytes(script + ".br", Brotli(Encoding.UTF8.GetBytes(ScriptText)));
         File.WriteAllBytes(script + ".gz", Gzip(Encoding.UTF8.GetBytes(ScriptText)));
         File.WriteAllText(Path.Combine(ClientRoot, Style.TrimStart('/')), StyleText);
+        File.WriteAllText(script + ".use-as-dictionary", DictionaryHeader + "\n");
+        var worker = Path.Combine(ClientRoot, Worker.TrimStart('/'));
+        File.WriteAllText(worker, WorkerText);
+        File.WriteAllBytes(worker + ".br", Brotli(Encoding.UTF8.GetBytes(WorkerText)));
+        File.WriteAllBytes(worker + ".dcz", WorkerDcz);
         return ClientRoot;
     }
 

@@ -288,6 +288,42 @@ public sealed class HttpPlatformTests(HttpFixture api) : IClassFixture<HttpFixtu
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task The_map_worker_is_sent_compressed_against_the_bundle_when_the_browser_holds_it()
+    {
+        // The bundle announces itself as the worker's dictionary, whatever coding it is sent in.
+        foreach (var coding in new[] { "br", "identity" })
+        {
+            var script = await Send(Responses.Get(HttpFixture.Script, ("Accept-Encoding", coding)), 200);
+            Assert.True(script.Header("Use-As-Dictionary") == HttpFixture.DictionaryHeader, await script.Dump());
+        }
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(HttpFixture.ScriptText)));
+        var dcz = await Send(Responses.Get(HttpFixture.Worker, ("Accept-Encoding", "gzip, deflate, br, zstd, dcb, dcz"), ("Available-Dictionary", $":{hash}:")), 200);
+        var dump = await dcz.Dump();
+        Assert.True(dcz.Content.Headers.ContentEncoding.SequenceEqual(["dcz"]), dump);
+        Assert.True(dcz.Content.Headers.ContentType?.MediaType == "text/javascript", dump);
+        Assert.True(dcz.Headers.Vary.Contains("Available-Dictionary") && dcz.Headers.Vary.Contains("Accept-Encoding"), dump);
+        Assert.Equal("public, max-age=31536000, immutable", dcz.Headers.CacheControl?.ToString());
+        Assert.Equal(HttpFixture.WorkerDcz, await dcz.Content.ReadAsByteArrayAsync());
+        Assert.Equal("", dcz.Header("Use-As-Dictionary"));
+
+        // Another dictionary, none, or dcz not accepted: the worker's own br.
+        var other = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("another bundle")));
+        foreach (var headers in new[]
+        {
+            new[] { ("Accept-Encoding", "br, dcz"), ("Available-Dictionary", $":{other}:") },
+            new[] { ("Accept-Encoding", "br, dcz") },
+            new[] { ("Accept-Encoding", "br, dcz"), ("Available-Dictionary", "not base64") },
+            new[] { ("Accept-Encoding", "br"), ("Available-Dictionary", $":{hash}:") },
+        })
+        {
+            var br = await Send(Responses.Get(HttpFixture.Worker, headers), 200);
+            Assert.True(br.Content.Headers.ContentEncoding.SequenceEqual(["br"]), await br.Dump());
+            Assert.True(br.Headers.Vary.Contains("Available-Dictionary"), await br.Dump());
+            Assert.Equal(HttpFixture.WorkerText, await br.Text());
+        }
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/index.html")]

@@ -3,6 +3,8 @@
 
 const GEO_ERRORS = { 1: 'denied', 2: 'unavailable', 3: 'timeout' };
 export const GEO_OPTIONS = { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 };
+/** The zoom the map flies to for a new position. */
+export const POSITION_ZOOM = 14.5;
 
 /** Why geolocation failed, from a GeolocationPositionError's code: denied|unavailable|timeout. */
 export function locateError(err) {
@@ -18,7 +20,7 @@ export function createPosition({ store, events }, { geolocation, loadNearest }) 
   function setPosition(position, { fly = true } = {}) {
     store.set({ position, picking: false, locateError: position.source === 'manual' ? null : store.get().locateError });
     // Don't pull the map away from a station the courier is looking at.
-    if (fly && store.get().selectedId == null) events.emit('flyTo', [position.lon, position.lat], 14.5);
+    if (fly && store.get().selectedId == null) events.emit('flyTo', [position.lon, position.lat], POSITION_ZOOM);
     loadNearest();
   }
 

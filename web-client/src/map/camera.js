@@ -14,6 +14,14 @@ export function isInView(map, lngLat, margin = 24) {
     && p.y >= pad.top + margin && p.y <= canvas.clientHeight - pad.bottom - margin;
 }
 
+/** True when the map already shows target ({center, zoom}): centre within 2 px, same zoom. */
+export function isAt(map, { center, zoom }) {
+  if (Math.abs(map.getZoom() - zoom) > 0.01) return false;
+  const a = map.project(center);
+  const b = map.project(map.getCenter());
+  return Math.hypot(a.x - b.x, a.y - b.y) < 2;
+}
+
 /** [[w, s], [e, n]] around every [lon, lat] in points. */
 export function pointsBounds(points) {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
@@ -44,6 +52,9 @@ export function createCamera(map, { reduceMotion = false } = {}) {
   const camera = {
     flyTo(lngLat, zoom) {
       const target = { center: lngLat, zoom: zoom ?? Math.max(map.getZoom(), 15) };
+      // Already there (the map started at my position): a flight on the spot would only hold
+      // back the map's first idle by its 900 ms.
+      if (isAt(map, target)) return;
       if (reduceMotion) map.jumpTo(target);
       else map.flyTo({ ...target, duration: 900, essential: true });
     },
@@ -61,7 +72,7 @@ export function createCamera(map, { reduceMotion = false } = {}) {
      * kilometres away), shows the courier together with the first few results; waits for a
      * moving map to stop, and drops the move when newer results came meanwhile.
      */
-    showNearest(store) {
+    showNearest(store, { jump = false } = {}) {
       const nearest = store.get().nearest;
       const show = nearestToShow(store.get());
       if (!show) return;
@@ -70,7 +81,8 @@ export function createCamera(map, { reduceMotion = false } = {}) {
         return;
       }
       if (isInView(map, show.here) && isInView(map, show.first[0])) return;
-      fitToPoints(map, [show.here, ...show.first], { animate });
+      // jump: a map that has drawn nothing yet starts at this view (no flight, no tiles of the view before).
+      fitToPoints(map, [show.here, ...show.first], { animate: animate && !jump });
     },
   };
   return camera;

@@ -6,6 +6,9 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 maplibregl.setWorkerUrl(workerUrl);
+// Start the worker (and so its ~33 KB download, see plugins/dictionary.js) while GET /config is
+// still on its way, rather than when the first map is made after it.
+if (typeof window !== 'undefined' && typeof Worker !== 'undefined') maplibregl.prewarm();
 
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);

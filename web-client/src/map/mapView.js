@@ -15,9 +15,10 @@ import { handleTaps } from './taps.js';
 
 /**
  * page: {search, href, origin} (location); onMap(map) runs as soon as the map exists (layout
- * padding). Returns {map, stationLoader}.
+ * padding); onCamera(camera) runs before the stations of the first view are asked for.
+ * Returns {map, stationLoader, camera}.
  */
-export function startMap(config, { container, store, actions, planner, page, reduceMotion = false, onMap }) {
+export function startMap(config, { container, store, actions, planner, page, reduceMotion = false, onMap, onCamera }) {
   const { basemap, attribution, style } = styleFromConfig(config, page);
   const map = createMap(container, {
     style,
@@ -30,6 +31,8 @@ export function startMap(config, { container, store, actions, planner, page, red
   new ResizeObserver(() => map.resize()).observe(container);
 
   const camera = createCamera(map, { reduceMotion });
+  // Before anything is loaded for the view: the first view may still move (main.js, the nearest).
+  onCamera?.(camera);
   // Created once: its markers are DOM elements that survive a style swap.
   const whatIf = createWhatIfLayer(map, {
     onMove: (key, lngLat, options) => planner.moveStation(key, lngLat, options),
@@ -54,5 +57,5 @@ export function startMap(config, { container, store, actions, planner, page, red
   });
   stationLoader.refresh();
   watch(store, (s) => mapQuery(s.filters), (query) => stationLoader.setQuery(query));
-  return { map, stationLoader };
+  return { map, stationLoader, camera };
 }

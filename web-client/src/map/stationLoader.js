@@ -35,15 +35,23 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
     return false; // more pages than we fetch: don't mark the box as covered
   }
 
+  /** The box being loaded: a view inside it waits for that load instead of starting (and aborting) another. */
+  let pending = null;
+
   async function refresh() {
     const view = boundsToBox(map.getBounds());
     if (covered.some((box) => containsBox(box, view))) return;
+    if (pending && containsBox(pending.box, view)) return;
     const box = padBox(view, 0.5);
+    const load = { box };
+    pending = load;
     try {
       const complete = await loadBox(box);
       if (complete) covered.push(box);
     } catch (err) {
       if (!isAbortError(err)) onError?.(err);
+    } finally {
+      if (pending === load) pending = null;
     }
   }
 
@@ -59,6 +67,7 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
     /** Forgets what was loaded (e.g. to retry after an error) and loads the view again. */
     reload() {
       covered.length = 0;
+      pending = null;
       return refresh();
     },
     /** next: {at, services, serviceWhen}; a different query forgets what was loaded and loads the view again. */
@@ -69,6 +78,7 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
       queryKey = key;
       byId.clear();
       covered.length = 0;
+      pending = null;
       return refresh();
     },
     /** Keeps the loaded copy of station id in step with a newer live state (the store already shows it). */

@@ -35,4 +35,21 @@ describe('map station loads', () => {
     const last = new URL(urls.at(-1), 'http://x').searchParams;
     expect([last.get('at'), last.get('service'), last.get('service_when')]).toEqual([null, 'free_clinic', 'today']);
   });
+
+  it('a view inside the box being loaded waits for that load instead of asking again', async () => {
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    const fetchImpl = vi.fn(async () => {
+      await gate;
+      return json({ type: 'FeatureCollection', features: [feature(1, 'open')], has_more: false });
+    });
+    const loader = createStationLoader(map, { onStations: vi.fn(), fetchImpl });
+    const first = loader.refresh();
+    const second = loader.refresh(); // e.g. the moveend of a resize while the first load is on its way
+    release();
+    await Promise.all([first, second]);
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    await loader.reload();
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
+  });
 });

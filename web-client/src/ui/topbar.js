@@ -44,10 +44,11 @@ export function mountTopbar(el, { store, actions, planner }) {
         type: 'button',
         class: 'btn btn-lang',
         lang: other === 'zh' ? 'zh-CN' : 'en',
-        'aria-label': t('lang.switchLabel'),
         'data-testid': 'lang-toggle',
         onclick: () => actions.setLang(other),
-      }, icon('languages', { size: 18 }), h('span', {}, t('lang.switch')))),
+        // The accessible name starts with the visible text ("EN Switch to English"): a name that
+        // does not contain what is shown fails those who speak or see the label (WCAG 2.5.3).
+      }, icon('languages', { size: 18 }), h('span', {}, t('lang.switch')), h('span', { class: 'sr-only' }, ` ${t('lang.switchLabel')}`))),
     );
   }
   draw();
