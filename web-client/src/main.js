@@ -20,11 +20,19 @@ import { mountMapButtons, mountNotices } from './ui/notices.js';
 import { mountPlanner } from './ui/planner/panel.js';
 import { mountSheet } from './ui/sheet.js';
 import { mountTopbar } from './ui/topbar.js';
+import { createDevice } from './live/writes.js';
+import { createOffline } from './offline/controller.js';
+import { mountOfflinePanel, offlineButton } from './offline/panel.js';
+import { registerServiceWorker } from './offline/register.js';
+import { packTemplates, STATION_TILES } from './offline/tiles.js';
 
 const store = createStore(initialState({
   lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
 }));
-const actions = createApp(store);
+// One device token for live writes and the outbox; the outbox and the pack in IndexedDB (offline/).
+const device = createDevice();
+const offline = createOffline(store, { device });
+const actions = createApp(store, { device, outbox: offline });
 const planner = createPlanner(store);
 const $ = (selector) => document.querySelector(selector);
 /** {map, stationLoader} once the map has started. */
@@ -41,7 +49,16 @@ watch(store, (s) => s.lang, applyDocumentLang);
 const layout = createLayout({ store, actions, $ });
 mountTopbar($('#topbar'), { store, actions, planner });
 mountFilters($('#filters'), { store, actions });
-mountMapButtons($('#map-buttons'), { store, actions });
+mountMapButtons($('#map-buttons'), { store, actions, extra: (state) => offlineButton(state, offline.openPanel) });
+mountOfflinePanel($('#offline-panel'), {
+  store,
+  controller: offline,
+  // The pack is the visible area, with the map's own road tiles and the stations' tiles.
+  getView: () => mapView && {
+    bbox: boundsToBox(mapView.map.getBounds()),
+    templates: packTemplates({ ...mapView.map.getStyle().sources, stations: { tiles: [STATION_TILES], minzoom: 10, maxzoom: 16 } }, location.origin),
+  },
+});
 mountNotices($('#notices'), {
   store,
   actions,
@@ -112,11 +129,16 @@ async function start() {
     reduceMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     onMap: layout.attachMap,
   });
-  if (!liveStream.box) followMap(mapView.map);
+  if (!liveStream.box) {
+    followMap(mapView.map);
+    // After the first paint: the worker's install (the shell's precache) never competes with it.
+    mapView.map.once('idle', () => registerServiceWorker());
+  }
   if (store.get().view === 'planner') return;
   if (!store.get().position) actions.locate();
   const deepLink = store.get().selectedId;
   if (deepLink != null && store.get().detail.status === 'idle') actions.selectStation(deepLink);
 }
 
+offline.start();
 start();
