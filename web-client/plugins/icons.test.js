@@ -17,7 +17,8 @@ function decode(png) {
   return { size, at: (x, y) => [...raw.subarray(y * (size * 4 + 1) + 1 + x * 4, y * (size * 4 + 1) + 5 + x * 4)] };
 }
 
-describe('manifest icons', () => {
+// Drawing a 512 icon takes a second or two on a busy 2-core machine.
+describe('manifest icons', { timeout: 30000 }, () => {
   it('maskable fills every pixel; the house is white in the middle and stays inside the safe zone', () => {
     const { size, at } = decode(iconPng(192, { maskable: true }));
     expect(size).toBe(192);

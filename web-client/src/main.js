@@ -141,4 +141,9 @@ async function start() {
 }
 
 offline.start();
+// For the browser tests, beside window.__map: the pack's record and its stations.
+window.__offlineState = () => store.get().offline.pack;
+window.__offlineQueue = () => ({ online: store.get().offline.online, queued: store.get().offline.queued, sent: store.get().offline.sent });
+window.__offlineFlush = () => offline.flush();
+window.__offlinePack = (id) => (id == null ? offline.stations() : offline.station(id));
 start();

@@ -459,4 +459,7 @@ export default {
   'offline.asOf': 'As of {time}',
   'outbox.count': '{n} queued, sent when you are back online',
   'outbox.queued': 'Queued: sent when you are back online',
+  'outbox.refused': 'Your offline {kind} was not accepted:',
+  'outbox.kind.checkin': 'check-in',
+  'outbox.kind.report': 'report',
 };

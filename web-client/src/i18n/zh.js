@@ -459,4 +459,7 @@ export default {
   'offline.asOf': '数据时间 {time}',
   'outbox.count': '{n} 条待发送，联网后自动发送',
   'outbox.queued': '已排队：联网后自动发送',
+  'outbox.refused': '离线时的{kind}未被接受：',
+  'outbox.kind.checkin': '签到',
+  'outbox.kind.report': '报告',
 };

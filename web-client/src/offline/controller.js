@@ -11,6 +11,12 @@ import { FROM_CACHE_MESSAGE } from './swRoutes.js';
 
 /** The feed is asked at most this often (online, visible, start and a timer all ask). */
 export const REFRESH_EVERY_MS = 60_000;
+/**
+ * While writes wait, the outbox is tried again after 5 s, then 10, 20 … up to a minute: the
+ * online event alone is not enough, since navigator.onLine says true on a network that carries
+ * nothing (a captive Wi-Fi, a dead cell) and so never changes when the connection returns.
+ */
+export const RETRY_MS = Object.freeze({ first: 5000, max: 60000 });
 
 export { OFFLINE_IDLE } from './state.js';
 
@@ -45,6 +51,14 @@ export function createOffline(store, env = {}) {
   let stations = null; // the pack's stations in memory, read once
   let lastRefresh = 0;
   let flushing = null;
+  let retryTimer = null;
+  let retryMs = RETRY_MS.first;
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => flush(), retryMs);
+    retryMs = Math.min(RETRY_MS.max, retryMs * 2);
+  }
 
   const db = () => {
     dbPromise ??= openOfflineDb({ idb }).catch((err) => {
@@ -85,6 +99,16 @@ export function createOffline(store, env = {}) {
     store.set({ mapStations: packFeatures(list, now()), mapStationsError: null });
   }
 
+  /** The open station's sheet from the pack when its GET could not reach the API. */
+  async function detailFromPack() {
+    const { detail, selectedId } = store.get();
+    if (detail.status !== 'error' || !isNetworkError(detail.error) || selectedId == null) return;
+    const station = (await packed()).find((s) => s.id === selectedId);
+    if (!station || store.get().selectedId !== selectedId || store.get().detail !== detail) return;
+    const { offlineOpenState } = await loadOfflineNearest();
+    store.set({ detail: { status: 'ok', station: { ...station, open_state: { ...station.open_state, ...offlineOpenState(station, now()) }, offline: true }, error: null } });
+  }
+
   async function refresh({ force = false } = {}) {
     if (!store.get().offline.pack || !onLine()) return null;
     if (!force && Date.now() - lastRefresh < REFRESH_EVERY_MS) return null;
@@ -104,7 +128,10 @@ export function createOffline(store, env = {}) {
 
   /** Sends the outbox (one flush at a time in this page; the Web Lock covers the service worker). */
   function flush() {
-    if (!onLine()) return Promise.resolve(null);
+    if (!onLine()) {
+      if (store.get().offline.queued) scheduleRetry();
+      return Promise.resolve(null);
+    }
     flushing ??= (async () => {
       try {
         const result = await flushOutbox(await db(), {
@@ -115,9 +142,14 @@ export function createOffline(store, env = {}) {
             if (patch) store.set(patch);
             set({ sent: store.get().offline.sent + 1 });
           },
+          // Refused when it arrived (too far, rate-limited): dropped, and said in the panel.
+          onRefused: (entry, err) => set({ panel: true, refused: [...store.get().offline.refused, { kind: entry.kind, station_id: entry.station_id, error: err }].slice(-5) }),
           onTokenRejected: () => device?.forget(),
         });
         await countQueued();
+        // Still waiting (no connection, or the worker's Background Sync holds the lock): again later.
+        if (result === null || result.left > 0) scheduleRetry();
+        else retryMs = RETRY_MS.first;
         return result;
       } finally {
         flushing = null;
@@ -156,6 +188,7 @@ export function createOffline(store, env = {}) {
     store.subscribe((s, prev) => {
       if (s.nearest !== prev.nearest) nearestFromPack();
       if (s.mapStationsError !== prev.mapStationsError) mapFromPack();
+      if (s.detail !== prev.detail) detailFromPack();
     });
     nearestFromPack();
     mapFromPack();
@@ -164,6 +197,9 @@ export function createOffline(store, env = {}) {
 
   return {
     start,
+    /** Station id of the pack, or null. */
+    station: async (id) => (await packed()).find((s) => s.id === id) ?? null,
+    stations: () => packed(),
     flush,
     refresh,
     openPanel: () => set({ panel: true }),
@@ -172,7 +208,7 @@ export function createOffline(store, env = {}) {
     async plan(bbox, templates) {
       set({ status: 'planning', plan: null, error: null, panel: true });
       try {
-        set({ status: 'planned', plan: { ...(await planPack(bbox, { templates, fetchImpl })), templates } });
+        set({ status: 'planned', plan: await planPack(bbox, { templates, fetchImpl }) });
       } catch (err) {
         set({ status: 'error', error: err });
       }
@@ -206,6 +242,8 @@ export function createOffline(store, env = {}) {
     async queue(entry) {
       const record = await enqueue(await db(), entry, { now });
       await countQueued();
+      retryMs = RETRY_MS.first;
+      scheduleRetry();
       try {
         // ready never settles without a worker (WeChat on iOS): only asked when one controls the page.
         if (serviceWorker?.controller) await (await serviceWorker.ready).sync?.register(OUTBOX_SYNC_TAG);

@@ -107,7 +107,9 @@ describe('offline city pack', () => {
 
   it('estimates its size before download from the counts', async () => {
     const templates = [{ template: '/api/v1/tiles/roads/{z}/{x}/{y}.mvt', minzoom: 8, maxzoom: 16 }];
-    const plan = await planPack([120.15, 30.26, 120.17, 30.28], { templates, fetchImpl: listServer(() => rows) });
+    const stationTiles = { template: '/api/v1/tiles/stations/{z}/{x}/{y}.mvt', minzoom: 0, maxzoom: 16 };
+    const plan = await planPack([120.15, 30.26, 120.17, 30.28], { templates: [...templates, stationTiles], fetchImpl: listServer(() => rows) });
+    expect(plan.templates).toEqual(templates); // this server has no station tiles (404)
     expect(plan.tiles).toBe(plan.zooms[0].count);
     expect(plan.bytes).toBe(estimatePackBytes({ stations: plan.stations, tiles: plan.tiles }));
     expect(estimatePackBytes({ stations: 10, tiles: 5 })).toBe(10 * STATION_BYTES + 5 * TILE_BYTES);
@@ -253,5 +255,16 @@ describe('outbox', () => {
     expect(result).toEqual({ sent: 1, refused: 1, left: 0 });
     expect(refused).toEqual([['a', 422]]);
     expect(server.received.at(-1).token).toBe('new-token');
+  });
+
+  it('leaves the outbox alone while another flush holds the lock, and a hung send stays queued', async () => {
+    const db = await freshDb();
+    const server = writeServer();
+    await enqueue(db, { key: 'x', url: '/api/v1/stations/8/checkins', body: {}, station_id: 8, device_token: 't' });
+    const held = { request: async (_name, options, fn) => fn(options.ifAvailable ? null : {}) };
+    expect(await flushOutbox(db, { fetchImpl: server.fetchImpl, locks: held })).toBeNull();
+    const hang = (url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+    expect(await flushOutbox(db, { fetchImpl: hang, locks: null, timeoutMs: 20 })).toEqual({ sent: 0, refused: 0, left: 1 });
+    expect(server.received).toEqual([]);
   });
 });

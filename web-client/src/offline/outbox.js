@@ -28,9 +28,25 @@ export function queued(db) {
   return db.allBy(OUTBOX, 'created');
 }
 
+/** How long one send may take before it counts as a network failure (a dead cell can hang a request). */
+export const SEND_TIMEOUT_MS = 15000;
+
+/** fn() under the origin's outbox lock; null at once when another flush holds it (it is sending). */
 async function withLock(locks, fn) {
-  if (locks?.request) return locks.request(OUTBOX_LOCK, fn);
-  return fn();
+  if (!locks?.request) return fn();
+  return locks.request(OUTBOX_LOCK, { ifAvailable: true }, (lock) => (lock ? fn() : null));
+}
+
+/** fetchImpl with a time limit, its expiry a network failure (so the write stays queued). */
+function timed(fetchImpl, ms) {
+  return async (url, init = {}) => {
+    try {
+      return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(ms) });
+    } catch (err) {
+      if (err?.name === 'TimeoutError' || err?.name === 'AbortError') throw new TypeError(`no answer within ${ms} ms`);
+      throw err;
+    }
+  };
 }
 
 /**
@@ -38,9 +54,10 @@ async function withLock(locks, fn) {
  * token(entry) gives the X-Device-Token to send (default: the entry's own; the page passes its
  * device so a phone without one gets it now); a 401 for the token is left queued for the page.
  * onSent(entry, {status, body, replayed}) for each one the server took; onRefused(entry, err) for
- * each one it refused (422 too far, 429 …), which is then dropped. Resolves to {sent, refused, left}.
+ * each one it refused (422 too far, 429 …), which is then dropped. Resolves to {sent, refused, left},
+ * or null when another flush (the page's or the worker's) is under way.
  */
-export function flushOutbox(db, { fetchImpl = globalThis.fetch, token = async (entry) => entry.device_token, onSent = () => {}, onRefused = () => {}, onTokenRejected = () => {}, locks = globalThis.navigator?.locks, retryDelayMs = 0 } = {}) {
+export function flushOutbox(db, { fetchImpl = globalThis.fetch, token = async (entry) => entry.device_token, onSent = () => {}, onRefused = () => {}, onTokenRejected = () => {}, locks = globalThis.navigator?.locks, retryDelayMs = 0, timeoutMs = SEND_TIMEOUT_MS } = {}) {
   return withLock(locks, async () => {
     let sent = 0;
     let refused = 0;
@@ -56,7 +73,7 @@ export function flushOutbox(db, { fetchImpl = globalThis.fetch, token = async (e
       }
       if (!deviceToken) break;
       try {
-        const answer = await idempotentWrite(entry.url, { body: entry.body, headers: { 'X-Device-Token': deviceToken }, key: entry.key, fetchImpl, retryDelayMs });
+        const answer = await idempotentWrite(entry.url, { body: entry.body, headers: { 'X-Device-Token': deviceToken }, key: entry.key, fetchImpl: timed(fetchImpl, timeoutMs), retryDelayMs });
         await db.delete(OUTBOX, entry.key);
         sent++;
         onSent(entry, { ...answer, replayed: answer.headers?.get?.('Idempotent-Replayed') === 'true' });

@@ -3,6 +3,7 @@
 // in the outbox. Opened from a map button (offlineButton).
 import { translate } from '../i18n/index.js';
 import { h, render } from '../ui/dom.js';
+import { liveErrorText } from '../live/actions.js';
 import { errorText } from '../ui/errors.js';
 import { localParts } from '../ui/format.js';
 import { icon } from '../ui/icons.js';
@@ -78,7 +79,8 @@ export function renderOfflinePanel(state, controller, { getView, now = new Date(
       h('button', { type: 'button', class: 'btn-icon btn-icon-small', 'aria-label': t('error.dismiss'), onclick: controller.closePanel }, icon('close', { size: 18 }))),
     o.online ? null : h('p', { class: 'tag tag-offline', 'data-testid': 'offline-badge' }, t('offline.youAreOffline')),
     body,
-    o.queued ? h('p', { class: 'muted', 'data-testid': 'outbox-count' }, t('outbox.count', { n: o.queued })) : null);
+    o.queued ? h('p', { class: 'muted', 'data-testid': 'outbox-count' }, t('outbox.count', { n: o.queued })) : null,
+    o.refused.map((r) => h('p', { class: 'error-text', role: 'alert', 'data-testid': 'outbox-refused' }, t('outbox.refused', { kind: t(r.kind === 'report' ? 'outbox.kind.report' : 'outbox.kind.checkin') }), ' ', liveErrorText(r.error, state.lang))));
 }
 
 /** Mounts the panel into el; getView() → {bbox, templates} of the visible map. */

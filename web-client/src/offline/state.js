@@ -13,6 +13,8 @@ export const OFFLINE_IDLE = Object.freeze({
   /** Writes waiting in the outbox, and how many were sent from it since the page opened. */
   queued: 0,
   sent: 0,
+  /** The last writes the server refused when they arrived: {kind, station_id, error}. */
+  refused: [],
   /** path+search → ISO time of the cached copy the service worker answered with. */
   asOf: {},
   panel: false,
