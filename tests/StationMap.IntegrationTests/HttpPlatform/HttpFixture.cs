@@ -16,6 +16,8 @@ public class HttpFixture : ApiFixture
     public const string Style = "/assets/index-C4d5E6f7.css";
     public static readonly string ScriptText = "export const greeting = '暖心驿站';\n" + string.Concat(Enumerable.Repeat("console.log(greeting);\n", 200));
     public static readonly string StyleText = string.Concat(Enumerable.Repeat("body { margin: 0; color: #223344; }\n", 100));
+    public const string ServiceWorkerText = "self.addEventListener('fetch', () => {});\n";
+    public const string ManifestText = "{\"name\":\"StationMap 驿站地图\",\"short_name\":\"驿站地图\",\"start_url\":\"/\",\"display\":\"standalone\"}";
     public const string IndexHtml = "<!doctype html><html><head><script type=\"module\" src=\"/assets/index-Bx3kQ9_a.js\"></script></head><body>StationMap</body></html>";
 
     public string ClientRoot { get; } = Path.Combine(Path.GetTempPath(), $"stationmap-client-{Guid.NewGuid():N}");
@@ -37,6 +39,9 @@ public class HttpFixture : ApiFixture
         File.WriteAllBytes(script + ".br", Brotli(Encoding.UTF8.GetBytes(ScriptText)));
         File.WriteAllBytes(script + ".gz", Gzip(Encoding.UTF8.GetBytes(ScriptText)));
         File.WriteAllText(Path.Combine(ClientRoot, Style.TrimStart('/')), StyleText);
+        // The PWA's files as vite-plugin-pwa writes them: the worker and the manifest at the root.
+        File.WriteAllText(Path.Combine(ClientRoot, "sw.js"), ServiceWorkerText);
+        File.WriteAllText(Path.Combine(ClientRoot, "manifest.webmanifest"), ManifestText);
         return ClientRoot;
     }
 
