@@ -30,7 +30,7 @@ export default defineConfig({
   // the MapLibre worker included), so the API can cache assets/* as immutable; index.html keeps
   // its name and is never cached.
   // The service worker (src/sw.js) is built by vite-plugin-pwa with Workbox's injectManifest: the
-  // precache list is the app shell only. The planner's and the operator page's chunks are left out
+  // precache list is the app shell only. The planner's, the operator page's and the pack's chunks are left out
   // (the worker's assets route keeps them once used), so installing the worker after the map's
   // first idle fetches nothing the courier did not already load. The page registers it itself
   // (offline/register.js), so no registration script is injected.
@@ -45,7 +45,9 @@ export default defineConfig({
       includeManifestIcons: true,
       injectManifest: {
         globPatterns: ['index.html', 'assets/*.{js,mjs,css}', 'favicon.svg', 'icons/*.png'],
-        globIgnores: ['**/*planner*', '**/operator*', '**/*.br', '**/*.gz'],
+        // nearest-*.js is the pack's evaluator (opening_hours.js): loaded, and so cached by the assets
+        // route, only on a phone that downloads a pack.
+        globIgnores: ['**/*planner*', '**/operator*', '**/nearest*', '**/*.br', '**/*.gz'],
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
       },
     }),
