@@ -193,6 +193,8 @@ export function createOffline(store, env = {}) {
     nearestFromPack();
     mapFromPack();
     onConnectivity();
+    // A phone left open on the map keeps its pack current too (refresh() asks only when online).
+    if (win) setInterval(() => refresh(), 5 * REFRESH_EVERY_MS);
   }
 
   return {
