@@ -1,7 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { dictionaryCompress } from './plugins/dictionary.js';
+import { VitePWA } from 'vite-plugin-pwa';
+import { ICONS, pwaIcons } from './plugins/icons.js';
 import { precompress } from './plugins/precompress.js';
+
+/** The web manifest: Chinese first (the page's language), English in the name too. */
+export const MANIFEST = {
+  id: '/',
+  name: 'StationMap 驿站地图',
+  short_name: '驿站地图',
+  description: '找到最近的、现在开放的户外劳动者暖心驿站 · Find the nearest open rest station for outdoor workers',
+  lang: 'zh-CN',
+  dir: 'ltr',
+  start_url: '/',
+  scope: '/',
+  display: 'standalone',
+  orientation: 'portrait',
+  theme_color: '#c2410c',
+  background_color: '#e9ece6',
+  categories: ['navigation', 'utilities'],
+  icons: ICONS.map(({ size, ...icon }) => icon),
+};
 
 // The built client is served by the API from web-client/dist on the same origin, so every API
 // call is a relative /api/v1/... URL. In `npm run dev` the proxy below makes that hold too.
@@ -10,9 +30,33 @@ export default defineConfig({
   // Content-Encoding). Vite's default names already carry a content hash (assets/[name]-[hash],
   // the MapLibre worker included), so the API can cache assets/* as immutable; index.html keeps
   // its name and is never cached.
-  // The MapLibre worker also gets a .dcz, compressed against the map's bundle as a dictionary
-  // (plugins/dictionary.js): ~33 KB on the wire instead of ~122 KB.
-  plugins: [precompress(), dictionaryCompress()],
+  // The service worker (src/sw.js) is built by vite-plugin-pwa with Workbox's injectManifest: the
+  // precache list is the app shell only. The planner's, the operator page's and the pack's chunks are left out
+  // (the worker's assets route keeps them once used), so installing the worker after the map's
+  // first idle fetches nothing the courier did not already load. The page registers it itself
+  // (offline/register.js), so no registration script is injected.
+  plugins: [
+    pwaIcons(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.js',
+      injectRegister: false,
+      manifest: MANIFEST,
+      includeManifestIcons: true,
+      injectManifest: {
+        globPatterns: ['index.html', 'assets/*.{js,mjs,css}', 'favicon.svg', 'icons/*.png'],
+        // nearest-*.js is the pack's evaluator (opening_hours.js): loaded, and so cached by the assets
+        // route, only on a phone that downloads a pack.
+        globIgnores: ['**/*planner*', '**/operator*', '**/nearest*', '**/*.br', '**/*.gz', '**/*.dcz', '**/*.use-as-dictionary'],
+        maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+      },
+    }),
+    precompress(),
+    // The MapLibre worker also gets a .dcz, compressed against the map's bundle as a dictionary
+    // (plugins/dictionary.js): ~33 KB on the wire instead of ~122 KB.
+    dictionaryCompress(),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

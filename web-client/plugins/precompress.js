@@ -72,12 +72,13 @@ export function precompress(options = {}) {
       outDir = resolve(config.root, config.build.outDir);
       logger = config.logger;
     },
-    // closeBundle: after the bundle and the copied public folder are on disk.
-    async closeBundle() {
+    // closeBundle, last and in turn: after the bundle, the copied public folder and the service
+    // worker and manifest (vite-plugin-pwa writes them in its own closeBundle) are on disk.
+    closeBundle: { order: 'post', sequential: true, async handler() {
       const written = await precompressDir(outDir, options);
       const sum = (key) => written.reduce((n, w) => n + w[key], 0);
       const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
       logger?.info(`precompressed ${written.length} files: ${kb(sum('bytes'))} → br ${kb(sum('br'))}, gz ${kb(sum('gz'))}`);
-    },
+    } },
   };
 }

@@ -17,7 +17,7 @@ export { NEAREST_LIMIT } from './app/nearest.js';
 export { SERVICE_AREA_RETRY_MS } from './app/serviceArea.js';
 export { MODE_STORAGE_KEY, loadTravelMode } from './app/travelMode.js';
 
-export function createApp(store, { fetchImpl, geolocation = globalThis.navigator?.geolocation, history = globalThis.history, location = globalThis.location, device } = {}) {
+export function createApp(store, { fetchImpl, geolocation = globalThis.navigator?.geolocation, history = globalThis.history, location = globalThis.location, device, outbox } = {}) {
   const events = createEvents();
   const ctx = { store, fetchImpl, events };
   // The open sheet follows a new "open at" time (its week and state are evaluated there).
@@ -34,7 +34,7 @@ export function createApp(store, { fetchImpl, geolocation = globalThis.navigator
     ...nearest,
     ...station,
     ...travelMode,
-    ...createLive(ctx, { geolocation, ...(device ? { device } : {}) }),
+    ...createLive(ctx, { geolocation, ...(device ? { device } : {}), outbox }),
     retryServiceArea: serviceArea.retryServiceArea,
     showServiceArea: serviceArea.showServiceArea,
     setLang(lang) {

@@ -20,11 +20,19 @@ import { createLayout } from './ui/layout.js';
 import { mountMapButtons, mountNotices } from './ui/notices.js';
 import { mountSheet } from './ui/sheet.js';
 import { mountTopbar } from './ui/topbar.js';
+import { createDevice } from './live/writes.js';
+import { createOffline } from './offline/controller.js';
+import { mountOfflinePanel, offlineButton } from './offline/panel.js';
+import { registerServiceWorker } from './offline/register.js';
+import { packTemplates, STATION_TILES } from './offline/tiles.js';
 
 const store = createStore(initialState({
   lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
 }));
-const actions = createApp(store);
+// One device token for live writes and the outbox; the outbox and the pack in IndexedDB (offline/).
+const device = createDevice();
+const offline = createOffline(store, { device });
+const actions = createApp(store, { device, outbox: offline });
 const $ = (selector) => document.querySelector(selector);
 /** {map, stationLoader, camera} once the map has started. */
 let mapView = null;
@@ -53,7 +61,16 @@ watch(store, (s) => s.lang, applyDocumentLang);
 const layout = createLayout({ store, actions, $ });
 mountTopbar($('#topbar'), { store, actions, planner });
 mountFilters($('#filters'), { store, actions });
-mountMapButtons($('#map-buttons'), { store, actions });
+mountMapButtons($('#map-buttons'), { store, actions, extra: (state) => offlineButton(state, offline.openPanel) });
+mountOfflinePanel($('#offline-panel'), {
+  store,
+  controller: offline,
+  // The pack is the visible area, with the map's own road tiles and the stations' tiles.
+  getView: () => mapView && {
+    bbox: boundsToBox(mapView.map.getBounds()),
+    templates: packTemplates({ ...mapView.map.getStyle().sources, stations: { tiles: [STATION_TILES], minzoom: 10, maxzoom: 16 } }, location.origin),
+  },
+});
 mountNotices($('#notices'), {
   store,
   actions,
@@ -165,11 +182,21 @@ async function start() {
     // The map starts at the view showing me and the nearest stations when that answer is in.
     onCamera: (camera) => camera.showNearest(store, { jump: true }),
   });
-  if (!liveStream.box) followMap(mapView.map);
+  if (!liveStream.box) {
+    followMap(mapView.map);
+    // After the first paint: the worker's install (the shell's precache) never competes with it.
+    mapView.map.once('idle', () => registerServiceWorker());
+  }
   if (store.get().view === 'planner') return;
   if (!store.get().position && store.get().locateStatus !== 'locating') actions.locate();
   const deepLink = store.get().selectedId;
   if (deepLink != null && store.get().detail.status === 'idle') actions.selectStation(deepLink);
 }
 
+offline.start();
+// For the browser tests, beside window.__map: the pack's record and its stations.
+window.__offlineState = () => store.get().offline.pack;
+window.__offlineQueue = () => ({ online: store.get().offline.online, queued: store.get().offline.queued, sent: store.get().offline.sent });
+window.__offlineFlush = () => offline.flush();
+window.__offlinePack = (id) => (id == null ? offline.stations() : offline.station(id));
 start();

@@ -21,6 +21,8 @@ public class HttpFixture : ApiFixture
     public static byte[] WorkerDcz => [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00, .. System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ScriptText)), 1, 2, 3, 4];
     public static readonly string ScriptText = "export const greeting = '暖心驿站';\n" + string.Concat(Enumerable.Repeat("console.log(greeting);\n", 200));
     public static readonly string StyleText = string.Concat(Enumerable.Repeat("body { margin: 0; color: #223344; }\n", 100));
+    public const string ServiceWorkerText = "self.addEventListener('fetch', () => {});\n";
+    public const string ManifestText = "{\"name\":\"StationMap 驿站地图\",\"short_name\":\"驿站地图\",\"start_url\":\"/\",\"display\":\"standalone\"}";
     public const string IndexHtml = "<!doctype html><html><head><script type=\"module\" src=\"/assets/index-Bx3kQ9_a.js\"></script></head><body>StationMap</body></html>";
 
     public string ClientRoot { get; } = Path.Combine(Path.GetTempPath(), $"stationmap-client-{Guid.NewGuid():N}");
@@ -47,6 +49,9 @@ public class HttpFixture : ApiFixture
         File.WriteAllText(worker, WorkerText);
         File.WriteAllBytes(worker + ".br", Brotli(Encoding.UTF8.GetBytes(WorkerText)));
         File.WriteAllBytes(worker + ".dcz", WorkerDcz);
+        // The PWA's files as vite-plugin-pwa writes them: the worker and the manifest at the root.
+        File.WriteAllText(Path.Combine(ClientRoot, "sw.js"), ServiceWorkerText);
+        File.WriteAllText(Path.Combine(ClientRoot, "manifest.webmanifest"), ManifestText);
         return ClientRoot;
     }
 

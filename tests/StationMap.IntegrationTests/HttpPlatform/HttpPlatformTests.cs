@@ -325,6 +325,19 @@ public sealed class HttpPlatformTests(HttpFixture api) : IClassFixture<HttpFixtu
     }
 
     [Theory]
+    [InlineData("/sw.js", "text/javascript", HttpFixture.ServiceWorkerText)]
+    [InlineData("/manifest.webmanifest", "application/manifest+json", HttpFixture.ManifestText)]
+    public async Task The_service_worker_and_the_manifest_are_revalidated_with_their_types(string path, string type, string text)
+    {
+        // A worker or manifest cached as immutable would pin every phone to the release it first saw.
+        var response = await Send(Responses.Get(path, ("Accept-Encoding", "br")), 200);
+        var dump = await response.Dump();
+        Assert.True(response.Headers.CacheControl?.NoCache == true, dump);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(text, await response.Text());
+    }
+
+    [Theory]
     [InlineData("/")]
     [InlineData("/index.html")]
     [InlineData("/planner")]

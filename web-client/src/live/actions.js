@@ -60,7 +60,12 @@ export function liveErrorText(err, lang) {
   return errorText(err, lang);
 }
 
-export function createLive({ store, fetchImpl }, { geolocation = globalThis.navigator?.geolocation, device = createDevice({ fetchImpl }) } = {}) {
+/**
+ * outbox (offline/controller.js): queue(entry) keeps a write the network could not carry (after
+ * idempotentWrite's own retry) with its Idempotency-Key, to be sent when the connection returns;
+ * the action then shows "queued".
+ */
+export function createLive({ store, fetchImpl }, { geolocation = globalThis.navigator?.geolocation, device = createDevice({ fetchImpl }), outbox = null } = {}) {
   const set = (patch) => store.set({ liveAction: { ...store.get().liveAction, ...patch } });
   const current = () => store.get().liveAction;
 
@@ -81,8 +86,9 @@ export function createLive({ store, fetchImpl }, { geolocation = globalThis.navi
     const stationId = current().stationId;
     const key = newIdempotencyKey();
     set({ status: 'locating', error: null, done: null });
+    let where = null;
     try {
-      const where = await currentPosition(geolocation);
+      where = await currentPosition(geolocation);
       if (current().stationId !== stationId) return null;
       set({ status: 'sending' });
       const { body: answer } = await device.withToken((token) => idempotentWrite(url, {
@@ -93,6 +99,13 @@ export function createLive({ store, fetchImpl }, { geolocation = globalThis.navi
       if (current().stationId === stationId) set({ status: 'ok', done: done(answer) });
       return answer;
     } catch (err) {
+      if (outbox && err?.kind === 'network' && where) {
+        // Offline: kept with the same key; a phone without a token yet gets one when it is sent.
+        const token = await device.token().catch(() => null);
+        await outbox.queue({ url, body: { ...where, ...body }, kind: current().mode, station_id: stationId, key, device_token: token });
+        if (current().stationId === stationId) set({ status: 'queued', error: null });
+        return null;
+      }
       if (current().stationId === stationId) set({ status: 'error', error: err });
       return null;
     }

@@ -2,6 +2,7 @@
 import { EMPTY_FILTERS } from './filters.js';
 import { IDLE_LIVE_ACTION } from '../live/actions.js';
 import { initialPlannerState } from './plannerState.js';
+import { OFFLINE_IDLE } from '../offline/state.js';
 
 export function initialState({ lang, deepLinkId = null, travelMode = 'ebike', view = 'courier' }) {
   return {
@@ -24,6 +25,8 @@ export function initialState({ lang, deepLinkId = null, travelMode = 'ebike', vi
     /** Stations loaded for the map (GeoJSON features), before filtering. */
     mapStations: [],
     mapStationsError: null,
+    /** The offline pack, the outbox and cached answers' times (offline/controller.js). */
+    offline: OFFLINE_IDLE,
     basemapFailed: false,
     /** The station whose sheet is open, and its GET /stations/{id}. */
     selectedId: deepLinkId,

@@ -9,6 +9,7 @@ import { formatDistance, formatMinutes } from './format.js';
 import { icon } from './icons.js';
 import { liveBadges } from './live.js';
 import { atPhrase } from './when.js';
+import { listOfflineNote } from '../offline/panel.js';
 
 const MAX_ITEM_ICONS = 7;
 
@@ -88,7 +89,8 @@ export function renderList(state, actions) {
         h('span', {}, t(position.source === 'manual' ? 'locate.fromMap' : 'locate.fromGps')),
         h('span', { class: 'sep' }, '·'),
         h('span', {}, nearest.byTime ? t('list.byTime', { mode: t(`mode.${state.travelMode}`) }) : t('list.straightLine')),
-        nearest.offNetwork ? h('span', { class: 'list-note', role: 'note' }, t('list.offNetwork')) : null)
+        nearest.offNetwork ? h('span', { class: 'list-note', role: 'note' }, t('list.offNetwork')) : null,
+        listOfflineNote(state))
       : null,
     filters.at ? atCaption(filters.at, lang, actions) : null,
     state.config?.routing ? modeSwitch(state, actions) : null);

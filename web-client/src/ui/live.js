@@ -51,6 +51,7 @@ function statusLine(action, lang, t) {
   if (action.status === 'locating') return h('p', { class: 'placeholder', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('checkin.locating'));
   if (action.status === 'sending') return h('p', { class: 'placeholder', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t(action.mode === 'checkin' ? 'checkin.sending' : 'report.sending'));
   if (action.status === 'error') return h('div', { class: 'error-box', role: 'alert', 'data-testid': 'live-error' }, icon('warning', { size: 18 }), h('p', { class: 'error-text' }, liveErrorText(action.error, lang)));
+  if (action.status === 'queued') return h('p', { class: 'live-done live-queued', role: 'status', 'data-testid': 'live-queued' }, icon('clock', { size: 16 }), t('outbox.queued'));
   if (action.status === 'ok') return h('p', { class: 'live-done', role: 'status', 'data-testid': 'live-done' }, icon('check', { size: 16 }), doneText(action.done, t));
   return null;
 }
@@ -122,7 +123,7 @@ export function liveSection(state, actions) {
         icon('pin', { size: 18 }), t('checkin.button')),
       h('button', { type: 'button', class: `btn ${action?.mode === 'report' ? 'btn-primary' : 'btn-secondary'}`, 'data-testid': 'report-open', 'aria-expanded': action?.mode === 'report' ? 'true' : 'false', onclick: action?.mode === 'report' ? actions.cancelLive : actions.openReport },
         icon('warning', { size: 18 }), t('report.button'))),
-    action?.mode === 'checkin' && action.status !== 'ok' ? checkinPanel(action, actions, t) : null,
-    action?.mode === 'report' && action.status !== 'ok' ? reportPanel(station, action, state, actions, t) : null,
+    action?.mode === 'checkin' && !['ok', 'queued'].includes(action.status) ? checkinPanel(action, actions, t) : null,
+    action?.mode === 'report' && !['ok', 'queued'].includes(action.status) ? reportPanel(station, action, state, actions, t) : null,
     action?.mode ? statusLine(action, lang, t) : null);
 }

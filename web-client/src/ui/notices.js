@@ -45,7 +45,7 @@ export function mountNotices(el, { store, actions, retryConfig, retryMapStations
 }
 
 /** Floating map buttons: locate me, and set my position by tapping the map. */
-export function mountMapButtons(el, { store, actions }) {
+export function mountMapButtons(el, { store, actions, extra = null }) {
   function draw() {
     const { lang, locateStatus, picking } = store.get();
     const t = (key) => translate(lang, key);
@@ -66,10 +66,11 @@ export function mountMapButtons(el, { store, actions }) {
         title: t('locate.pick'),
         'data-testid': 'pick',
         onclick: picking ? actions.cancelPicking : actions.startPicking,
-      }, icon('pin', { size: 22 })));
+      }, icon('pin', { size: 22 })),
+      extra ? extra(store.get()) : null);
   }
   draw();
   store.subscribe((s, prev) => {
-    if (s.lang !== prev.lang || s.locateStatus !== prev.locateStatus || s.picking !== prev.picking) draw();
+    if (s.lang !== prev.lang || s.locateStatus !== prev.locateStatus || s.picking !== prev.picking || (extra && s.offline !== prev.offline)) draw();
   });
 }
