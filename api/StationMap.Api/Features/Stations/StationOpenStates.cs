@@ -40,9 +40,10 @@ public sealed class StationOpenStates(StationIndex index, NpgsqlDataSource data,
         {
             try
             {
+                var loaded = index.IsLoaded; // read before the pass: a pyramid is built from evaluated states only
                 await RefreshAsync(stop);
                 // The first time as soon as the states are in; then at most every ClustersEvery.
-                if (index.IsLoaded && (!_clustersBuilt || _lastClusters.Elapsed >= ClustersEvery))
+                if (loaded && (!_clustersBuilt || _lastClusters.Elapsed >= ClustersEvery))
                 {
                     await RebuildClustersAsync(force: false, stop);
                     _clustersBuilt = true;
