@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using StationMap.Api.Features.Stations;
@@ -163,6 +164,23 @@ public sealed class StationTilesTests(ApiFixture api) : IClassFixture<ApiFixture
     /// <summary>The oracle: live stations inside the tile (PostGIS, straight from the table).</summary>
     async Task<long> InTileAsync(int z, int x, int y) => await api.ScalarAsync<long>(
         "SELECT count(*) FROM station WHERE deleted_at IS NULL AND ST_Intersects(geom, ST_Transform(ST_TileEnvelope($1, $2, $3), 4326))", z, x, y);
+
+    [Fact]
+    public async Task A_station_written_through_the_API_is_in_the_next_tile_and_its_open_state_follows_within_a_job_pass()
+    {
+        var key = await api.CreateKeyAsync("editor");
+        var created = await api.Client(key).PostAsJsonAsync("/api/v1/stations",
+            new { name = "新建瓦片驿站", lon = 126.0, lat = 36.0, opening_hours = "24/7", tier = "smart_24h" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (long)(await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!;
+
+        var drawn = (await FeaturesAsync(15, 126.0, 36.0)).Single(f => (long)f.Id!.Value == id);
+        Assert.Equal("新建瓦片驿站", drawn.Properties["name"]);
+        Assert.Equal("smart_24h", drawn.Properties["tier"]);
+        Assert.Contains((string)drawn.Properties["open_state"], new[] { "unknown", "open" }); // unknown until the job's pass has evaluated it
+        await RefreshAsync();
+        Assert.Equal("open", (await FeaturesAsync(15, 126.0, 36.0)).Single(f => (long)f.Id!.Value == id).Properties["open_state"]);
+    }
 
     [Fact]
     public async Task An_empty_tile_is_204()
