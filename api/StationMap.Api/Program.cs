@@ -29,6 +29,7 @@ var api = app.MapGroup("/api/v1").ForApi();
 api.MapPlatform();
 api.MapStations();
 api.MapRoadTiles();
+api.MapStationTiles();
 api.MapIsochrones();
 api.MapServiceAreas();
 api.MapDistricts();

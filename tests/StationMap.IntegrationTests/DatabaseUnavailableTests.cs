@@ -41,6 +41,8 @@ public sealed class DatabaseUnavailableTests(NoDatabaseFixture api) : IClassFixt
     [InlineData("/api/v1/config")]
     [InlineData("/api/v1/districts")]
     [InlineData("/api/v1/service-areas/status")]
+    [InlineData("/api/v1/tiles/stations/8/213/105.mvt")]
+    [InlineData("/api/v1/tiles/stations/14/13661/6745.mvt")]
     public async Task Reads_answer_503_with_Retry_After(string url)
     {
         var response = await api.Client().GetAsync(url);

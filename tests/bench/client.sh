@@ -3,7 +3,7 @@
 # opening StationMap — first useful paint (the map's first idle and ≥ 3 stations in the nearest
 # list) and bytes over the wire, for a first visit (empty cache) and a repeat visit, at 300 and at
 # 100,000 generated stations in a database of its own; then, at 100,000 stations, station-tile
-# server time and size across zooms through tests/bench/tiles.sh when it exists. Ends with
+# server time and size across zooms through tests/bench/tiles.mjs. Ends with
 #   client: first useful paint X ms first visit, Y ms repeat, Z KB first view
 # (medians at 300 stations). Called by `./stationmap bench client [--runs N] [--sizes "300 100000"]`,
 # which builds the API and the client and exports STATIONMAP_BENCH_CS, PGPASSWORD,
@@ -74,12 +74,8 @@ for n in $SIZES; do
   timeout "$(left)" node "$ROOT/tests/bench/client.mjs" "${args[@]}" | tee "$WORK/client-$n.out"
   RESULT[$n]=$(sed -n 's/^RESULT //p' "$WORK/client-$n.out")
   if [ "$n" -ge 100000 ]; then
-    if [ -x "$ROOT/tests/bench/tiles.sh" ]; then
-      echo; echo "station tiles at $n stations (tests/bench/tiles.sh):"
-      timeout "$(left)" "$ROOT/tests/bench/tiles.sh" "http://127.0.0.1:$API_PORT" || echo "tiles.sh failed"
-    else
-      echo "station tiles were not measured: tests/bench/tiles.sh is not in this checkout"
-    fi
+    echo; echo "station tiles at $n stations (tests/bench/tiles.mjs):"
+    timeout "$(left)" node "$ROOT/tests/bench/tiles.mjs" "http://127.0.0.1:$API_PORT" || echo "tiles.mjs failed"
   fi
   stop_api
 done

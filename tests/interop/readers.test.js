@@ -49,6 +49,8 @@ function tileOf(lon, lat, z) {
 const tiles = [
   ...[12, 14, 16].map((z) => ({ kind: 'roads', layer: 'roads', ...tileOf(LON, LAT, z), route: 'tiles/roads' })),
   ...[10, 12, 14].map((z) => ({ kind: 'coverage gaps', layer: 'gaps', ...tileOf(LON, LAT, z), route: 'coverage/gaps/tiles' })),
+  // Clusters below zoom 12, stations from 12.
+  ...[8, 11, 14].map((z) => ({ kind: 'stations', layer: 'stations', ...tileOf(LON, LAT, z), route: 'tiles/stations' })),
 ];
 
 async function get(path, init) {

@@ -18,6 +18,21 @@ public static class DemoStations
         new("滨江区", 120.205, 30.205, 0.16), new("萧山区", 120.265, 30.180, 0.10),
     ];
 
+    /// <summary>
+    /// Zhejiang's prefecture-level cities (centre, WGS-84 degrees), weighted by roughly their urban
+    /// population, for <see cref="Area.Zhejiang"/>: "zoom from the whole province to a street".
+    /// </summary>
+    static readonly District[] ZhejiangCities =
+    [
+        new("杭州市", 120.155, 30.274, 0.22), new("宁波市", 121.550, 29.875, 0.16), new("温州市", 120.699, 27.994, 0.14),
+        new("嘉兴市", 120.755, 30.746, 0.08), new("湖州市", 120.088, 30.894, 0.05), new("绍兴市", 120.580, 30.030, 0.09),
+        new("金华市", 119.647, 29.079, 0.10), new("衢州市", 118.859, 28.970, 0.04), new("舟山市", 122.207, 29.985, 0.02),
+        new("台州市", 121.421, 28.656, 0.08), new("丽水市", 119.923, 28.467, 0.02),
+    ];
+
+    /// <summary>Where generated stations go: central Hangzhou (the default) or all of Zhejiang province.</summary>
+    public enum Area { Hangzhou, Zhejiang }
+
     /// <summary>The demo districts' names and centres (WGS-84 degrees), which the demo planning districts are drawn around.</summary>
     public static IReadOnlyList<(string Name, double Lon, double Lat)> DistrictCentres => Districts.Select(d => (d.Name, d.Lon, d.Lat)).ToList();
 
@@ -90,18 +105,34 @@ public static class DemoStations
     static readonly string[] ClosedReasons = ["设备检修中", "场地装修升级", "所在网点临时停业"];
 
     /// <summary>Generates <paramref name="count"/> demo stations; the same seed gives the same stations.</summary>
-    public static IEnumerable<Station> Generate(int count, int seed, DateTimeOffset now)
+    public static IEnumerable<Station> Generate(int count, int seed, DateTimeOffset now) => Generate(count, seed, now, Area.Hangzhou);
+
+    /// <summary>
+    /// As above, in <paramref name="area"/>. Zhejiang: 85 % around the 11 cities (denser at the centre,
+    /// a few km spread, more for the big ones), 15 % scattered over the province's towns and villages
+    /// (uniform over its bounding box, 118.0–122.5° E, 27.1–31.2° N, so the sea gets some too: demo data).
+    /// </summary>
+    public static IEnumerable<Station> Generate(int count, int seed, DateTimeOffset now, Area area)
     {
         var rng = new Random(seed);
+        var districts = area == Area.Zhejiang ? ZhejiangCities : Districts;
         // 300 stations cover central Hangzhou (~3 km spread per district); larger sets spread wider at the same density.
         var spreadKm = 2.6 * Math.Sqrt(Math.Max(count, 300) / 300.0);
         var names = new HashSet<string>();
         for (var i = 0; i < count; i++)
         {
-            var district = Pick(rng, Districts, d => d.Weight);
-            var (dx, dy) = (Gaussian(rng) * spreadKm, Gaussian(rng) * spreadKm);
-            var lon = Math.Clamp(district.Lon + dx / (111.32 * Math.Cos(district.Lat * Math.PI / 180)), -179.9, 179.9);
-            var lat = Math.Clamp(district.Lat + dy / 110.57, -89.9, 89.9);
+            var district = Pick(rng, districts, d => d.Weight);
+            double lon, lat;
+            if (area == Area.Zhejiang && rng.NextDouble() < 0.15)
+                (lon, lat) = (118.0 + rng.NextDouble() * 4.5, 27.1 + rng.NextDouble() * 4.1);
+            else
+            {
+                // A city's stations: most within a few km of its centre (a city of weight 0.2 spreads ~6 km σ).
+                var cityKm = area == Area.Zhejiang ? 2 + 20 * district.Weight : spreadKm;
+                var (dx, dy) = (Gaussian(rng) * cityKm, Gaussian(rng) * cityKm);
+                lon = Math.Clamp(district.Lon + dx / (111.32 * Math.Cos(district.Lat * Math.PI / 180)), -179.9, 179.9);
+                lat = Math.Clamp(district.Lat + dy / 110.57, -89.9, 89.9);
+            }
             var tier = Pick(rng, Tiers, t => t.Weight);
             var road = Roads[rng.Next(Roads.Length)];
             var partner = tier.Tier == "partner" ? PartnerOperators[rng.Next(PartnerOperators.Length)] : null;
@@ -114,7 +145,7 @@ public static class DemoStations
             {
                 Name = name,
                 NameEn = nameEn,
-                Address = $"杭州市{district.Name}{road.Zh}{rng.Next(1, 600)}号",
+                Address = area == Area.Zhejiang ? $"浙江省{district.Name}{road.Zh}{rng.Next(1, 600)}号" : $"杭州市{district.Name}{road.Zh}{rng.Next(1, 600)}号",
                 District = district.Name,
                 Location = new NetTopologySuite.Geometries.Point(Math.Round(lon, 6), Math.Round(lat, 6)) { SRID = 4326 },
                 Tier = tier.Tier,

@@ -10,7 +10,7 @@ namespace StationMap.Api.Hosting.Cli;
 
 /// <summary>
 /// Command-line verbs of the API binary, used by the <c>stationmap</c> script:
-/// <c>bootstrap</c> (as a superuser), <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S]</c>,
+/// <c>bootstrap</c> (as a superuser), <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S] [--area hangzhou|zhejiang]</c>,
 /// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>, <c>import-osm</c>,
 /// <c>generate-network</c>, and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
 /// (see <see cref="PlanningCommands"/>), <c>import-holidays</c> (see <see cref="HolidayCommands"/>); <c>opening-hours-eval</c>
@@ -87,6 +87,8 @@ public static class CliCommands
     {
         var count = int.Parse(Option(args, "--count") ?? "300");
         var seed = int.Parse(Option(args, "--seed") ?? "20261122");
+        if (!Enum.TryParse<DemoStations.Area>(Option(args, "--area") ?? "hangzhou", ignoreCase: true, out var area))
+            return Fail("--area must be hangzhou (the default) or zhejiang");
         await using var data = DataSource(cs);
         await using var conn = await data.OpenConnectionAsync();
         if (args.Contains("--if-empty"))
@@ -102,9 +104,9 @@ public static class CliCommands
         }
         await using (var actor = new NpgsqlCommand("SELECT set_config('stationmap.actor', 'demo-generator', false)", conn))
             await actor.ExecuteNonQueryAsync();
-        await StationCopy.WriteAsync(conn, DemoStations.Generate(count, seed, DateTimeOffset.UtcNow));
+        await StationCopy.WriteAsync(conn, DemoStations.Generate(count, seed, DateTimeOffset.UtcNow, area));
         await using (var analyze = new NpgsqlCommand("ANALYZE station", conn)) await analyze.ExecuteNonQueryAsync();
-        Console.WriteLine($"loaded {count} DEMO stations (seed {seed})");
+        Console.WriteLine($"loaded {count} DEMO stations (seed {seed}, area {area.ToString().ToLowerInvariant()})");
         if (!args.Contains("--if-empty")) await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
         else await Features.Live.DemoLiveHistory.SeedMissingAsync(conn, Console.Out, seed, DateTimeOffset.UtcNow);
         return 0;
@@ -136,6 +138,8 @@ public static class CliCommands
     {
         var cells = int.Parse(Option(args, "--cells") ?? "110");
         var seed = int.Parse(Option(args, "--seed") ?? "20261122");
+        if (!Enum.TryParse<DemoStations.Area>(Option(args, "--area") ?? "hangzhou", ignoreCase: true, out var area))
+            return Fail("--area must be hangzhou (the default) or zhejiang");
         if (cells is < 2 or > 2000) return Fail("--cells must be between 2 and 2000");
         var built = DemoRoadNetwork.Generate(seed, cells, 120.0, 30.05, 150);
         await using var data = DataSource(cs);

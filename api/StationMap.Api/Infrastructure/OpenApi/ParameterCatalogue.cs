@@ -167,6 +167,13 @@ public sealed class ParameterCatalogue : IOperationFilter
             {
                 ["z"] = Common["z"] with { Minimum = "8", Maximum = "16" },
             },
+            ["StationTiles"] = new Dictionary<string, ParameterDoc>
+            {
+                ["z"] = Common["z"] with { Minimum = "0", Maximum = "22", Description = "Zoom level of the tile (XYZ scheme, Web Mercator): clusters below 12, stations from 12." },
+                ["services"] = new("Comma-separated service kinds, any of: free_clinic, haircut, legal_advice, counselling, classes, summer_drinks; " +
+                                   "keeps stations that host one of them (at any time).", "haircut,free_clinic", Pattern: "^[a-z_]+(,[a-z_]+)*$"),
+                ["v"] = Common["v"] with { Description = "Any value, to bust caches; not otherwise used." },
+            },
             ["ListDistricts"] = new Dictionary<string, ParameterDoc>
             {
                 ["format"] = new("json (a list) or geojson (a FeatureCollection of MultiPolygons).", "json", ["json", "geojson"], "json"),
