@@ -79,6 +79,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.js', 'plugins/**/*.test.js'],
+    setupFiles: ['src/i18n/testSetup.js'],
     environment: 'node',
   },
 });

@@ -3,7 +3,7 @@
 // service circle, the travel mode. The UI calls these; the map reacts to the state they leave
 // behind (see main.js). Every request for a view replaces the one before it (latestOnly), so
 // answers that arrive out of order are dropped.
-import { saveLang } from './i18n/index.js';
+import { saveLang, useLang } from './i18n/index.js';
 import { createConfig } from './app/config.js';
 import { createNearest } from './app/nearest.js';
 import { createPosition } from './app/position.js';
@@ -37,8 +37,9 @@ export function createApp(store, { fetchImpl, geolocation = globalThis.navigator
     ...createLive(ctx, { geolocation, ...(device ? { device } : {}), outbox }),
     retryServiceArea: serviceArea.retryServiceArea,
     showServiceArea: serviceArea.showServiceArea,
-    setLang(lang) {
+    async setLang(lang) {
       saveLang(lang);
+      await useLang(lang).catch(() => {}); // offline without the chunk: the Chinese text stands in
       store.set({ lang });
     },
     setSheet: (sheet) => store.set({ sheet }),

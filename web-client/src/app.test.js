@@ -103,11 +103,11 @@ describe('app actions', () => {
     expect(store.get().detail.station).toEqual({ id: 2 });
   });
 
-  it('the language choice is remembered', () => {
+  it('the language choice is remembered', async () => {
     const setItem = vi.fn();
     vi.stubGlobal('localStorage', { getItem: () => null, setItem });
     const { store, app } = setup({ fetchImpl: vi.fn() });
-    app.setLang('en');
+    await app.setLang('en');
     expect(store.get().lang).toBe('en');
     expect(setItem).toHaveBeenCalledWith('stationmap.lang', 'en');
     vi.unstubAllGlobals();

@@ -7,7 +7,7 @@ import './styles.css';
 import { createApp, loadTravelMode } from './app.js';
 import { GEO_OPTIONS, POSITION_ZOOM, gpsPosition } from './app/position.js';
 import { createLiveStream } from './live/stream.js';
-import { LOCALES, loadLang, translate } from './i18n/index.js';
+import { LOCALES, loadLang, translate, useLang } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
 import { boundsToBox, padBox } from './map/viewport.js';
 import { createLazyPlanner } from './plannerLazy.js';
@@ -21,17 +21,30 @@ import { mountMapButtons, mountNotices } from './ui/notices.js';
 import { mountSheet } from './ui/sheet.js';
 import { mountTopbar } from './ui/topbar.js';
 import { createDevice } from './live/writes.js';
-import { createOffline } from './offline/controller.js';
-import { mountOfflinePanel, offlineButton } from './offline/panel.js';
+import { offlineButton } from './offline/button.js';
+import { createLazyOffline } from './offline/lazy.js';
 import { registerServiceWorker } from './offline/register.js';
 import { packTemplates, STATION_TILES } from './offline/tiles.js';
 
+// An English page waits for its dictionary (one small chunk); a Chinese one waits for nothing.
+await useLang(loadLang()).catch(() => {});
 const store = createStore(initialState({
   lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
 }));
 // One device token for live writes and the outbox; the outbox and the pack in IndexedDB (offline/).
 const device = createDevice();
-const offline = createOffline(store, { device });
+const offline = createLazyOffline(store, {
+  device,
+  mountPanel: (mountOfflinePanel, controller) => mountOfflinePanel($('#offline-panel'), {
+    store,
+    controller,
+    // The pack is the visible area, with the map's own road tiles and the stations' tiles.
+    getView: () => mapView && {
+      bbox: boundsToBox(mapView.map.getBounds()),
+      templates: packTemplates({ ...mapView.map.getStyle().sources, stations: { tiles: [STATION_TILES], minzoom: 10, maxzoom: 16 } }, location.origin),
+    },
+  }),
+});
 const actions = createApp(store, { device, outbox: offline });
 const $ = (selector) => document.querySelector(selector);
 /** {map, stationLoader, camera} once the map has started. */
@@ -62,15 +75,6 @@ const layout = createLayout({ store, actions, $ });
 mountTopbar($('#topbar'), { store, actions, planner });
 mountFilters($('#filters'), { store, actions });
 mountMapButtons($('#map-buttons'), { store, actions, extra: (state) => offlineButton(state, offline.openPanel) });
-mountOfflinePanel($('#offline-panel'), {
-  store,
-  controller: offline,
-  // The pack is the visible area, with the map's own road tiles and the stations' tiles.
-  getView: () => mapView && {
-    bbox: boundsToBox(mapView.map.getBounds()),
-    templates: packTemplates({ ...mapView.map.getStyle().sources, stations: { tiles: [STATION_TILES], minzoom: 10, maxzoom: 16 } }, location.origin),
-  },
-});
 mountNotices($('#notices'), {
   store,
   actions,
@@ -163,7 +167,10 @@ function initialView(config) {
 async function start() {
   if (store.get().view === 'planner' && store.get().coverage.status === 'idle') planner.enter();
   const config = await actions.loadConfig();
-  if (!config) return;
+  if (!config) {
+    offline.load(); // no API: the pack may have what the courier needs
+    return;
+  }
   if (!mapView) {
     await Promise.race([fixAsked, new Promise((resolve) => setTimeout(resolve, FIX_WAIT_MS))]);
     if (initialView(config) !== config) {
@@ -193,7 +200,9 @@ async function start() {
   if (deepLink != null && store.get().detail.status === 'idle') actions.selectStation(deepLink);
 }
 
-offline.start();
+if (offline.neededAtStart()) offline.load();
+// The nearest list could not reach the API: the pack may answer it.
+watch(store, (s) => s.nearest.status, (status) => { if (status === 'error') offline.load(); });
 // For the browser tests, beside window.__map: the pack's record and its stations.
 window.__offlineState = () => store.get().offline.pack;
 window.__offlineQueue = () => ({ online: store.get().offline.online, queued: store.get().offline.queued, sent: store.get().offline.sent });

@@ -1,8 +1,16 @@
-// Translation lookup. Chinese is the default; the choice is remembered in localStorage.
+// Translation lookup. Chinese is the default; the choice is remembered in localStorage. The English
+// dictionary is a chunk of its own, loaded (useLang) before the page shows English: a courier in
+// Chinese never downloads it.
 import zh from './zh.js';
-import en from './en.js';
 
-export const dictionaries = { zh, en };
+export const dictionaries = { zh };
+const loaders = { en: () => import('./en.js') };
+
+/** Resolves once lang's dictionary is there (at once for Chinese or one already loaded). */
+export async function useLang(lang) {
+  if (dictionaries[lang] || !loaders[lang]) return;
+  dictionaries[lang] = (await loaders[lang]()).default;
+}
 export const LANGS = ['zh', 'en'];
 export const DEFAULT_LANG = 'zh';
 export const STORAGE_KEY = 'stationmap.lang';

@@ -7,7 +7,6 @@ import { liveStatePatch } from '../live/apply.js';
 import { openOfflineDb } from './db.js';
 import { enqueue, flushOutbox, OUTBOX_SYNC_TAG, queued } from './outbox.js';
 import { deletePack, downloadPack, packInfo, packStations, planPack, refreshPack } from './pack.js';
-import { FROM_CACHE_MESSAGE } from './swRoutes.js';
 
 /** The feed is asked at most this often (online, visible, start and a timer all ask). */
 export const REFRESH_EVERY_MS = 60_000;
@@ -182,7 +181,6 @@ export function createOffline(store, env = {}) {
     doc?.addEventListener?.('visibilitychange', () => doc.visibilityState === 'visible' && onConnectivity());
     serviceWorker?.addEventListener?.('message', (event) => {
       const message = event.data ?? {};
-      if (message.type === FROM_CACHE_MESSAGE && message.date) set({ asOf: { ...store.get().offline.asOf, [message.url]: new Date(message.date).toISOString() } });
       if (message.type === 'outbox-flushed') countQueued();
     });
     store.subscribe((s, prev) => {

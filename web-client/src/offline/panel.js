@@ -5,37 +5,11 @@ import { translate } from '../i18n/index.js';
 import { h, render } from '../ui/dom.js';
 import { liveErrorText } from '../live/actions.js';
 import { errorText } from '../ui/errors.js';
-import { localParts } from '../ui/format.js';
 import { icon } from '../ui/icons.js';
 
-const ZONE = 'Asia/Shanghai';
-
-/** "1.2 MB" / "850 KB" (decimal units, as storage settings show them). */
-export function formatBytes(bytes) {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} KB`;
-}
-
-/** "14:02" today, or "12-01 14:02" on another day, in the stations' zone. */
-export function formatAsOf(iso, now = new Date(), timeZone = ZONE) {
-  const at = localParts(new Date(iso), timeZone);
-  const today = localParts(now, timeZone);
-  return at.day === today.day ? at.time : `${at.day.slice(5)} ${at.time}`;
-}
-
-/** The map button that opens the panel; the dot says the pack or queued writes exist. */
-export function offlineButton(state, onClick) {
-  const t = (key, params) => translate(state.lang, key, params);
-  const { pack, queued } = state.offline;
-  return h('button', {
-    type: 'button',
-    class: `fab${pack ? ' fab-on' : ''}`,
-    'aria-label': t('offline.open'),
-    title: t('offline.open'),
-    'data-testid': 'offline-open',
-    onclick: onClick,
-  }, icon('download', { size: 22 }), queued ? h('span', { class: 'fab-count', 'aria-hidden': 'true' }, String(queued)) : null);
-}
+export { listOfflineNote, offlineButton } from './button.js';
+export { formatAsOf, formatBytes } from './format.js';
+import { formatAsOf, formatBytes } from './format.js';
 
 function packSummary(pack, t, now) {
   return h('div', { class: 'offline-pack', 'data-testid': 'offline-pack', 'data-stations': pack.stations, 'data-refreshed-at': pack.refreshed_at },
@@ -98,11 +72,3 @@ export function mountOfflinePanel(el, { store, controller, getView }) {
 }
 
 /** The nearest list's caption when its answer is not the server's of now: "离线估算" or "数据时间 14:02". */
-export function listOfflineNote(state) {
-  const t = (key, params) => translate(state.lang, key, params);
-  const { nearest, offline } = state;
-  if (nearest?.offline) return h('span', { class: 'list-note list-offline', role: 'note', 'data-testid': 'offline-estimate' }, t('offline.estimateLabel'));
-  const asOf = nearest?.url && offline?.asOf?.[nearest.url];
-  if (asOf) return h('span', { class: 'list-note list-as-of', role: 'note', 'data-testid': 'as-of', 'data-as-of': asOf }, t('offline.asOf', { time: formatAsOf(asOf) }));
-  return null;
-}

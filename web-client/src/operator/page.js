@@ -201,8 +201,7 @@ export function mountOperator(root, { lang: initialLang, saveLang, fetchImpl } =
             'data-testid': 'lang-toggle',
             onclick: () => {
               state.lang = state.lang === 'zh' ? 'en' : 'zh';
-              saveLang?.(state.lang);
-              redraw();
+              Promise.resolve(saveLang?.(state.lang)).catch(() => {}).then(redraw);
             },
           }, t('lang.switch')))),
       keyForm(),

@@ -9,7 +9,7 @@ import { formatDistance, formatMinutes } from './format.js';
 import { icon } from './icons.js';
 import { liveBadges } from './live.js';
 import { atPhrase } from './when.js';
-import { listOfflineNote } from '../offline/panel.js';
+import { listOfflineNote } from '../offline/button.js';
 
 const MAX_ITEM_ICONS = 7;
 
