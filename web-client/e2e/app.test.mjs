@@ -53,6 +53,9 @@ describe('StationMap on a phone', () => {
       await waitForMapIdle(page);
       const rendered = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).length, IDS.stations);
       assert.ok(rendered > 0, 'no station markers rendered');
+      // From the vector tiles: station tiles asked for, no GeoJSON list of the view.
+      assert.ok(requests.some((u) => u.includes('/api/v1/tiles/stations/')), 'no station tile requested');
+      assert.ok(!requests.some((u) => /\/api\/v1\/stations\?/.test(u)), 'a GeoJSON list of stations was loaded for the map');
       const colours = await page.evaluate((id) => [...new Set(window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.open_state))], IDS.stations);
       assert.ok(colours.every((c) => ['open', 'closed', 'unknown'].includes(c)), `odd open_state values: ${colours}`);
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
@@ -126,9 +129,12 @@ describe('StationMap on a phone', () => {
       assert.deepEqual(await listedIds(page), filtered.items.map((s) => s.id));
       for (const s of filtered.items) assert.equal(s.amenities[amenity], 'yes', `station ${s.id} listed for ${amenity} without it`);
       assert.equal(await page.getAttribute(`[data-filter="${amenity}"]`, 'aria-pressed'), 'true');
-      // The map shows only stations that match the filter too: every drawn station has it.
+      // The map shows only stations that match the filter too (the tiles filter no amenity: a list
+      // in the overlay instead, the tiles hidden): every drawn station has it.
       await waitForMapIdle(page);
-      const drawnIds = await page.evaluate(async (id) => (await window.__map.getSource(id).getData()).features.map((f) => f.properties.id), IDS.stationsSource);
+      const visibility = await page.evaluate((ids) => [ids.stations, ids.overlay].map((id) => window.__map.getLayoutProperty(id, 'visibility')), IDS);
+      assert.deepEqual(visibility, ['none', 'visible'], 'the amenity filter draws the overlay, not the tiles');
+      const drawnIds = await page.evaluate(async (id) => (await window.__map.getSource(id).getData()).features.map((f) => f.properties.id), IDS.overlaySource);
       assert.ok(drawnIds.includes(filtered.items[0].id), 'the nearest matching station is not on the map');
       const drawn = await api(`/api/v1/stations?bbox=119.9,30.0,120.5,30.5&limit=1000`);
       const byId = new Map(drawn.items.map((s) => [s.id, s]));

@@ -8,7 +8,9 @@ import { DISTRICTS_FOCUS, DISTRICTS_LINE } from '../src/map/layers/districts.js'
 import { GAPS_LAYER } from '../src/map/layers/gaps.js';
 import { ROAD_LAYER } from '../src/map/layers/roads.js';
 import { SERVICE_AREA_FILL, SERVICE_AREA_SOURCE } from '../src/map/layers/serviceArea.js';
-import { CLUSTERS_LAYER, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE } from '../src/map/layers/stations.js';
+import {
+  CLUSTERS_LAYER, OVERLAY_CLUSTERS_LAYER, OVERLAY_LAYER, OVERLAY_SOURCE, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE, STATIONS_SOURCE_LAYER,
+} from '../src/map/layers/stations.js';
 import { SUGGESTIONS_LAYER } from '../src/map/layers/suggestions.js';
 
 export const BASE = (process.env.STATIONMAP_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -20,7 +22,8 @@ export const PHONE = { width: 390, height: 844 };
  * (which cannot import) as its argument.
  */
 export const IDS = {
-  stations: STATIONS_LAYER, clusters: CLUSTERS_LAYER, selected: SELECTED_LAYER, stationsSource: STATIONS_SOURCE,
+  stations: STATIONS_LAYER, clusters: CLUSTERS_LAYER, selected: SELECTED_LAYER, stationsSource: STATIONS_SOURCE, stationsSourceLayer: STATIONS_SOURCE_LAYER,
+  overlay: OVERLAY_LAYER, overlayClusters: OVERLAY_CLUSTERS_LAYER, overlaySource: OVERLAY_SOURCE,
   serviceAreaFill: SERVICE_AREA_FILL, serviceAreaSource: SERVICE_AREA_SOURCE, road: ROAD_LAYER,
   gaps: GAPS_LAYER, districtsLine: DISTRICTS_LINE, districtsFocus: DISTRICTS_FOCUS, suggestions: SUGGESTIONS_LAYER,
 };

@@ -64,10 +64,11 @@ describe('live station state in the browser', () => {
       assert.equal(await b.page.evaluate(() => window.__sameDocument), true, 'browser B reloaded');
       const after = await b.page.$eval('[data-testid="live-section"]', (el) => Number(el.dataset.seq));
       assert.ok(after > before.seq, `seq ${before.seq} → ${after}`);
-      const marker = await b.page.waitForFunction(({ source, id }) => {
-        const f = window.__map.querySourceFeatures(source).find((x) => Number(x.properties.id) === id && !x.properties.cluster);
-        return f && f.properties.crowd_kind === 'live' ? f.properties.crowd : null;
-      }, { source: IDS.stationsSource, id: station.id }, { timeout: 15000 });
+      // The tile marker's ring reads the live crowding from its feature state.
+      const marker = await b.page.waitForFunction(({ source, sourceLayer, id }) => {
+        const state = window.__map.getFeatureState({ source, sourceLayer, id });
+        return state?.crowd_kind === 'live' ? state.crowd : null;
+      }, { source: IDS.stationsSource, sourceLayer: IDS.stationsSourceLayer, id: station.id }, { timeout: 15000 });
       assert.equal(await marker.jsonValue(), 'full');
       await shot(b.page, 'live-b-sees-full');
 

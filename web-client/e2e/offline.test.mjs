@@ -142,7 +142,9 @@ describe('installable PWA, offline pack and outbox', () => {
       // Either the worker's cached answer (said with its time) or the pack's estimate (said so).
       const note = await page.$eval('.list-header', (el) => el.querySelector('[data-testid="offline-estimate"], [data-testid="as-of"]')?.textContent ?? '');
       assert.match(note, /离线估算|数据时间/, `the list says where it comes from: "${note}"`);
-      const drawn = await page.waitForFunction((source) => window.__map.querySourceFeatures(source).length, IDS.stationsSource, { timeout: 20000 });
+      // The pack's station tiles (through the worker), or the pack's stations in the overlay.
+      const drawn = await page.waitForFunction((ids) => window.__map.querySourceFeatures(ids.stationsSource, { sourceLayer: ids.stationsSourceLayer }).length
+        + window.__map.querySourceFeatures(ids.overlaySource).length, IDS, { timeout: 20000 });
       assert.ok((await drawn.jsonValue()) >= 3, 'the map draws stations offline');
       await shot(page, 'offline-reload');
 
@@ -187,6 +189,15 @@ describe('installable PWA, offline pack and outbox', () => {
       await page.click('[data-testid="offline-panel"] .offline-head button');
 
       await context.setOffline(true);
+      // No worker, no network: station tiles the browser has not cached (a view away from the
+      // pack) fail, and from then on the map draws the pack's stations in the GeoJSON overlay.
+      const centre = await page.evaluate(() => window.__map.getCenter().toArray());
+      await page.evaluate(([lon, lat]) => window.__map.jumpTo({ center: [lon + 0.3, lat], zoom: 15 }), centre);
+      await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 15 }), centre);
+      const overlay = await page.waitForFunction((ids) => window.__map.getLayoutProperty(ids.overlay, 'visibility') === 'visible'
+        && window.__map.querySourceFeatures(ids.overlaySource).length, IDS, { timeout: 20000 });
+      assert.ok((await overlay.jsonValue()) >= 1, 'the pack\'s stations are drawn offline without a worker');
+      assert.equal(await page.evaluate((id) => window.__map.getLayoutProperty(id, 'visibility'), IDS.stations), 'none');
       await toggleOpenNow(page);
       await offlineEstimate(page);
       const ids = await listedIds(page);

@@ -78,7 +78,9 @@ describe('"open at", week view and services on a phone', () => {
       }
       // The map draws only stations open then, from its own at= load: the API agrees for each one drawn.
       await waitForMapIdle(page);
-      const drawn = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => [f.properties.id, f.properties.open_state]), IDS.stations);
+      // The tiles say open state now: hidden while an instant is chosen, the overlay draws the at= list.
+      assert.deepEqual(await page.evaluate((ids) => [ids.stations, ids.clusters, ids.overlay].map((id) => window.__map.getLayoutProperty(id, 'visibility')), IDS), ['none', 'none', 'visible']);
+      const drawn = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => [f.properties.id, f.properties.open_state]), IDS.overlay);
       assert.ok(drawn.length > 0, 'no station drawn on the map at 23:00');
       for (const [id, state] of drawn.slice(0, 15)) {
         assert.equal(state, 'open', `station ${id} drawn as ${state}`);
@@ -94,6 +96,11 @@ describe('"open at", week view and services on a phone', () => {
       ]);
       assert.equal(new URL(back.url()).searchParams.get('openNow'), 'true');
       await page.waitForFunction(() => !document.querySelector('[data-testid="list-at"]'));
+      // Back to the tiles, open now only.
+      await page.waitForFunction((ids) => window.__map.getLayoutProperty(ids.stations, 'visibility') === 'visible' && window.__map.getLayoutProperty(ids.overlay, 'visibility') === 'none', IDS);
+      await waitForMapIdle(page);
+      const now = await page.evaluate((id) => window.__map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.open_state), IDS.stations);
+      assert.ok(now.every((state) => state === 'open'), `open now draws only open tile stations: ${[...new Set(now)]}`);
       assertNoErrors(errors, await page.evaluate(() => window.__mapState.errors));
     } finally {
       await context.close();

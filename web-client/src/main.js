@@ -47,7 +47,7 @@ const offline = createLazyOffline(store, {
 });
 const actions = createApp(store, { device, outbox: offline });
 const $ = (selector) => document.querySelector(selector);
-/** {map, stationLoader, camera} once the map has started. */
+/** {map, stationLoader, camera, stations} once the map has started. */
 let mapView = null;
 // The planner's code and panel load when the planner first opens (plannerLazy.js).
 const planner = createLazyPlanner(store, {
@@ -81,7 +81,7 @@ mountNotices($('#notices'), {
   retryConfig: start,
   retryMapStations: () => {
     store.set({ mapStationsError: null });
-    mapView?.stationLoader.reload();
+    mapView?.stations.reload();
   },
   dismissBasemap: () => store.set({ basemapFailed: false }),
 });
@@ -101,11 +101,14 @@ document.addEventListener('keydown', (e) => {
 // Live changes arrive on one SSE stream for the map's view; ages ("3 分钟前") tick every 30 s.
 const liveStream = createLiveStream({
   store,
-  onEvent: (event) => mapView?.stationLoader.updateLive(event.station_id, event.live),
+  onEvent: (event) => {
+    mapView?.stationLoader.updateLive(event.station_id, event.live);
+    mapView?.stations.setLive(event.station_id, event.live);
+  },
   onReset: () => {
     actions.loadNearest();
     if (store.get().selectedId != null) actions.retryDetail();
-    mapView?.stationLoader.reload();
+    mapView?.stations.reload();
   },
 });
 watch(store, (s) => s.liveStream, (state) => { document.body.dataset.liveStream = state; });

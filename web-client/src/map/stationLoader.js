@@ -1,4 +1,4 @@
-// Loads the stations of the visible map (plus a margin) from GET /stations?format=geojson after
+// While active (setActive: the map draws a GeoJSON list, not the vector tiles), loads the stations of the visible map (plus a margin) from GET /stations?format=geojson after
 // the map stops moving. Stations already loaded are kept, so panning back never blinks markers,
 // and a view inside an area already loaded costs no request. A newer view aborts an older load.
 // The query (setQuery: the "open at" instant, the services filter) goes with every load: open
@@ -24,6 +24,7 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
   let timer = null;
   let query = {};
   let queryKey = '{}';
+  let active = true;
 
   async function loadBox(box) {
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -39,6 +40,7 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
   let pending = null;
 
   async function refresh() {
+    if (!active) return;
     const view = boundsToBox(map.getBounds());
     if (covered.some((box) => containsBox(box, view))) return;
     if (pending && containsBox(pending.box, view)) return;
@@ -64,6 +66,20 @@ export function createStationLoader(map, { onStations, onError, fetchImpl } = {}
 
   return {
     refresh,
+    /** Off: loads nothing and forgets what it loaded (the map draws the vector tiles); on: loads the view. */
+    setActive(on) {
+      if (Boolean(on) === active) return Promise.resolve();
+      active = Boolean(on);
+      byId.clear();
+      covered.length = 0;
+      pending = null;
+      if (!active) {
+        clearTimeout(timer);
+        fetchLatest.abort?.();
+        onStations([]);
+      }
+      return refresh();
+    },
     /** Forgets what was loaded (e.g. to retry after an error) and loads the view again. */
     reload() {
       covered.length = 0;

@@ -52,4 +52,19 @@ describe('map station loads', () => {
     await loader.reload();
     expect(fetchImpl).toHaveBeenCalledTimes(2);
   });
+
+  it('loads nothing while off (the map draws the tiles) and forgets its stations when turned off', async () => {
+    const fetchImpl = vi.fn(async () => json({ type: 'FeatureCollection', features: [feature(1, 'open')], has_more: false }));
+    const onStations = vi.fn();
+    const loader = createStationLoader(map, { onStations, fetchImpl });
+    await loader.setActive(false);
+    expect(onStations.mock.calls.at(-1)[0]).toEqual([]);
+    await loader.refresh();
+    await loader.setQuery(mapQuery({ at: '2026-12-02T23:00:00+08:00', services: [] }));
+    expect(fetchImpl).not.toHaveBeenCalled();
+    await loader.setActive(true);
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    expect(new URL(fetchImpl.mock.calls[0][0], 'http://x').searchParams.get('at')).toBe('2026-12-02T23:00:00+08:00');
+    expect(onStations.mock.calls.at(-1)[0].map((f) => f.id)).toEqual([1]);
+  });
 });

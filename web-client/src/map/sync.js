@@ -14,6 +14,21 @@ export function shownStations({ mapStations, filters, view }) {
   return view === 'planner' ? mapStations : mapStations.filter((f) => matchesFilters(f.properties ?? f, filters));
 }
 
+/**
+ * True when the map must draw a GeoJSON list of stations instead of the vector tiles: the tiles
+ * say open state now and filter nothing, so an "open at" instant, amenity or service filters
+ * (the services "today"/"now", the tiles' any time) and the planner (its what-if rings and
+ * crowding choices need the stations as data) draw the list from /stations instead.
+ */
+export function needsList({ filters, view }) {
+  return view === 'planner' || Boolean(filters?.at) || (filters?.amenities?.length ?? 0) > 0 || (filters?.services?.length ?? 0) > 0;
+}
+
+/** 'overlay' when a list is drawn: needsList, or the offline pack's stations standing in for the tiles. */
+export function stationsMode(s) {
+  return needsList(s) || (s.mapStations?.length ?? 0) > 0 ? 'overlay' : 'tiles';
+}
+
 /** The gap tiles' URL template for the plan's mode, minutes and "open at" instant. */
 export function gapTilesFor(origin, plan) {
   return gapTilesUrl(origin, { mode: plan.mode, minutes: plan.minutes, at: plan.at });
@@ -21,6 +36,11 @@ export function gapTilesFor(origin, plan) {
 
 export function syncStations({ layers }, s) {
   layers.stations.setData(toFeatureCollection(shownStations(s)));
+}
+
+export function syncStationsMode({ layers }, s) {
+  layers.stations.setMode(stationsMode(s));
+  layers.stations.setOpenNow(Boolean(s.filters?.openNow));
 }
 
 export function syncSelected({ layers }, s) {
@@ -110,6 +130,7 @@ export function syncCursor({ map }, s) {
 export const SLICES = [
   { reads: (s) => [s.serviceArea], sync: syncServiceArea },
   { reads: (s) => [s.mapStations, s.filters, s.view], sync: syncStations },
+  { reads: (s) => [s.mapStations, s.filters, s.view], sync: syncStationsMode },
   { reads: (s) => [s.selectedId], sync: syncSelected },
   { reads: (s) => [s.position], sync: syncPosition },
   { reads: (s) => [s.lang], sync: syncLang },

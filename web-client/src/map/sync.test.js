@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { initialState } from '../state/appState.js';
 import { fakeMap, validLayers } from './layers/fakeMap.js';
 import { createLayers } from './layers/index.js';
-import { STATIONS_SOURCE } from './layers/stations.js';
-import { SLICES, gapTilesFor, shownStations, syncMap } from './sync.js';
+import { OVERLAY_LAYER, OVERLAY_SOURCE, STATIONS_LAYER, STATIONS_SOURCE } from './layers/stations.js';
+import { SLICES, gapTilesFor, needsList, shownStations, stationsMode, syncMap } from './sync.js';
 
 const LAYER_NAMES = ['serviceArea', 'gaps', 'districts', 'demand', 'stations', 'whatIf', 'sites', 'faults', 'me'];
 
@@ -111,24 +111,47 @@ describe('map sync', () => {
     const map = fakeMap();
     const whatIf = { ensure: vi.fn(), setLabels: vi.fn(), setVisible: vi.fn(), setAdded: vi.fn(), setRemoved: vi.fn() };
     const state = base({ view: 'planner', mapStations: [station(1), station(2)], districts: { status: 'ok', data: districts, error: null } });
-    const layers = createLayers(map, { lang: state.lang, gapTiles: gapTilesFor('http://h', state.plan), minutes: 15, whatIf });
+    const layers = createLayers(map, { lang: state.lang, gapTiles: gapTilesFor('http://h', state.plan), minutes: 15, whatIf, origin: 'http://h' });
     const camera = { showPlanningAreaOnce: vi.fn() };
     syncMap({ map, layers, camera, origin: 'http://h' }, state, null);
     expect(map.layers.map((l) => l.id)).toEqual([
       'sm-service-area-fill', 'sm-service-area-line', 'sm-gaps-fill',
       'sm-districts-fill', 'sm-districts-line', 'sm-districts-focus', 'sm-districts-label',
       'sm-demand-points', 'sm-worst-points',
-      'sm-station-clusters', 'sm-station-cluster-count', 'sm-stations', 'sm-station-selected', 'sm-station-labels', 'sm-station-live',
+      'sm-station-clusters', 'sm-station-cluster-count', 'sm-stations', 'sm-station-selected', 'sm-station-labels',
+      'sm-stations-list-clusters', 'sm-stations-list-cluster-count', 'sm-stations-list', 'sm-stations-list-selected', 'sm-stations-list-labels', 'sm-station-live',
       'sm-suggestions', 'sm-suggestions-rank', 'sm-faults', 'sm-faults-label', 'sm-my-position-halo', 'sm-my-position',
     ]);
     expect(map.layers.every((l) => l.id.startsWith('sm-'))).toBe(true);
     expect(validLayers(map)).toEqual([]);
-    expect(map.getSource(STATIONS_SOURCE).data.features.map((f) => f.id)).toEqual([1, 2]);
+    expect(map.getSource(OVERLAY_SOURCE).data.features.map((f) => f.id)).toEqual([1, 2]);
+    expect(map.getSource(STATIONS_SOURCE).spec).toMatchObject({ type: 'vector', tiles: ['http://h/api/v1/tiles/stations/{z}/{x}/{y}.mvt'], maxzoom: 16 });
+    // The planner draws the list: the overlay shows, the tiles hide.
+    expect(map.getLayer(OVERLAY_LAYER).layout.visibility).toBe('visible');
+    expect(map.getLayer(STATIONS_LAYER).layout.visibility).toBe('none');
     expect(whatIf.ensure).toHaveBeenCalledTimes(1);
     expect(camera.showPlanningAreaOnce).toHaveBeenCalledTimes(1);
     // A second style load makes fresh layers on a fresh map; nothing is added twice.
     const next = fakeMap();
-    createLayers(next, { lang: 'en', gapTiles: gapTilesFor('http://h', state.plan), minutes: 15, whatIf });
+    createLayers(next, { lang: 'en', gapTiles: gapTilesFor('http://h', state.plan), minutes: 15, whatIf, origin: 'http://h' });
     expect(next.layers).toHaveLength(map.layers.length);
+  });
+});
+
+describe('tiles or a list', () => {
+  const filters = initialState({ lang: 'zh' }).filters;
+  it('the courier view draws the vector tiles; an "open at" instant, amenity or service filters and the planner draw a list', () => {
+    expect(needsList({ filters, view: 'courier' })).toBe(false);
+    expect(needsList({ filters: { ...filters, openNow: true }, view: 'courier' })).toBe(false);
+    expect(needsList({ filters: { ...filters, at: '2026-12-02T09:00:00+08:00' }, view: 'courier' })).toBe(true);
+    expect(needsList({ filters: { ...filters, amenities: ['toilet'] }, view: 'courier' })).toBe(true);
+    expect(needsList({ filters: { ...filters, services: ['battery_swap'] }, view: 'courier' })).toBe(true);
+    expect(needsList({ filters, view: 'planner' })).toBe(true);
+  });
+
+  it('the offline pack\'s stations (set while no list is loaded) are drawn in the overlay', () => {
+    expect(stationsMode({ filters, view: 'courier', mapStations: [] })).toBe('tiles');
+    expect(stationsMode({ filters, view: 'courier', mapStations: [station(1)] })).toBe('overlay');
+    expect(stationsMode({ filters, view: 'planner', mapStations: [] })).toBe('overlay');
   });
 });

@@ -1,6 +1,9 @@
 // Taps on the map: which station or cluster a finger meant (the nearest one inside a 44 px touch
 // target), and what that tap does in the current state.
-import { CLUSTERS_LAYER, STATIONS_LAYER, STATIONS_SOURCE } from './layers/stations.js';
+import { CLUSTERS_LAYER, OVERLAY_CLUSTERS_LAYER, OVERLAY_LAYER, OVERLAY_SOURCE, STATIONS_LAYER } from './layers/stations.js';
+
+/** Levels a tap on a tile cluster zooms in (a tile cluster has no members to ask about). */
+export const CLUSTER_ZOOM_STEP = 2;
 
 /** Half the side of the square searched around a tap: 44 px touch target. */
 export const TAP_SLOP_PX = 22;
@@ -20,11 +23,14 @@ export function closestFeature(features, project, { x, y }) {
   return best;
 }
 
-/** A hit: {kind: 'station', id, lngLat} | {kind: 'cluster', clusterId, lngLat} | {kind: 'empty', lngLat}. */
+/**
+ * A hit: {kind: 'station', id, lngLat} | {kind: 'cluster', clusterId, lngLat} | {kind: 'empty', lngLat};
+ * clusterId is null for a cluster of the vector tiles (only the overlay's clusters have one).
+ */
 export function hitOf(feature, lngLat) {
   if (!feature) return { kind: 'empty', lngLat };
   const coordinates = feature.geometry.coordinates;
-  if (feature.properties.cluster) return { kind: 'cluster', clusterId: feature.properties.cluster_id, lngLat: coordinates };
+  if (feature.properties.cluster) return { kind: 'cluster', clusterId: feature.properties.cluster_id ?? null, lngLat: coordinates };
   return { kind: 'station', id: Number(feature.properties.id), lngLat: coordinates };
 }
 
@@ -32,7 +38,7 @@ export function hitOf(feature, lngLat) {
 export function onMapTap(map, handler) {
   map.on('click', (event) => {
     const { x, y } = event.point;
-    const layers = [STATIONS_LAYER, CLUSTERS_LAYER].filter((id) => map.getLayer(id));
+    const layers = [STATIONS_LAYER, CLUSTERS_LAYER, OVERLAY_LAYER, OVERLAY_CLUSTERS_LAYER].filter((id) => map.getLayer(id));
     const hits = layers.length
       ? map.queryRenderedFeatures([[x - TAP_SLOP_PX, y - TAP_SLOP_PX], [x + TAP_SLOP_PX, y + TAP_SLOP_PX]], { layers })
       : [];
@@ -40,9 +46,13 @@ export function onMapTap(map, handler) {
   });
 }
 
-/** Zooms in far enough to split the tapped cluster. */
+/** Zooms in far enough to split the tapped cluster: the overlay knows how far, a tile cluster goes two levels in. */
 export async function expandCluster(map, clusterId, center) {
-  const zoom = await map.getSource(STATIONS_SOURCE).getClusterExpansionZoom(clusterId);
+  if (clusterId == null) {
+    map.easeTo({ center, zoom: Math.min(map.getZoom() + CLUSTER_ZOOM_STEP, 18) });
+    return;
+  }
+  const zoom = await map.getSource(OVERLAY_SOURCE).getClusterExpansionZoom(clusterId);
   map.easeTo({ center, zoom: Math.min(zoom + 0.2, 18) });
 }
 

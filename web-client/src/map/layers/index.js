@@ -13,7 +13,7 @@ import { createStationsLayer } from './stations.js';
 import { createSuggestionsLayer } from './suggestions.js';
 
 /** Returns {serviceArea, gaps, districts, demand, stations, whatIf, sites, faults, me}, every one already on the map. */
-export function createLayers(map, { lang, gapTiles, minutes, whatIf }) {
+export function createLayers(map, { lang, gapTiles, minutes, whatIf, origin }) {
   const textFont = textFontFor(map.getStyle());
   const layers = {
     // Planner surfaces and the service circle under the station markers…
@@ -21,8 +21,8 @@ export function createLayers(map, { lang, gapTiles, minutes, whatIf }) {
     gaps: createGapsLayer(map, { tiles: gapTiles, minutes }),
     districts: createDistrictsLayer(map, { textFont, lang }),
     demand: createDemandLayers(map),
-    stations: createStationsLayer(map, { textFont, lang }),
-    // …the red ring of stations taken out of the scenario (it draws from the stations source),
+    stations: createStationsLayer(map, { textFont, lang, origin }),
+    // …the red ring of stations taken out of the scenario (it draws from the stations' GeoJSON overlay, which the planner shows),
     // then suggested sites and my position on top.
     whatIf,
     sites: createSuggestionsLayer(map, { textFont }),

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LABELS_LAYER, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE, createStationsLayer, toFeatureCollection } from './stations.js';
+import {
+  CLUSTERS_LAYER, LABELS_LAYER, OVERLAY_LAYER, OVERLAY_SELECTED_LAYER, OVERLAY_SOURCE, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE,
+  createStationsLayer, toFeatureCollection,
+} from './stations.js';
+import { fakeMap as specMap, validLayers } from './fakeMap.js';
 
 describe('toFeatureCollection', () => {
   it('flattens open_state and keeps lon, lat order from GeoJSON features', () => {
@@ -46,6 +50,8 @@ function fakeMap() {
     addLayer: (layer) => layers.push(layer),
     setFilter: (id, filter) => { layers.find((l) => l.id === id).filter = filter; },
     setLayoutProperty: (id, name, value) => { layers.find((l) => l.id === id).layout[name] = value; },
+    states: [],
+    setFeatureState(target, state) { this.states.push([target, state]); },
   };
 }
 
@@ -58,11 +64,48 @@ describe('createStationsLayer', () => {
     layer.setData({ type: 'FeatureCollection', features: [{ id: 1 }] });
     layer.ensure();
     expect(map.layers.length).toBe(count);
-    expect(map.getSource(STATIONS_SOURCE).spec.cluster).toBe(true);
-    expect(map.getSource(STATIONS_SOURCE).data.features).toHaveLength(1);
+    expect(map.getSource(OVERLAY_SOURCE).spec.cluster).toBe(true);
+    expect(map.getSource(OVERLAY_SOURCE).data.features).toHaveLength(1);
+    const overlay = map.layers.find((l) => l.id === OVERLAY_LAYER);
+    expect(overlay.type).toBe('circle');
+    expect(JSON.stringify(overlay.paint['circle-color'])).toContain('open_state');
+  });
+
+  it('draws the vector tiles: clusters by the cluster flag, stations without it, the ring from feature state', () => {
+    const map = fakeMap();
+    createStationsLayer(map, { origin: 'https://a.example' }).ensure();
+    expect(map.getSource(STATIONS_SOURCE).spec).toEqual({ type: 'vector', tiles: ['https://a.example/api/v1/tiles/stations/{z}/{x}/{y}.mvt'], maxzoom: 16 });
+    const clusters = map.layers.find((l) => l.id === CLUSTERS_LAYER);
     const stations = map.layers.find((l) => l.id === STATIONS_LAYER);
-    expect(stations.type).toBe('circle');
-    expect(JSON.stringify(stations.paint['circle-color'])).toContain('open_state');
+    expect([clusters['source-layer'], stations['source-layer']]).toEqual(['stations', 'stations']);
+    expect(clusters.filter).toEqual(['==', ['get', 'cluster'], true]);
+    expect(stations.filter).toEqual(['!', ['has', 'cluster']]);
+    expect(JSON.stringify(stations.paint['circle-stroke-color'])).toContain('feature-state');
+    expect(stations.layout.visibility).toBe('visible');
+    expect(map.layers.find((l) => l.id === OVERLAY_LAYER).layout.visibility).toBe('none');
+    const valid = specMap();
+    createStationsLayer(valid).ensure();
+    expect(validLayers(valid)).toEqual([]);
+  });
+
+  it('switches between the tiles and the overlay, and filters the tiles to open stations', () => {
+    const map = fakeMap();
+    const layer = createStationsLayer(map);
+    layer.setMode('overlay');
+    expect(map.layers.find((l) => l.id === STATIONS_LAYER).layout.visibility).toBe('none');
+    expect(map.layers.find((l) => l.id === OVERLAY_LAYER).layout.visibility).toBe('visible');
+    layer.setMode('tiles');
+    expect(map.layers.find((l) => l.id === OVERLAY_LAYER).layout.visibility).toBe('none');
+    layer.setOpenNow(true);
+    expect(JSON.stringify(map.layers.find((l) => l.id === STATIONS_LAYER).filter)).toContain('"open"');
+    expect(JSON.stringify(map.layers.find((l) => l.id === CLUSTERS_LAYER).filter)).toContain('open_count');
+  });
+
+  it('puts live values into the feature state of the tile marker', () => {
+    const map = fakeMap();
+    const layer = createStationsLayer(map);
+    layer.setLive('7', { seq: 3, crowding: { value: 'full' }, faults: [] });
+    expect(map.states).toEqual([[{ source: STATIONS_SOURCE, sourceLayer: 'stations', id: 7 }, { crowd: 'full', crowd_kind: 'live', seats: -1, charged: -1, faults: 0 }]]);
   });
 
   it('switches label language and the selection ring', () => {
@@ -71,7 +114,8 @@ describe('createStationsLayer', () => {
     layer.setLang('en');
     expect(JSON.stringify(map.layers.find((l) => l.id === LABELS_LAYER).layout['text-field'])).toContain('name_en');
     layer.setSelected(42);
-    expect(JSON.stringify(map.layers.find((l) => l.id === SELECTED_LAYER).filter)).toContain('42');
+    expect(map.layers.find((l) => l.id === SELECTED_LAYER).filter).toEqual(['all', ['!', ['has', 'cluster']], ['==', ['id'], 42]]);
+    expect(JSON.stringify(map.layers.find((l) => l.id === OVERLAY_SELECTED_LAYER).filter)).toContain('42');
   });
 });
 

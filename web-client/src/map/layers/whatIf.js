@@ -1,8 +1,8 @@
 // The what-if scenario on the map: each hypothetical station is a draggable MapLibre Marker
 // (a focusable button: arrow keys move it too), and each existing station taken out of the
-// scenario gets a red ring on the stations source.
+// scenario gets a red ring on the stations' GeoJSON overlay.
 import * as maplibregl from 'maplibre-gl';
-import { STATIONS_SOURCE } from './stations.js';
+import { OVERLAY_SOURCE } from './stations.js';
 
 export const REMOVED_LAYER = 'sm-stations-removed';
 /** Pixels an arrow key moves a hypothetical station (Shift: five times as far). */
@@ -16,9 +16,9 @@ export function createWhatIfLayer(map, { onMove, label = (key) => `#${key}` } = 
   const removedFilter = () => ['all', ['!', ['has', 'point_count']], ['in', ['to-number', ['get', 'id']], ['literal', removed.length ? removed : [-1]]]];
 
   function ensureRemovedLayer() {
-    if (map.getLayer(REMOVED_LAYER) || !map.getSource(STATIONS_SOURCE)) return;
+    if (map.getLayer(REMOVED_LAYER) || !map.getSource(OVERLAY_SOURCE)) return;
     map.addLayer({
-      id: REMOVED_LAYER, type: 'circle', source: STATIONS_SOURCE, filter: removedFilter(),
+      id: REMOVED_LAYER, type: 'circle', source: OVERLAY_SOURCE, filter: removedFilter(),
       layout: { visibility: visible ? 'visible' : 'none' },
       paint: {
         'circle-color': 'rgba(220,38,38,0.25)',
