@@ -138,7 +138,9 @@ public sealed class LiveWriter(NpgsqlDataSource data, LiveState state, TimeProvi
         }
         catch (Exception e)
         {
-            group[0].Done.TrySetException(e);
+            // The connection or the server failed (an outage): every signal of the group fails with it, and
+            // each caller answers 503; none is acknowledged, none waits for ever.
+            foreach (var p in group) p.Done.TrySetException(e);
             return;
         }
         for (var i = 0; i < group.Count; i++) Complete(group[i], written[i]);
