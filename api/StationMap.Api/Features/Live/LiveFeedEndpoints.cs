@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
+using StationMap.Api.Infrastructure.Http;
 using StationMap.Api.Infrastructure.OpeningHours;
 using StationMap.Api.Infrastructure.Parameters;
 
@@ -87,7 +88,7 @@ public static class LiveFeedEndpoints
             var maxSeq = 0L;
             foreach (var r in area.Stations) maxSeq = Math.Max(maxSeq, live.SequenceOf(r.Id));
             var own = OwnTag(LiveBox.Of(bbox), maxSeq, window, area.Generation, holidays.Version, area.Stations.Count);
-            if (Matching(http.Request.Headers.IfNoneMatch, own) is { } matched)
+            if (EntityTags.Matching(http.Request.Headers.IfNoneMatch, own) is { } matched)
             {
                 http.Response.Headers.ETag = matched;
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -116,19 +117,5 @@ public static class LiveFeedEndpoints
         var text = $"{box}|{maxSeq}|{window.ToUnixTimeSeconds()}|{generation}|{holidaysVersion}|{count}";
         var digest = XxHash128.Hash(Encoding.UTF8.GetBytes(text));
         return "\"lf" + Convert.ToBase64String(digest, 0, 12).Replace('+', '-').Replace('/', '_') + "\"";
-    }
-
-    /// <summary>The If-None-Match tag that names this answer: its own tag, alone or as the prefix ConditionalGets gave it ("lf….hash", with any coding suffix).</summary>
-    static string? Matching(Microsoft.Extensions.Primitives.StringValues header, string own)
-    {
-        var prefix = own.Trim('"');
-        foreach (var value in header)
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
-                var opaque = tag.Trim('"');
-                if (opaque == prefix || opaque.StartsWith(prefix + ".", StringComparison.Ordinal)) return tag;
-            }
-        return null;
     }
 }

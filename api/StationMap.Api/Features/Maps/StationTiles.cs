@@ -5,6 +5,8 @@ using Npgsql;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 
+using StationMap.Api.Infrastructure.Http;
+
 namespace StationMap.Api.Features.Maps;
 
 /// <summary><c>services</c>: comma-separated service kinds, a station must host one (any time); <c>v</c>: a cache-busting token, not read.</summary>
@@ -89,7 +91,7 @@ public static class StationTiles
                   (kinds.Length == 0 ? "" : "-" + string.Join('_', kinds.Order(StringComparer.Ordinal))) + "\"";
         }
         http.Response.Headers.CacheControl = $"public, max-age={MaxAgeSeconds}";
-        if (Matching(http.Request.Headers.IfNoneMatch, own) is { } matched)
+        if (EntityTags.Matching(http.Request.Headers.IfNoneMatch, own) is { } matched)
         {
             http.Response.Headers.ETag = matched;
             Timing(http, clock);
@@ -107,7 +109,7 @@ public static class StationTiles
             cmd.Parameters.AddWithValue(z);
             cmd.Parameters.AddWithValue(x);
             cmd.Parameters.AddWithValue(y);
-            tile = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+            tile = await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];   // NULL (no rows) is an empty tile: 204
         }
         else while (true)
         {
@@ -118,7 +120,7 @@ public static class StationTiles
             cmd.Parameters.AddWithValue(cell);
             cmd.Parameters.AddWithValue(MaxStationsPerTile);
             cmd.Parameters.AddWithValue(kinds);
-            tile = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+            tile = await cmd.ExecuteScalarAsync(ct) as byte[] ?? [];   // NULL (no rows) is an empty tile: 204
             if (tile.Length <= MaxTileBytes || cell >= 4096) break;
             cell = cell == 0 ? 128 : cell * 2;
         }
@@ -129,18 +131,4 @@ public static class StationTiles
 
     static void Timing(HttpContext http, Stopwatch clock) =>
         http.Response.Headers["Server-Timing"] = $"tile;dur={clock.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)}";
-
-    /// <summary>The If-None-Match tag that names this answer: its own tag, alone or as the prefix ConditionalGets gave it ("st….hash", with any coding suffix).</summary>
-    static string? Matching(Microsoft.Extensions.Primitives.StringValues header, string own)
-    {
-        var prefix = own.Trim('"');
-        foreach (var value in header)
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
-                var opaque = tag.Trim('"');
-                if (opaque == prefix || opaque.StartsWith(prefix + ".", StringComparison.Ordinal)) return tag;
-            }
-        return null;
-    }
 }

@@ -145,6 +145,24 @@ public static class EntityTags
         return false;
     }
 
+    /// <summary>
+    /// The If-None-Match tag that names an endpoint's own tag <paramref name="own"/>: alone, or as the prefix
+    /// ConditionalGets gave it ("own.hash", with any coding suffix); null when none does. Lets an endpoint
+    /// answer 304 before it makes the body.
+    /// </summary>
+    public static string? Matching(Microsoft.Extensions.Primitives.StringValues header, string own)
+    {
+        var prefix = own.Trim('"');
+        foreach (var value in header)
+            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+                var opaque = tag.Trim('"');
+                if (opaque == prefix || opaque.StartsWith(prefix + ".", StringComparison.Ordinal)) return tag;
+            }
+        return null;
+    }
+
     /// <summary>The tag without W/, quotes and content-coding suffix.</summary>
     static ReadOnlySpan<char> Opaque(string tag)
     {
