@@ -18,10 +18,15 @@ public static class Composition
         services.Configure<StationMapOptions>(section);
         var options = section.Get<StationMapOptions>() ?? new StationMapOptions();
 
-        services.AddSingleton(_ => DataSource(config, options));
+        services.AddSingleton(_ => DataSource(config, options, "Stations"));
+        // Reads that may lag (tiles, lists) go to ConnectionStrings:Read when it is set (a replica); see ReadRouting.
+        services.AddSingleton(sp => new ReadRouting(sp.GetRequiredService<NpgsqlDataSource>(),
+            config.GetConnectionString("Read") is { Length: > 0 } ? DataSource(config, options, "Read") : null, sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpContextAccessor();
         services.AddSingleton<DatabaseOutageMonitor>();   // 503 + Retry-After and pool clearing when the database is gone
         services.AddDbContext<StationsDb>((sp, o) => o
-            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
+            .UseNpgsql(sp.GetRequiredService<ReadRouting>().For(sp.GetRequiredService<IHttpContextAccessor>().HttpContext),
+                npgsql => npgsql.UseNetTopologySuite())
             .UseSnakeCaseNamingConvention()
             // EF logs every failed command, connection and query as an error with a stack trace: a
             // flood of identical lines per request during an outage. The exception handler logs what
@@ -63,17 +68,17 @@ public static class Composition
         return services;
     }
 
-    static NpgsqlDataSource DataSource(IConfiguration config, StationMapOptions options)
+    static NpgsqlDataSource DataSource(IConfiguration config, StationMapOptions options, string name)
     {
-        var cs = new NpgsqlConnectionStringBuilder(config.GetConnectionString("Stations")
-            ?? throw new InvalidOperationException("ConnectionStrings:Stations is not set (./stationmap run sets it)."));
+        var cs = new NpgsqlConnectionStringBuilder(config.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{name} is not set (./stationmap run sets it)."));
         // A client timeout alone leaves the server working: cap every statement on the server too.
         if (string.IsNullOrEmpty(cs.Options)) cs.Options = $"-c statement_timeout={options.StatementTimeoutSeconds * 1000}";
         // Statements the API sends again and again (a check-in, a nearest batch, a tile) are prepared on each
         // connection after their second use, so PostgreSQL parses and plans them once: the live ingest's
         // per-signal database time falls by about a third (pgbench on the check-in statement: 1,150 → 1,615 tps).
         // A connection string that sets Max Auto Prepare (e.g. 0 behind a transaction-mode pooler) wins.
-        if (cs.MaxAutoPrepare == 0 && !(config.GetConnectionString("Stations") ?? "").Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (cs.MaxAutoPrepare == 0 && !(config.GetConnectionString(name) ?? "").Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             cs.MaxAutoPrepare = 64;
             cs.AutoPrepareMinUsages = 2;
@@ -90,6 +95,7 @@ public static class Composition
         app.UseHttpEdge();
         app.UseStationMapOpenApi();
         app.UseRouting();
+        app.UseReadYourWrites();   // before the idempotency replays, so a replayed write also pins the client's reads
         app.UseBodySizeLimits();
         app.UseAuthentication();
         app.UseHttpRequestPolicies();

@@ -39,6 +39,11 @@ public static class DatabaseOutage
                     return null;   // the server answered: a real error in the statement, not an outage
                 case NpgsqlException { IsTransient: true } n:
                     return n;
+                // Npgsql multi-host (a replicated cluster): no host is the primary right now, as between a
+                // primary's death and its replica's promotion. Npgsql says so only in the message.
+                case NpgsqlException { InnerException: null } n when n is not PostgresException
+                                                                     && n.Message.StartsWith("No suitable host", StringComparison.Ordinal):
+                    return n;
                 case NpgsqlException { InnerException: SocketException or IOException or TimeoutException } n:
                     return n;
                 case SocketException or IOException when e.Source?.StartsWith("Npgsql", StringComparison.Ordinal) == true:
@@ -57,11 +62,12 @@ public static class DatabaseOutage
     /// 08xxx connection exceptions; 57P01/57P02/57P03 shutting down, crash, starting up; 53xxx
     /// insufficient resources (53300 too many connections); 57014 statement timeout (the server
     /// did not answer within StatementTimeoutSeconds); 58xxx system/IO error on the server;
-    /// 40001/40P01 serialization failure and deadlock (the same request succeeds when retried).
+    /// 40001/40P01 serialization failure and deadlock (the same request succeeds when retried);
+    /// 25006 a write reached a read-only server (a primary demoted to replica under a pooled connection).
     /// </summary>
     static bool Unavailable(string state) =>
         state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) ||
-        state.StartsWith("58", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03" or "57014" or "40001" or "40P01";
+        state.StartsWith("58", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03" or "57014" or "40001" or "40P01" or "25006";
 
     /// <summary>The 503 problem for a request that needed the database.</summary>
     public static ProblemDetails Problem() => new()

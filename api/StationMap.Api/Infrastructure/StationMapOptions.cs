@@ -16,4 +16,6 @@ public sealed class StationMapOptions
     public bool WarmCoverageCaches { get; set; } = true;
     /// <summary>Retry-After (seconds) on the 503 answered while the database is unreachable.</summary>
     public int DatabaseRetryAfterSeconds { get; set; } = 5;
+    /// <summary>With ConnectionStrings:Read set: seconds after a successful write during which that client's reads go to the primary.</summary>
+    public int ReadYourWritesSeconds { get; set; } = 5;
 }

@@ -22,7 +22,7 @@ public static class RoadTiles
     public static RouteGroupBuilder MapRoadTiles(this RouteGroupBuilder api)
     {
         api.MapGet("/tiles/roads/{z:int}/{x:int}/{y:int}.mvt", Handle)
-            .WithTags("Maps").WithName("RoadTiles")
+            .WithTags("Maps").WithName("RoadTiles").ReadsMayLag()
             .WithSummary("Vector tile of the loaded road network (source-layer roads), zoom 8–16")
             .WithDescription("Mapbox Vector Tile with class (OSM highway), name and oneway; 204 when the tile is empty. " +
                              "v may carry the graph version to bust caches.")
@@ -31,7 +31,7 @@ public static class RoadTiles
     }
 
     static async Task<Results<FileContentHttpResult, NoContent, ValidationProblem>> Handle(
-        int z, int x, int y, [AsParameters] RoadTileQuery query, NpgsqlDataSource data, HttpContext http, CancellationToken ct)
+        int z, int x, int y, [AsParameters] RoadTileQuery query, ReadRouting reads, HttpContext http, CancellationToken ct)
     {
         var v = new Validation();
         v.Range(z, "z", MinZoom, MaxZoom);
@@ -39,6 +39,7 @@ public static class RoadTiles
         if (x < 0 || x >= size) v.Add("x", $"x must be between 0 and {size - 1} at zoom {z}.");
         if (y < 0 || y >= size) v.Add("y", $"y must be between 0 and {size - 1} at zoom {z}.");
         if (!v.IsValid) return v.Problem();
+        var data = reads.For(http);   // a replica may serve tiles: they are cached for a minute anyway
 
         // stationmap.road_tile (migration 0009): the edge filter by zoom and the index-friendly envelope live there.
         await using var cmd = data.CreateCommand("SELECT stationmap.road_tile($1, $2, $3)");

@@ -51,7 +51,7 @@ public static class StationTiles
     public static RouteGroupBuilder MapStationTiles(this RouteGroupBuilder api)
     {
         api.MapGet("/tiles/stations/{z:int}/{x:int}/{y:int}.mvt", Handle)
-            .WithTags("Maps").WithName("StationTiles")
+            .WithTags("Maps").WithName("StationTiles").ReadsMayLag()
             .WithSummary("Vector tile of the stations (source-layer stations): clusters below zoom 12, stations from zoom 12")
             .WithDescription("Mapbox Vector Tile, layer stations. Below zoom 12 (ClusterBelowZoom) features are clusters made on the server " +
                              "(cluster=true, count, open_count = members open now); from zoom 12 one feature per station, feature id = station id, " +
@@ -65,7 +65,7 @@ public static class StationTiles
     }
 
     static async Task<Results<FileContentHttpResult, NoContent, StatusCodeHttpResult, ValidationProblem>> Handle(
-        int z, int x, int y, [AsParameters] StationTileQuery query, NpgsqlDataSource data, HttpContext http, CancellationToken ct)
+        int z, int x, int y, [AsParameters] StationTileQuery query, ReadRouting reads, HttpContext http, CancellationToken ct)
     {
         var v = new Validation();
         v.Range(z, "z", MinZoom, MaxZoom);
@@ -74,6 +74,7 @@ public static class StationTiles
         if (y < 0 || y >= size) v.Add("y", $"y must be between 0 and {size - 1} at zoom {z}.");
         var kinds = StationFilters.ParseList(query.Services, "services", StationVocabulary.ServiceKinds, v);
         if (!v.IsValid) return v.Problem();
+        var data = reads.For(http);   // a replica may serve tiles: they are cached for a minute anyway
 
         var clock = Stopwatch.StartNew();
         await using var conn = await data.OpenConnectionAsync(ct);

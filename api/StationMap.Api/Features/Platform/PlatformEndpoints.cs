@@ -9,6 +9,9 @@ namespace StationMap.Api.Features.Platform;
 
 public sealed record HealthView(string Status);
 
+/// <summary>The process's memory, for soak runs and dashboards: working set and the GC heap after the last collection (bytes).</summary>
+public sealed record RuntimeView(long WorkingSetBytes, long GcHeapBytes, long GcCommittedBytes, long GcTotalAllocatedBytes, int Gen2Collections);
+
 public sealed record ReadyView(string Status, bool Database, IReadOnlyList<string> PendingMigrations);
 
 public sealed record ClientConfig(
@@ -27,6 +30,8 @@ public static class PlatformEndpoints
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthView("ok")))
             .WithTags("Platform").WithName("Health").WithSummary("The process is up");
+        app.MapGet("/healthz/runtime", Runtime)
+            .WithTags("Platform").WithName("HealthRuntime").WithSummary("The process's working set and GC heap (bytes), for soak runs");
         app.MapGet("/readyz", Ready)
             .WithTags("Platform").WithName("Ready").WithSummary("The database answers and its migrations are current (503 otherwise)");
         return app;
@@ -37,6 +42,13 @@ public static class PlatformEndpoints
         api.MapGet("/config", Config)
             .WithTags("Platform").WithName("ClientConfig").WithSummary("Basemap, attribution and vocabularies for map clients");
         return api;
+    }
+
+    static Ok<RuntimeView> Runtime()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        return TypedResults.Ok(new RuntimeView(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes,
+            GC.GetTotalAllocatedBytes(), GC.CollectionCount(2)));
     }
 
     static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, DatabaseOutageMonitor outage,

@@ -28,7 +28,7 @@ public static class StationsEndpoints
             .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
 
         group.MapGet("/", ListEndpoint.Handle)
-            .WithName("ListStations")
+            .WithName("ListStations").ReadsMayLag()
             .WithSummary("Stations in a bbox or radius, by text, paged; JSON, GeoJSON or CSV; change feed with updated_since")
             .WithDescription("bbox=minLon,minLat,maxLon,maxLat or lon&lat&radius (metres, ≤ 50000); q searches name, English name, address, district; " +
                              "page (from 1) and limit (≤ 1000, default 50) with has_more; format=json|geojson|csv; updated_since (ISO 8601) returns changes " +
