@@ -215,7 +215,37 @@ start_api() { # start_api N
     c_spawn "api$n" dotnet "$API_DLL" --urls "http://127.0.0.1:$port"
   )
 }
+
+# A readiness gate, as an orchestrator's readiness probe would be: nginx (open source) only checks
+# passively, so it would send its share of the traffic to an instance that has just started listening and
+# is still compiling its first requests. An instance being started is marked down in the front; it is
+# warmed up directly (/readyz, then one request of each kind the map sends) and only then put back.
+start_api_gated() { # start_api_gated N
+  local n="$1" port; port=$([ "$n" = 1 ] && echo "$C_API1" || echo "$C_API2")
+  touch "$C_RUN/api$n.down"; reload_nginx
+  start_api "$n"
+  c_wait 180 api_ready "$port" || { tail -30 "$C_LOG/api$n.log" >&2; rm -f "$C_RUN/api$n.down"; reload_nginx; return 1; }
+  warm_api "$port"
+  rm -f "$C_RUN/api$n.down"; reload_nginx
+}
+
+warm_api() { # warm_api PORT : the first request of each kind is slow (JIT, EF query compilation)
+  local u="http://127.0.0.1:$1" path
+  for path in /api/v1/config "/api/v1/stations?limit=20" /api/v1/stations/1 "/api/v1/stations/nearest?lon=120.16&lat=30.27&limit=5" \
+              /api/v1/tiles/stations/12/3415/1686.mvt /api/v1/live "/api/v1/stations?bbox=120.1,30.2,120.3,30.4&limit=20"; do
+    curl -s -m 60 -o /dev/null "$u$path" || true
+  done
+}
+
+reload_nginx() { # rewrite the front's configuration (instances marked down) and let nginx reload it
+  c_alive nginx || return 0
+  write_nginx_conf
+  kill -HUP "$(c_pid nginx)" 2>/dev/null || true
+  sleep 0.5
+}
 api_ready() { curl -fs -m 3 -o /dev/null "http://127.0.0.1:$1/readyz"; }
+
+c_down_flag() { if [ -e "$C_RUN/api$1.down" ]; then echo " down"; fi; }
 
 write_nginx_conf() {
   mkdir -p "$C_DIR/nginx/tmp"
@@ -237,8 +267,8 @@ http {
 
   upstream stationmap_api {
     # Passive health: an instance that refuses or times out is skipped for 5 s.
-    server 127.0.0.1:$C_API1 max_fails=1 fail_timeout=5s;
-    server 127.0.0.1:$C_API2 max_fails=1 fail_timeout=5s;
+    server 127.0.0.1:$C_API1 max_fails=1 fail_timeout=5s$(c_down_flag 1);
+    server 127.0.0.1:$C_API2 max_fails=1 fail_timeout=5s$(c_down_flag 2);
     keepalive 32;
   }
 
@@ -325,6 +355,8 @@ cluster_up() {
   start_api 1; start_api 2
   c_wait 180 api_ready "$C_API1" || { tail -30 "$C_LOG/api1.log" >&2; die "API 1 did not become ready"; }
   c_wait 180 api_ready "$C_API2" || { tail -30 "$C_LOG/api2.log" >&2; die "API 2 did not become ready"; }
+  warm_api "$C_API1"; warm_api "$C_API2"
+  rm -f "$C_RUN/api1.down" "$C_RUN/api2.down"
   log "cluster: nginx in front on http://127.0.0.1:$C_FRONT"
   start_nginx
   log "cluster up in $(( $(date +%s) - t0 )) s"
@@ -448,8 +480,7 @@ cluster_drill() {
       sleep 3
       kill -KILL "$(c_pid api1)"; rm -f "$C_RUN/api1.pid"
       sleep 5
-      start_api 1
-      c_wait 180 api_ready "$C_API1" || { tail -20 "$C_LOG/api1.log" >&2; echo "drill: API 1 did not come back" >&2; exit 1; }
+      start_api_gated 1 || { echo "drill: API 1 did not come back" >&2; exit 1; }
       phase_end api
 
       phase_start redis "phase 3: stop Redis, then restart it"
@@ -480,7 +511,8 @@ cmd_cluster() {
     down) cluster_down ;;
     drill) cluster_packages; cluster_drill "$@" ;;
     destroy) cluster_destroy ;;
-    *) die "usage: ./stationmap cluster up | status | down | drill [--short] | destroy" ;;
+    test-drill) cluster_packages; build_api; build_client; cluster_test_drill ;;
+    *) die "usage: ./stationmap cluster up | status | down | drill [--short] | destroy | test-drill" ;;
   esac
 }
 

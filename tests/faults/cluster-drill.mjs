@@ -112,7 +112,8 @@ async function load() {
       const [path, init] = request(kind, w, n);
       const a = { kind, path, t0: Date.now() };
       try {
-        const res = await fetch(new URL(path, base), { ...init, signal: AbortSignal.timeout(15000) });
+        // 35 s: longer than the front's proxy_read_timeout (30 s), so a slow instance is answered for by the front.
+        const res = await fetch(new URL(path, base), { ...init, signal: AbortSignal.timeout(35000) });
         const text = await res.text();
         Object.assign(a, { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type') });
         if (res.status >= 300 && res.status !== 304) a.body = text.slice(0, 300);
