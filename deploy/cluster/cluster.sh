@@ -44,6 +44,7 @@ c_spawn() { # c_spawn NAME CMD... : CMD in its own session, in the background, l
   if c_alive "$name"; then return 0; fi
   setsid "$@" >> "$C_LOG/$name.log" 2>&1 < /dev/null &
   echo $! > "$C_RUN/$name.pid"
+  disown "$!" 2>/dev/null || true   # the drill's kill -9 is on purpose: no "Killed" notice from this shell
 }
 
 c_stop() { # c_stop NAME [SIGNAL] : stop one part by its pid (TERM, then KILL after 15 s)
@@ -352,6 +353,10 @@ cluster_up() {
   log "cluster: Redis on 127.0.0.1:$C_REDIS"
   start_redis
   log "cluster: API instances on 127.0.0.1:$C_API1 and :$C_API2"
+  if c_alive nginx; then   # up again on a running front: an instance that died comes back behind the gate
+    c_alive api1 || start_api_gated 1 || die "API 1 did not become ready"
+    c_alive api2 || start_api_gated 2 || die "API 2 did not become ready"
+  fi
   start_api 1; start_api 2
   c_wait 180 api_ready "$C_API1" || { tail -30 "$C_LOG/api1.log" >&2; die "API 1 did not become ready"; }
   c_wait 180 api_ready "$C_API2" || { tail -30 "$C_LOG/api2.log" >&2; die "API 2 did not become ready"; }
