@@ -523,7 +523,7 @@ cmd_cluster() {
 
 # The short drill of ./stationmap test: a fresh cluster of its own (own folder and ports, so a cluster a
 # user has up is not touched), up, drill --short, destroyed again. Non-zero on lost writes, 5xx other than
-# 503, a request without an answer or a recovery over 30 s.
+# 503 or a request without an answer.
 cluster_test_drill() {
   (
     export STATIONMAP_CLUSTER_DIR="$DATA_DIR/cluster-test"
