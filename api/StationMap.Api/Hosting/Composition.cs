@@ -5,6 +5,7 @@ using StationMap.Api.Features.Live;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Http;
+using StationMap.Api.Infrastructure.Instances;
 using StationMap.Api.Infrastructure.OpenApi;
 
 namespace StationMap.Api.Hosting;
@@ -20,6 +21,7 @@ public static class Composition
 
         services.AddSingleton(_ => DataSource(config, options));
         services.AddSingleton<DatabaseOutageMonitor>();   // 503 + Retry-After and pool clearing when the database is gone
+        services.AddInstances();   // instance id, the shared LISTEN connection, job leadership (several API processes on one database)
         services.AddDbContext<StationsDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.UseNetTopologySuite())
             .UseSnakeCaseNamingConvention()
