@@ -8,7 +8,8 @@
 //   - a station changed through A is seen through B (by id and through B's in-memory nearest index) within 1 s;
 //   - B's notification listener, its connection dropped, reconnects and reloads (a change made meanwhile is seen);
 //   - the live stream on B gets a check-in taken by A;
-//   - rate limits are shared through Redis (requests split over A and B draw on one budget); with Redis stopped
+//   - rate limits are shared through Redis (requests split over A and B draw on one budget) and key on the address
+//     a known proxy forwards (X-Forwarded-For); with Redis stopped
 //     requests still succeed with per-instance limits, and the limits are shared again once Redis is back;
 //   - the leader's leadership connection dropped, or the leader process killed: the other leads within seconds.
 import { test } from 'node:test';
@@ -248,6 +249,10 @@ test('two API instances on one database', { timeout: 150_000 }, async (t) => {
     assert.deepEqual(other, [], `only 401 and 429: ${codes}`);
     // One budget of 30 for both (the first probe counted too); per instance it would have been 30 each and no 429 at all.
     assert.equal(2 * AUTH_BUDGET - refused, AUTH_BUDGET - (left < 15 ? 0 : 1), `answered without 429: ${codes}`);
+    // Behind a known proxy (loopback is one by default) the limit keys on the forwarded client address:
+    // another client through the same proxy has a budget of its own.
+    const forwarded = await get(PORT_B, '/api/v1/keys/me', { ...bogus, 'X-Forwarded-For': '203.0.113.9' });
+    assert.equal(forwarded.status, 401, forwarded.text);
   });
 
   await t.test('with Redis stopped requests still succeed with per-instance limits, and Redis is used again when back', async () => {
