@@ -100,9 +100,10 @@ public sealed partial class PgNotifications(NpgsqlDataSource data, ILogger<PgNot
                 }
                 var listening = new HashSet<string>(StringComparer.Ordinal);
                 Subscription[] all;
-                lock (_gate) { all = _subscriptions; _pending.Clear(); }
+                // From here on a new subscription is queued as pending (and picked up below), never lost
+                // between this snapshot and the first wait.
+                lock (_gate) { all = _subscriptions; _pending.Clear(); _connected = true; }
                 await ListenAsync(conn, all, listening, stop);
-                lock (_gate) _connected = true;
                 _connectedSince = DateTimeOffset.UtcNow;
                 Interlocked.Increment(ref _connects);
                 _outage.Succeeded();
@@ -112,14 +113,6 @@ public sealed partial class PgNotifications(NpgsqlDataSource data, ILogger<PgNot
                 var quiet = System.Diagnostics.Stopwatch.StartNew();
                 while (!stop.IsCancellationRequested)
                 {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    lock (_gate) _interrupt = wait;
-                    wait.CancelAfter(Heartbeat);
-                    var heard = Interlocked.Read(ref _dispatched);
-                    try { await conn.WaitAsync(wait.Token); }
-                    catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    finally { lock (_gate) _interrupt = null; }
-
                     Subscription[] added;
                     lock (_gate) { added = [.. _pending]; _pending.Clear(); }
                     if (added.Length > 0)
@@ -127,6 +120,18 @@ public sealed partial class PgNotifications(NpgsqlDataSource data, ILogger<PgNot
                         await ListenAsync(conn, added, listening, stop);
                         Tell(added);
                     }
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    lock (_gate)
+                    {
+                        if (_pending.Count > 0) continue;   // subscribed meanwhile: LISTEN it first
+                        _interrupt = wait;
+                    }
+                    wait.CancelAfter(Heartbeat);
+                    var heard = Interlocked.Read(ref _dispatched);
+                    try { await conn.WaitAsync(wait.Token); }
+                    catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
+                    finally { lock (_gate) _interrupt = null; }
+
                     if (Interlocked.Read(ref _dispatched) != heard) quiet.Restart();
                     else if (quiet.Elapsed >= Heartbeat)
                     {
