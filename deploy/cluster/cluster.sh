@@ -206,8 +206,8 @@ start_api() { # start_api N
     export StationMap__Live__Limits__Enabled=false
     export ConnectionStrings__Stations; ConnectionStrings__Stations="$(cluster_cs primary)"
     export ConnectionStrings__Read; ConnectionStrings__Read="$(cluster_cs prefer-standby)"
-    export StationMap__Redis__Configuration="127.0.0.1:$C_REDIS,abortConnect=false,connectTimeout=1000"
-    export StationMap__InstanceName="api$n"
+    export StationMap__Redis="127.0.0.1:$C_REDIS,abortConnect=false,connectTimeout=1000"
+    export StationMap__InstanceId="api$n"
     export StationMap__DatabaseRetryAfterSeconds=2
     export Spa__RootPath="$ROOT/web-client/dist"
     export StationMap__BasemapStyleUrl="${STATIONMAP_BASEMAP_STYLE_URL:-}"

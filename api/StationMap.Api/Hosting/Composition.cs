@@ -5,6 +5,7 @@ using StationMap.Api.Features.Live;
 using StationMap.Api.Features.Stations;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Http;
+using StationMap.Api.Infrastructure.Instances;
 using StationMap.Api.Infrastructure.OpenApi;
 
 namespace StationMap.Api.Hosting;
@@ -24,6 +25,7 @@ public static class Composition
             config.GetConnectionString("Read") is { Length: > 0 } ? DataSource(config, options, "Read") : null, sp.GetRequiredService<TimeProvider>()));
         services.AddHttpContextAccessor();
         services.AddSingleton<DatabaseOutageMonitor>();   // 503 + Retry-After and pool clearing when the database is gone
+        services.AddInstances();   // instance id, the shared LISTEN connection, job leadership (several API processes on one database)
         services.AddDbContext<StationsDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<ReadRouting>().For(sp.GetRequiredService<IHttpContextAccessor>().HttpContext),
                 npgsql => npgsql.UseNetTopologySuite())

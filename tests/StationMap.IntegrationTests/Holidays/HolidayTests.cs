@@ -329,7 +329,10 @@ public sealed class HolidayCalendarOutageTests(ApiFixture api) : IClassFixture<A
         const string password = "late-role-password";
         var cs = new NpgsqlConnectionStringBuilder(api.ConnectionString) { Username = role, Password = password, Pooling = false }.ConnectionString;
         await using var data = NpgsqlDataSource.Create(cs);
-        var calendars = new StoredHolidayCalendars(data, NullLogger<StoredHolidayCalendars>.Instance);
+        var notifications = new StationMap.Api.Infrastructure.Instances.PgNotifications(data,
+            NullLogger<StationMap.Api.Infrastructure.Instances.PgNotifications>.Instance);
+        var calendars = new StoredHolidayCalendars(data, notifications, NullLogger<StoredHolidayCalendars>.Instance);
+        await notifications.StartAsync(CancellationToken.None);
         await calendars.StartAsync(CancellationToken.None);
         try
         {
@@ -351,6 +354,7 @@ public sealed class HolidayCalendarOutageTests(ApiFixture api) : IClassFixture<A
         finally
         {
             await calendars.StopAsync(CancellationToken.None);
+            await notifications.StopAsync(CancellationToken.None);
             NpgsqlConnection.ClearAllPools();
             await using var conn = await api.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP OWNED BY {role}; DROP ROLE IF EXISTS {role}", conn);

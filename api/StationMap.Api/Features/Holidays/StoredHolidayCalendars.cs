@@ -9,7 +9,8 @@ namespace StationMap.Api.Features.Holidays;
 /// The holiday calendars of every region, from <c>public_holiday</c>, in memory: an evaluation asks
 /// <see cref="For"/> per station per request, which reads one volatile reference and never locks.
 /// Loaded at start, again on every NOTIFY <see cref="HolidayStore.Channel"/> (migration 0011: any
-/// committed change from any process), after every reconnect of the listener, and by
+/// committed change from any process), after every reconnect of the instance's shared listener
+/// (<see cref="Infrastructure.Instances.PgNotifications"/>), and by
 /// <see cref="ReloadAsync"/> (this instance's own writes, before the request answers). Every load
 /// publishes a new set of calendars with a higher <see cref="IHolidayCalendar.Version"/>, so caches
 /// keyed on it see the change. While the database is unreachable at start, every region has no
@@ -18,7 +19,8 @@ namespace StationMap.Api.Features.Holidays;
 /// A subdivision (CN-ZJ) that has its own days gets them on top of its country's (CN); one that has
 /// none gets the country's calendar.
 /// </summary>
-public sealed class StoredHolidayCalendars(NpgsqlDataSource data, ILogger<StoredHolidayCalendars> log) : BackgroundService, IHolidayCalendars
+public sealed class StoredHolidayCalendars(NpgsqlDataSource data, Infrastructure.Instances.PgNotifications notifications,
+    ILogger<StoredHolidayCalendars> log) : BackgroundService, IHolidayCalendars
 {
     sealed record Snapshot(long Version, FrozenDictionary<string, HolidayCalendar> Regions, HolidayCalendar Empty);
 
@@ -41,31 +43,28 @@ public sealed class StoredHolidayCalendars(NpgsqlDataSource data, ILogger<Stored
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
+        var wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+            new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+        long wanted = 0, done = 0;
+        // The instance's shared listener: every change, and every (re)connection (LISTEN is then in
+        // force, so a change committed after the load is announced to us), asks for a reload.
+        using var subscription = notifications.Subscribe(Channel,
+            _ => { Interlocked.Increment(ref wanted); wake.Writer.TryWrite(true); },
+            () => { Interlocked.Increment(ref wanted); wake.Writer.TryWrite(true); });
         var failures = 0;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await using var conn = await data.OpenConnectionAsync(stop);
-                var changed = new ConcurrentQueue<string>();
-                conn.Notification += (_, e) => changed.Enqueue(e.Payload);
-                // LISTEN before the load: a change committed after the load's snapshot is announced to us.
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
-                await ReloadAsync(stop);
-                failures = 0;
-                while (!stop.IsCancellationRequested)
+                var want = Interlocked.Read(ref wanted);
+                if (want != done)
                 {
-                    using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
-                    {
-                        // Wake now and then so a dead connection is noticed (the wait then throws) and replaced.
-                        wait.CancelAfter(TimeSpan.FromSeconds(30));
-                        if (changed.IsEmpty)
-                            try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    }
-                    if (changed.IsEmpty) continue;
-                    changed.Clear();
                     await ReloadAsync(stop);
+                    done = want;
+                    failures = 0;
+                    continue;
                 }
+                await wake.Reader.ReadAsync(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             // Any failure, not only the database's: an exception escaping a hosted service stops the host.

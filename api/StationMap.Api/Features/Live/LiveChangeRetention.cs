@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StationMap.Api.Infrastructure.Instances;
 
 namespace StationMap.Api.Features.Live;
 
 /// <summary>
 /// Deletes live_change rows older than <see cref="LiveOptions.ChangeRetentionHours"/>, once an hour
 /// (first a minute after start). The rows only serve streams resuming with Last-Event-ID; an older id
-/// gets <c>event: reset</c>. With several instances the transaction-scoped advisory lock lets one of
-/// them do each round (live_change_changed_at_idx finds the rows).
+/// gets <c>event: reset</c>. With several instances only the leader of <see cref="LeaderJobs.LiveRetention"/>
+/// runs the rounds, and the transaction-scoped advisory lock still keeps two rounds apart while a
+/// leadership changes hands (live_change_changed_at_idx finds the rows).
 /// </summary>
-internal sealed class LiveChangeRetention(NpgsqlDataSource data, IOptions<LiveOptions> options, TimeProvider clock, ILogger<LiveChangeRetention> log) : BackgroundService
+internal sealed class LiveChangeRetention(NpgsqlDataSource data, IOptions<LiveOptions> options, TimeProvider clock, Leadership leadership,
+    ILogger<LiveChangeRetention> log) : BackgroundService
 {
     static readonly TimeSpan Every = TimeSpan.FromHours(1);
     static readonly TimeSpan First = TimeSpan.FromMinutes(1);
@@ -21,6 +24,7 @@ internal sealed class LiveChangeRetention(NpgsqlDataSource data, IOptions<LiveOp
             await Task.Delay(First, stop);
             while (!stop.IsCancellationRequested)
             {
+                await leadership.WaitToLeadAsync(LeaderJobs.LiveRetention, stop);
                 try
                 {
                     var deleted = await PruneAsync(stop);

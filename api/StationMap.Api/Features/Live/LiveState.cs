@@ -13,12 +13,14 @@ namespace StationMap.Api.Features.Live;
 /// <see cref="Channel"/>, batched: one NOTIFY carries up to <see cref="AnnounceBatch"/> changes,
 /// '&lt;instance&gt;|seq:station:cause:ref;…', sent from its own connection after the commits (a NOTIFY
 /// inside each signal's transaction would serialise every commit on PostgreSQL's notify lock). Other
-/// instances read the announced signals back by id. On start (and after a lost listener connection)
+/// instances read the announced signals back by id (they hear them through the instance's shared
+/// <see cref="Infrastructure.Instances.PgNotifications"/>). On start (and after every reconnect of that listener)
 /// the state is loaded from the tables: signals of the last <see cref="LiveOptions.HorizonHours"/>,
 /// unfinished tickets, blocked devices and the check-ins behind the typical profiles; the typical
 /// profiles are recounted every hour so that old check-ins leave the window.
 /// </summary>
-public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> options, TimeProvider clock, StationIndex stations, ILogger<LiveState> log)
+public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> options, TimeProvider clock, StationIndex stations,
+    Infrastructure.Instances.PgNotifications notifications, ILogger<LiveState> log)
     : BackgroundService, ILiveState, ILiveChangeApplier
 {
     public const string Channel = "stationmap_live_change";
@@ -191,38 +193,49 @@ public sealed class LiveState(NpgsqlDataSource data, IOptions<LiveOptions> optio
     async Task ListenAsync(CancellationToken stop)
     {
         var lastTypical = DateTimeOffset.MinValue;
+        var inbox = new ConcurrentQueue<string>();
+        var wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+            new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+        long wanted = 0, done = 0;
+        // The instance's shared listener: announcements of the other instances, and after every
+        // (re)connection (LISTEN in force) a reload from the tables, since announcements sent while
+        // nobody listened are lost.
+        using var subscription = notifications.Subscribe(Channel,
+            payload => { inbox.Enqueue(payload); wake.Writer.TryWrite(true); },
+            () => { Interlocked.Increment(ref wanted); wake.Writer.TryWrite(true); });
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await using var conn = await data.OpenConnectionAsync(stop);
-                var inbox = new ConcurrentQueue<string>();
-                conn.Notification += (_, e) => inbox.Enqueue(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
-                await LoadAsync(conn, stop);
-                lastTypical = clock.GetUtcNow();
-                while (!stop.IsCancellationRequested)
+                if (inbox.IsEmpty && Interlocked.Read(ref wanted) == done)
                 {
-                    using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
-                    {
-                        wait.CancelAfter(TimeSpan.FromSeconds(30));
-                        if (inbox.IsEmpty)
-                            try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    }
-                    var foreign = new List<LiveChange>();
-                    while (inbox.TryDequeue(out var payload)) foreign.AddRange(Parse(payload));
-                    if (foreign.Count > 0) await ApplyForeignAsync(conn, foreign, stop);
-                    if (clock.GetUtcNow() - lastTypical > TimeSpan.FromHours(1))
-                    {
-                        await LoadTypicalAsync(conn, stop);
-                        lastTypical = clock.GetUtcNow();
-                    }
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    wait.CancelAfter(TimeSpan.FromSeconds(30));
+                    try { await wake.Reader.ReadAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
+                }
+                var want = Interlocked.Read(ref wanted);
+                if (want == 0) continue;   // not connected yet: the first load waits for LISTEN
+                await using var conn = await data.OpenConnectionAsync(stop);
+                if (want != done)
+                {
+                    await LoadAsync(conn, stop);
+                    done = want;
+                    lastTypical = clock.GetUtcNow();
+                }
+                var foreign = new List<LiveChange>();
+                while (inbox.TryDequeue(out var payload)) foreign.AddRange(Parse(payload));
+                if (foreign.Count > 0) await ApplyForeignAsync(conn, foreign, stop);
+                if (clock.GetUtcNow() - lastTypical > TimeSpan.FromHours(1))
+                {
+                    await LoadTypicalAsync(conn, stop);
+                    lastTypical = clock.GetUtcNow();
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e)
             {
-                log.LogWarning(e, "Live state listener failed; it reloads on reconnect");
+                Interlocked.Increment(ref wanted);   // what failed to apply is found by a reload
+                log.LogWarning(e, "Live state listener failed; it reloads from the tables");
                 try { await Task.Delay(TimeSpan.FromSeconds(2), stop); } catch (OperationCanceledException) { return; }
             }
         }

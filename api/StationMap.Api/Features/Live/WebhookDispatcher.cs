@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StationMap.Api.Infrastructure.Instances;
 
 namespace StationMap.Api.Features.Live;
 
@@ -35,10 +36,14 @@ public sealed class WebhookSettings
 /// delivered; otherwise attempts + 1 and the next try after <see cref="WebhookSettings.Backoff"/>,
 /// failed after <see cref="WebhookSettings.MaxAttempts"/>. A lease that is never settled (the
 /// instance died mid-send) simply falls due again. It wakes on NOTIFY stationmap_webhook (sent by
-/// <see cref="WebhookOutbox"/> at commit) and every <see cref="WebhookSettings.PollSeconds"/>.
+/// <see cref="WebhookOutbox"/> at commit; through the instance's shared listener) and every <see cref="WebhookSettings.PollSeconds"/>.
 /// Times come from the <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class WebhookDispatcher(NpgsqlDataSource data, IOptions<WebhookSettings> options, TimeProvider clock, ILogger<WebhookDispatcher> log)
+/// With several API instances the background loop runs only in the leader of
+/// <see cref="LeaderJobs.Webhooks"/> (SKIP LOCKED and the lease still keep two senders apart while a
+/// leadership changes hands); a dispatcher made without <see cref="Leadership"/> (a test's) always runs.
+public sealed class WebhookDispatcher(NpgsqlDataSource data, IOptions<WebhookSettings> options, TimeProvider clock, ILogger<WebhookDispatcher> log,
+    PgNotifications? notifications = null, Leadership? leadership = null)
     : BackgroundService
 {
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -57,12 +62,15 @@ public sealed class WebhookDispatcher(NpgsqlDataSource data, IOptions<WebhookSet
     {
         var settings = options.Value;
         if (!settings.Enabled) return;
-        var listener = ListenAsync(stop);
+        // A delivery queued while nobody listened is found by the round a reconnect wakes.
+        using var subscription = notifications?.Subscribe(WebhookEvents.Channel, _ => Wake(), Wake);
+        if (leadership is not null) leadership.Changed += (job, leads) => { if (leads && job == LeaderJobs.Webhooks) Wake(); };
         var failures = 0;
         while (!stop.IsCancellationRequested)
         {
             try
             {
+                if (leadership is not null) await leadership.WaitToLeadAsync(LeaderJobs.Webhooks, stop);
                 var sent = await RunOnceAsync(stop);
                 failures = 0;
                 if (sent >= settings.BatchSize) continue;   // more may be due right away
@@ -76,36 +84,6 @@ public sealed class WebhookDispatcher(NpgsqlDataSource data, IOptions<WebhookSet
                 failures++;
                 if (failures == 1) log.LogWarning(e, "Webhook dispatch failed; retrying");
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * failures)), stop); } catch (OperationCanceledException) { break; }
-            }
-        }
-        await listener;
-    }
-
-    async Task ListenAsync(CancellationToken stop)
-    {
-        var failures = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await data.OpenConnectionAsync(stop);
-                conn.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand("LISTEN " + WebhookEvents.Channel, conn)) await listen.ExecuteNonQueryAsync(stop);
-                failures = 0;
-                Wake();   // a delivery queued while we were not listening
-                while (!stop.IsCancellationRequested)
-                {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    wait.CancelAfter(TimeSpan.FromSeconds(30));   // a dead connection shows up as a failed wait
-                    try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                failures++;
-                if (failures == 1) log.LogWarning(e, "Webhook notifications unavailable; polling every {Seconds} s", options.Value.PollSeconds);
-                try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * failures)), stop); } catch (OperationCanceledException) { return; }
             }
         }
     }

@@ -22,7 +22,19 @@ public sealed record ClientConfig(
 public sealed record RoutingConfig(long GraphVersion, string Region, string Source, string? Attribution,
     IReadOnlyList<string> Modes, IReadOnlyList<int> ServiceAreaMinutes, double[] Bbox);
 
-/// <summary>Liveness, readiness and the client's configuration.</summary>
+/// <summary>This API instance among the others on its database (GET /api/v1/status).</summary>
+/// <param name="Instance">StationMap:InstanceId, or host-pid-random when unset.</param>
+/// <param name="StartedAt">When this process started.</param>
+/// <param name="Leads">The background jobs this instance runs now (it holds their advisory locks).</param>
+/// <param name="Jobs">Every job that runs once across instances, with the instance that leads it (null: none, or unknown).</param>
+/// <param name="Notifications">The instance's one LISTEN connection, through which its caches follow the database.</param>
+/// <param name="RateLimits">Where rate limits are counted now: redis (shared) or in-process.</param>
+/// <param name="GraphVersion">The road graph version in this instance's memory, or null.</param>
+public sealed record InstanceStatus(string Instance, DateTimeOffset StartedAt, IReadOnlyList<string> Leads,
+    IReadOnlyList<Infrastructure.Instances.JobLeadership> Jobs, Infrastructure.Instances.NotificationStatus Notifications,
+    Infrastructure.Http.RateLimitStoreStatus RateLimits, long? GraphVersion);
+
+/// <summary>Liveness, readiness, this instance's status and the client's configuration.</summary>
 public static class PlatformEndpoints
 {
     /// <summary>The probes, outside /api/v1 (a load balancer asks them, not an API client).</summary>
@@ -41,6 +53,11 @@ public static class PlatformEndpoints
     {
         api.MapGet("/config", Config)
             .WithTags("Platform").WithName("ClientConfig").WithSummary("Basemap, attribution and vocabularies for map clients");
+        api.MapGet("/status", Status)
+            .WithTags("Platform").WithName("InstanceStatus")
+            .WithSummary("This API instance: its id, the background jobs it leads (and who leads the others), its notification listener and rate-limit store")
+            .WithDescription("Answered from memory, without the database: with several instances behind a proxy, each answer is the instance that served it. " +
+                             "Never cached.");
         return api;
     }
 
@@ -49,6 +66,15 @@ public static class PlatformEndpoints
         var gc = GC.GetGCMemoryInfo();
         return TypedResults.Ok(new RuntimeView(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes,
             GC.GetTotalAllocatedBytes(), GC.CollectionCount(2)));
+    }
+
+    static Ok<InstanceStatus> Status(Infrastructure.Instances.InstanceIdentity instance, Infrastructure.Instances.Leadership leadership,
+        Infrastructure.Instances.PgNotifications notifications, Infrastructure.Http.IRateLimitStore limits, Features.Routing.GraphHost graphs, HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var jobs = leadership.Jobs;
+        return TypedResults.Ok(new InstanceStatus(instance.Id, instance.StartedAt, jobs.Where(j => j.LeadsHere).Select(j => j.Job).ToList(),
+            jobs, notifications.Status, limits.Status, graphs.Current?.Info.Version));
     }
 
     static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, DatabaseOutageMonitor outage,

@@ -10,11 +10,14 @@ public sealed record LoadedGraph(GraphInfo Info, RoutingEngine Engine, DateTimeO
 /// <summary>
 /// Keeps the active road graph in memory. Loads it at start-up (in the background, so the API
 /// answers at once), then reloads when the importer announces a new version on
-/// <see cref="RoadGraphStore.Channel"/> (LISTEN/NOTIFY), with a periodic check as a fallback.
+/// <see cref="RoadGraphStore.Channel"/> (LISTEN/NOTIFY through the instance's shared
+/// <see cref="Infrastructure.Instances.PgNotifications"/>; also after its reconnects), with a periodic check as a fallback.
 /// Readers take <see cref="Current"/> once per request; a reload swaps the reference atomically.
 /// </summary>
-public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : BackgroundService
+public sealed class GraphHost(NpgsqlDataSource data, Infrastructure.Instances.PgNotifications notifications, ILogger<GraphHost> log) : BackgroundService
 {
+    readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
     static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(30);
     readonly Infrastructure.OutageLog _outage = new(log, "Road graph watch");
     volatile LoadedGraph? _current;
@@ -26,25 +29,15 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : B
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
+        // The instance's shared listener: a reconnect (notifications may have been missed) also wakes a check.
+        using var subscription = notifications.Subscribe(RoadGraphStore.Channel, _ => _wake.Writer.TryWrite(true), () => _wake.Writer.TryWrite(true));
         while (!stop.IsCancellationRequested)
         {
+            var wait = PollEvery;
             try
             {
                 await ReloadIfChangedAsync(stop);
-                await using var conn = await data.OpenConnectionAsync(stop);
-                var announced = 0;
-                conn.Notification += (_, _) => Interlocked.Exchange(ref announced, 1);
-                await using (var listen = new NpgsqlCommand($"LISTEN {RoadGraphStore.Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
-                await ReloadIfChangedAsync(stop);   // a swap between the first load and LISTEN
                 _outage.Succeeded();
-                while (!stop.IsCancellationRequested)
-                {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    wait.CancelAfter(PollEvery);
-                    try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    Interlocked.Exchange(ref announced, 0);
-                    await ReloadIfChangedAsync(stop);
-                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e) when (!stop.IsCancellationRequested)
@@ -53,8 +46,13 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : B
                 // and neither may end the loop (an exception escaping a BackgroundService stops the host).
                 if (Infrastructure.DatabaseOutage.IsOutage(e)) _outage.Failed(e);
                 else log.LogError(e, "Road graph watch failed; retrying");
-                try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
+                wait = TimeSpan.FromSeconds(5);
             }
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            timer.CancelAfter(wait);
+            try { await _wake.Reader.ReadAsync(timer.Token); }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
+            catch (OperationCanceledException) { return; }
         }
     }
 

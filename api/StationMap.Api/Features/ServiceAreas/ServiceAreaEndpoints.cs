@@ -6,6 +6,7 @@ using StationMap.Api.Features.Routing;
 using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.Formats;
 using StationMap.Api.Infrastructure.Geo;
+using StationMap.Api.Infrastructure.Instances;
 using StationMap.Api.Infrastructure.Parameters;
 using StationMap.Routing;
 
@@ -36,8 +37,26 @@ public sealed record ServiceAreaBand(long StationId, string Mode, int Minutes, d
     public DateTime? ComputedAt { get; init; }
 }
 
+/// <summary>The service-area job: how far it is on the loaded graph, who runs it, what it computed.</summary>
+/// <param name="GraphVersion">The loaded road graph's version, or null when none is loaded.</param>
+/// <param name="Stations">Stations that need a set (live, not permanently closed).</param>
+/// <param name="UpToDate">Of those, the ones whose set is current.</param>
+/// <param name="Stale">Stations minus UpToDate.</param>
+/// <param name="OutsideNetwork">Stations beyond the snap limit from any usable road.</param>
+/// <param name="Running">A pass is running in the answering instance.</param>
+/// <param name="LastPassComputed">Stations the answering instance's last pass computed.</param>
+/// <param name="LastPassSeconds">How long that pass took (s).</param>
+/// <param name="LastPassAt">When it ended.</param>
+/// <param name="LastError">The last pass's error, if it failed.</param>
+/// <param name="Instance">The API instance that answered.</param>
+/// <param name="Leader">The instance that runs the job (holds its advisory lock), or null when none does (or the database is away).</param>
+/// <param name="LeadsHere">true when the answering instance runs the job; Running and the LastPass fields are this instance's.</param>
+/// <param name="ComputationsLastHour">Stations computed in the last hour, per instance (from service_area_computation, every instance's).</param>
+/// <param name="Recent">The newest logged computations (of station_id when given), newest first, at most 50.</param>
 public sealed record ServiceAreaStatus(long? GraphVersion, int Stations, int UpToDate, int Stale, int OutsideNetwork,
-    bool Running, int LastPassComputed, double LastPassSeconds, DateTimeOffset? LastPassAt, string? LastError);
+    bool Running, int LastPassComputed, double LastPassSeconds, DateTimeOffset? LastPassAt, string? LastError,
+    string Instance, string? Leader, bool LeadsHere, IReadOnlyDictionary<string, long> ComputationsLastHour,
+    IReadOnlyList<ServiceAreaComputation> Recent);
 
 /// <summary>Precomputed service areas ("15-minute service circles") of stations, read from PostGIS.</summary>
 public static class ServiceAreaEndpoints
@@ -60,7 +79,10 @@ public static class ServiceAreaEndpoints
             .ProducesValidationProblem().ProducesProblem(503);
         group.MapGet("/service-areas/status", Status)
            .WithName("ServiceAreaStatus")
-            .WithSummary("Progress of the background service-area computation").Produces<ServiceAreaStatus>(200);
+            .WithSummary("Progress of the background service-area computation, which instance runs it, and its recent computations")
+            .WithDescription("station_id (optional) limits recent to that station's computations: one change of a station gives one " +
+                             "computation, by the leader, however many API instances run.")
+            .Produces<ServiceAreaStatus>(200).ProducesValidationProblem();
         return api;
     }
 
@@ -122,13 +144,28 @@ public static class ServiceAreaEndpoints
     static GeoJson<ServiceAreaBand, ServiceAreaMembers> Collection(List<JsonObject> features, Crs crs, string state, LoadedGraph? graph, bool stale) =>
         GeoJson.Collection<ServiceAreaBand, ServiceAreaMembers>(crs, features, new ServiceAreaMembers(state, stale, graph?.Info.Version, graph?.Info.Attribution));
 
-    static async Task<IResult> Status(GraphHost graphs, ServiceAreaJob job, NpgsqlDataSource data, CancellationToken ct)
+    static async Task<IResult> Status(GraphHost graphs, ServiceAreaJob job, NpgsqlDataSource data, Leadership leadership,
+        [FromQuery(Name = "station_id")] string? stationId, CancellationToken ct)
     {
+        long? station = null;
+        if (stationId is not null)
+        {
+            if (long.TryParse(stationId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0) station = id;
+            else
+            {
+                var v = new Validation();
+                v.Add("station_id", "station_id must be a positive whole number.");
+                return v.Problem();
+            }
+        }
         var version = graphs.Current?.Info.Version ?? -1;
         var counts = await ServiceAreaStore.ProgressAsync(data, version, ct);
         var (total, current, outside) = ((int)counts.Stations, (int)counts.UpToDate, (int)counts.OutsideNetwork);
         var p = job.Progress;
+        var (recent, byInstance) = await ServiceAreaStore.ComputationsAsync(data, station, 50, ct);
+        var lead = leadership.Jobs.First(j => j.Job == LeaderJobs.ServiceAreas);
         return TypedResults.Ok(new ServiceAreaStatus(graphs.Current?.Info.Version, total, current, total - current, outside,
-            p.Running, p.LastPassComputed, Math.Round(p.LastPassSeconds, 2), p.LastPassAt, p.LastError));
+            p.Running, p.LastPassComputed, Math.Round(p.LastPassSeconds, 2), p.LastPassAt, p.LastError,
+            leadership.Instance, lead.Leader, lead.LeadsHere, byInstance, recent));
     }
 }

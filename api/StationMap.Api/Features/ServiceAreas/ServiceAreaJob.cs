@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using StationMap.Api.Features.Routing;
+using StationMap.Api.Infrastructure.Instances;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.ServiceAreas;
@@ -16,10 +17,16 @@ public sealed record ServiceAreaProgress(long? GraphVersion, bool Running, int L
 /// missing or stale (another graph version, a move, a status change), each station's set replaced
 /// in one transaction (which stations are stale: stationmap.service_area_is_stale, migration 0007).
 /// Passes run at start-up, when a new graph loads, when a station changes (NOTIFY
-/// stationmap_station) and every minute as a fallback.
+/// stationmap_station, through the instance's shared listener) and every minute as a fallback.
+/// With several instances only the leader of <see cref="LeaderJobs.ServiceAreas"/> runs passes: each
+/// batch commits only while its lock is still held (<see cref="Leadership.StillLeadsAsync"/>), and
+/// every station computed is logged in service_area_computation (migration 0016) with the instance
+/// that did it, so "one computation per change" can be checked from any instance.
 /// </summary>
-public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILogger<ServiceAreaJob> log) : BackgroundService
+public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, PgNotifications notifications, Leadership leadership,
+    ILogger<ServiceAreaJob> log) : BackgroundService
 {
+    public const string Channel = "stationmap_station";
     public static readonly TravelMode[] Modes = [TravelMode.Walk, TravelMode.Ebike];
     public static readonly double[] Minutes = [5, 10, 15];
     const double MaxSnapM = 500;
@@ -28,7 +35,6 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
     readonly SemaphoreSlim _oneAtATime = new(1, 1);
     volatile ServiceAreaProgress _progress = new(null, false, 0, 0, null, null);
     readonly Infrastructure.OutageLog _passOutage = new(log, "Service-area pass");
-    readonly Infrastructure.OutageLog _listenOutage = new(log, "Station change listener");
 
     public ServiceAreaProgress Progress => _progress;
 
@@ -37,11 +43,15 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         graphs.Loaded += _ => Wake();
-        _ = ListenAsync(stop);
+        leadership.Changed += (job, leads) => { if (leads && job == LeaderJobs.ServiceAreas) Wake(); };
+        // Changes announced while nobody listened (an outage, a restart) are caught by the pass that a reconnect wakes.
+        using var subscription = notifications.Subscribe(Channel, _ => Wake(), Wake);
         while (!stop.IsCancellationRequested)
         {
             var retrySoon = false;
-            try { await RunPassAsync(stop); _passOutage.Succeeded(); }
+            try { await leadership.WaitToLeadAsync(LeaderJobs.ServiceAreas, stop); }
+            catch (OperationCanceledException) { return; }
+            try { await RunPassAsync(fenced: true, stop); _passOutage.Succeeded(); }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e)
             {
@@ -56,38 +66,18 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         }
     }
 
-    async Task ListenAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await data.OpenConnectionAsync(stop);
-                conn.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand("LISTEN stationmap_station", conn)) await listen.ExecuteNonQueryAsync(stop);
-                _listenOutage.Succeeded();
-                Wake();   // changes announced while nobody listened (an outage, a restart) are caught by a pass now
-                while (!stop.IsCancellationRequested) await conn.WaitAsync(stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                if (Infrastructure.DatabaseOutage.IsOutage(e)) _listenOutage.Failed(e);
-                else log.LogError(e, "Station change listener failed; retrying");
-                try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
-            }
-        }
-    }
-
     /// <summary>Brings every station's set up to date with the loaded graph. Returns how many stations were computed.</summary>
-    public async Task<int> RunPassAsync(CancellationToken ct = default)
+    public Task<int> RunPassAsync(CancellationToken ct = default) => RunPassAsync(fenced: false, ct);
+
+    /// <summary>A pass; <paramref name="fenced"/> (the background loop): stop when this instance no longer leads the job.</summary>
+    async Task<int> RunPassAsync(bool fenced, CancellationToken ct)
     {
         await _oneAtATime.WaitAsync(ct);
-        try { return await PassAsync(ct); }
+        try { return await PassAsync(fenced, ct); }
         finally { _oneAtATime.Release(); }
     }
 
-    async Task<int> PassAsync(CancellationToken ct)
+    async Task<int> PassAsync(bool fenced, CancellationToken ct)
     {
         var graph = graphs.Current;
         if (graph is null) return 0;
@@ -95,9 +85,10 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
         _progress = _progress with { GraphVersion = graph.Info.Version, Running = true };
         await using var conn = await data.OpenConnectionAsync(ct);
         await ServiceAreaStore.DropGoneAsync(conn, ct);
+        await ServiceAreaStore.PruneComputationsAsync(conn, ct);
 
         var computed = 0;
-        while (true)
+        while (!fenced || leadership.Leads(LeaderJobs.ServiceAreas))
         {
             var stale = (await ServiceAreaStore.StaleAsync(conn, graph.Info.Version, Batch, ct))
                 .Select(x => new StaleStation(x.Id, x.Lon, x.Lat, x.Status)).ToList();
@@ -112,6 +103,14 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, ILog
                 foreach (var set in sets)
                     await ServiceAreaStore.ReplaceAsync(conn, tx, graph.Info.Version, set.Station.Id, set.Station.Lon, set.Station.Lat,
                         set.Station.Status, set.SnapM, set.Bands, ct);
+                await ServiceAreaStore.LogComputationsAsync(conn, tx, graph.Info.Version, sets.Select(x => x.Station.Id).ToArray(), leadership.Instance, ct);
+                // The fence: a leader that lost its lock since its last poll must not write beside the new one.
+                if (fenced && !await leadership.StillLeadsAsync(LeaderJobs.ServiceAreas, conn, tx, ct))
+                {
+                    await tx.RollbackAsync(ct);
+                    log.LogWarning("Service-area pass stopped: this instance no longer leads {Job}", LeaderJobs.ServiceAreas);
+                    break;
+                }
                 await tx.CommitAsync(ct);
             }
             computed += sets.Length;

@@ -11,6 +11,9 @@ public sealed record StationServiceArea(bool Deleted, string? Outcome, long? Set
 /// <summary>One stored band: minutes, area (km²), the graph it was computed on, when, and its MultiPolygon (EPSG:4326).</summary>
 public sealed record StoredBand(long StationId, int Minutes, double AreaKm2, long GraphVersion, DateTime? ComputedAt, Geometry Geometry);
 
+/// <summary>One logged computation of a station's set (service_area_computation, migration 0016).</summary>
+public sealed record ServiceAreaComputation(long StationId, long GraphVersion, string Instance, DateTimeOffset ComputedAt);
+
 /// <summary>How far the background job is on a graph: stations that need a set, those up to date, those beyond the network.</summary>
 public sealed record ServiceAreaCounts(long Stations, long UpToDate, long OutsideNetwork);
 
@@ -26,6 +29,48 @@ public static class ServiceAreaStore
     {
         await using var cmd = new NpgsqlCommand("SELECT stationmap.drop_gone_service_areas()", conn);
         await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>Logs one computation per station in <paramref name="tx"/> (the batch that replaced their sets).</summary>
+    public static async Task LogComputationsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long version, long[] stationIds, string instance, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO service_area_computation (station_id, graph_version, instance) SELECT unnest($1::bigint[]), $2, $3", conn, tx);
+        cmd.Parameters.AddWithValue(stationIds);
+        cmd.Parameters.AddWithValue(version);
+        cmd.Parameters.AddWithValue(instance);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Deletes logged computations older than a day (service_area_computation_at_idx).</summary>
+    public static async Task PruneComputationsAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("DELETE FROM service_area_computation WHERE computed_at < now() - interval '1 day'", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The newest logged computations, of one station or of all, newest first, and how many each instance did in the last hour.</summary>
+    public static async Task<(List<ServiceAreaComputation> Recent, Dictionary<string, long> LastHourByInstance)> ComputationsAsync(
+        NpgsqlDataSource data, long? stationId, int limit, CancellationToken ct)
+    {
+        var recent = new List<ServiceAreaComputation>();
+        var byInstance = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var conn = await data.OpenConnectionAsync(ct);
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT station_id, graph_version, instance, computed_at FROM service_area_computation " +
+            "WHERE $1::bigint IS NULL OR station_id = $1 ORDER BY computed_at DESC, id DESC LIMIT $2", conn))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)stationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            cmd.Parameters.AddWithValue(limit);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                recent.Add(new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3)));
+        }
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT instance, count(*) FROM service_area_computation WHERE computed_at > now() - interval '1 hour' GROUP BY instance", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) byInstance[r.GetString(0)] = r.GetInt64(1);
+        return (recent, byInstance);
     }
 
     /// <summary>The next stations (by id) whose set is stale on <paramref name="version"/> (stationmap.stale_service_area_stations, 0007).</summary>

@@ -10,7 +10,8 @@ namespace StationMap.Api.Features.Stations;
 /// The live (not deleted) stations in memory, for GET …/nearest by distance. PostgreSQL stays the
 /// source of truth; the index follows it:
 /// <list type="bullet">
-/// <item>on start and after every reconnect of its listener: a full resynchronisation (rows whose
+/// <item>on start and after every reconnect of the instance's shared listener
+/// (<see cref="Infrastructure.Instances.PgNotifications"/>): a full resynchronisation (rows whose
 /// <c>xmin</c> differ from the copy are re-read, missing ones dropped);</item>
 /// <item>on NOTIFY <see cref="Channel"/> (migration 0008, one per changing statement, in commit order):
 /// the announced rows are re-read by id; "*" (big statements, TRUNCATE) resynchronises;</item>
@@ -25,7 +26,8 @@ namespace StationMap.Api.Features.Stations;
 /// forward in commit order. Until the first load completes <see cref="Current"/> is null and
 /// callers use the SQL path; when the database is unreachable the copy keeps answering.
 /// </summary>
-public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, ILogger<StationIndex> log) : BackgroundService
+public sealed class StationIndex(NpgsqlDataSource data, Infrastructure.Instances.PgNotifications notifications, IConfiguration config,
+    ILogger<StationIndex> log) : BackgroundService
 {
     public const string Channel = "stationmap_station_change";
     static readonly TimeSpan ResyncEvery = TimeSpan.FromMinutes(5);
@@ -40,7 +42,8 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
     readonly ConcurrentDictionary<string, TaskCompletionSource> _syncs = new();
     readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     volatile StationIndexSnapshot? _snapshot;
-    volatile bool _needsResync;
+    long _resyncWanted;   // raised by every (re)connection of the listener and by failures
+    long _resyncDone;     // the value of _resyncWanted the last full resynchronisation answered
 
     /// <summary>The current snapshot, or null while the index is disabled or not yet loaded.</summary>
     internal StationIndexSnapshot? Current => _enabled ? _snapshot : null;
@@ -57,46 +60,49 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         if (!_enabled) return;
+        var inbox = new ConcurrentQueue<string>();
+        var wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+            new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+        // The instance's shared listener. On every (re)connection, once LISTEN is in force, a full
+        // resynchronisation: a change committed after its read is announced to us, one made while
+        // nobody listened is found by it.
+        using var subscription = notifications.Subscribe(Channel,
+            payload => { inbox.Enqueue(payload); wake.Writer.TryWrite(true); },
+            () => { Interlocked.Increment(ref _resyncWanted); wake.Writer.TryWrite(true); });
+        var lastResync = Stopwatch.StartNew();
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await using var conn = await data.OpenConnectionAsync(stop);
-                var inbox = new ConcurrentQueue<string>();
-                conn.Notification += (_, e) => inbox.Enqueue(e.Payload);
-                // LISTEN before the load: a change committed after the load's snapshot is announced to us.
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
-                await ResyncAsync(stop);
-                var lastResync = Stopwatch.StartNew();
-                while (!stop.IsCancellationRequested)
+                var wanted = Interlocked.Read(ref _resyncWanted);
+                if (inbox.IsEmpty && wanted == _resyncDone)
                 {
-                    using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop))
-                    {
-                        wait.CancelAfter(TimeSpan.FromSeconds(30));
-                        if (inbox.IsEmpty)
-                            try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    }
-                    var ids = new HashSet<long>();
-                    var all = _needsResync || lastResync.Elapsed > ResyncEvery;
-                    var syncs = new List<string>();
-                    while (inbox.TryDequeue(out var payload))
-                    {
-                        if (payload == "*") all = true;
-                        else if (payload.StartsWith("sync:", StringComparison.Ordinal)) syncs.Add(payload);
-                        else foreach (var part in payload.Split(','))
-                            if (long.TryParse(part, out var id)) ids.Add(id);
-                    }
-                    if (all) { await ResyncAsync(stop); lastResync.Restart(); }
-                    else if (ids.Count > 0) await RefreshAsync(ids, stop);
-                    foreach (var s in syncs) if (_syncs.TryRemove(s, out var done)) done.TrySetResult();
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    wait.CancelAfter(TimeSpan.FromSeconds(30));
+                    try { await wake.Reader.ReadAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
+                    wanted = Interlocked.Read(ref _resyncWanted);
                 }
+                if (wanted == 0) continue;   // not connected yet: the first load waits for LISTEN
+                var ids = new HashSet<long>();
+                var all = wanted != _resyncDone || lastResync.Elapsed > ResyncEvery;
+                var syncs = new List<string>();
+                while (inbox.TryDequeue(out var payload))
+                {
+                    if (payload == "*") all = true;
+                    else if (payload.StartsWith("sync:", StringComparison.Ordinal)) syncs.Add(payload);
+                    else foreach (var part in payload.Split(','))
+                        if (long.TryParse(part, out var id)) ids.Add(id);
+                }
+                if (all) { await ResyncAsync(stop); _resyncDone = wanted; lastResync.Restart(); }
+                else if (ids.Count > 0) await RefreshAsync(ids, stop);
+                foreach (var s in syncs) if (_syncs.TryRemove(s, out var done)) done.TrySetResult();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             // Any failure, not only the database's: an exception escaping a hosted service stops the host.
             catch (Exception e)
             {
-                _needsResync = true;
-                log.LogWarning(e, "Station index listener failed; the index keeps answering and resynchronises on reconnect");
+                Interlocked.Increment(ref _resyncWanted);
+                log.LogWarning(e, "Station index refresh failed; the index keeps answering and resynchronises");
                 try { await Task.Delay(TimeSpan.FromSeconds(2), stop); } catch (OperationCanceledException) { return; }
             }
         }
@@ -186,7 +192,6 @@ public sealed class StationIndex(NpgsqlDataSource data, IConfiguration config, I
                 }
             }
             Apply(changes, rebuild: true);
-            _needsResync = false;
             if (changes.Count > 0)
                 log.LogInformation("Station index resynchronised: {Changes} changes, {Count} stations in {Ms} ms", changes.Count, _live.Count, clock.ElapsedMilliseconds);
         }

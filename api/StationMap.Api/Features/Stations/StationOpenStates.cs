@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using StationMap.Api.Infrastructure.Instances;
 using StationMap.Api.Infrastructure.OpeningHours;
 
 namespace StationMap.Api.Features.Stations;
@@ -14,11 +15,12 @@ namespace StationMap.Api.Features.Stations;
 /// <c>stationmap.set_open_states</c>, which bumps the open-state version the tile ETags carry.
 /// A pass after the first costs one dictionary lookup per station (about 2 ms for 100,000).
 /// After a pass, at most every 15 s, it rebuilds the low-zoom cluster pyramid when something changed.
-/// Several instances may run it: the writes are idempotent (equal rows are not rewritten) and
-/// the version moves only when a state really changed.
+/// With several instances only the leader of <see cref="LeaderJobs.OpenStates"/> runs the passes (its
+/// writes are idempotent anyway: equal rows are not rewritten and the version moves only when a state
+/// really changed, so a leadership changing hands costs nothing but one full evaluation).
 /// </summary>
 public sealed class StationOpenStates(StationIndex index, NpgsqlDataSource data, TimeProvider clock, IHolidayCalendars calendars,
-    IConfiguration config, ILogger<StationOpenStates> log) : BackgroundService
+    IConfiguration config, Leadership leadership, ILogger<StationOpenStates> log) : BackgroundService
 {
     /// <summary>A state with no known next change is re-checked after this long anyway (cheap, and a safety net).</summary>
     public static readonly TimeSpan Horizon = TimeSpan.FromHours(6);
@@ -35,11 +37,22 @@ public sealed class StationOpenStates(StationIndex index, NpgsqlDataSource data,
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
+        try { await leadership.WaitToLeadAsync(LeaderJobs.OpenStates, stop); } catch (OperationCanceledException) { return; }
         using var timer = new PeriodicTimer(Every, clock);
+        var led = false;
         do
         {
             try
             {
+                if (!leadership.Leads(LeaderJobs.OpenStates)) { led = false; continue; }
+                if (!led)
+                {
+                    // Another instance wrote the table meanwhile: evaluate everything once and rebuild the pyramid.
+                    led = true;
+                    await _pass.WaitAsync(stop);
+                    try { _known.Clear(); } finally { _pass.Release(); }
+                    _clustersBuilt = false;
+                }
                 var loaded = index.IsLoaded; // read before the pass: a pyramid is built from evaluated states only
                 await RefreshAsync(stop);
                 // The first time as soon as the states are in; then at most every ClustersEvery.

@@ -42,6 +42,7 @@ public static class HttpPlatform
         services.AddCors();
         services.AddSingleton<ICorsPolicyProvider, CorsPolicies>();
 
+        services.AddForwardedClients(config);
         services.AddRateLimits(config);
         return services;
     }
@@ -49,6 +50,7 @@ public static class HttpPlatform
     /// <summary>Before routing: HEAD as GET, compression, CORS (preflights answered here).</summary>
     public static IApplicationBuilder UseHttpEdge(this IApplicationBuilder app)
     {
+        app.UseForwardedHeaders();   // the client's address from a known proxy's X-Forwarded-For (ForwardedClients)
         app.UseHeadAsGet();
         app.UseResponseCompression();
         app.UseCors();

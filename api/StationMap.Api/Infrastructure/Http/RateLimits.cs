@@ -39,20 +39,28 @@ public sealed class RateLimitSettings
 public interface IRateLimitStore
 {
     RateLimitPartition<string> Partition(string windowKey, RateLimitRule rule);
+
+    /// <summary>Where requests are counted now (GET /api/v1/status).</summary>
+    RateLimitStoreStatus Status { get; }
 }
 
-sealed class InProcessRateLimitStore : IRateLimitStore
+/// <summary>Each instance counts alone (the default, and <see cref="RedisRateLimitStore"/>'s fallback).</summary>
+public sealed class InProcessRateLimitStore : IRateLimitStore
 {
     public RateLimitPartition<string> Partition(string windowKey, RateLimitRule rule) =>
-        RateLimitPartition.GetFixedWindowLimiter(windowKey, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = rule.PermitLimit,
-            // The window is in the key: a new window is a new limiter with a full quota, and an old
-            // one goes idle and is dropped. Never replenish (or queue) inside one.
-            Window = TimeSpan.FromSeconds(rule.WindowSeconds) * 2,
-            AutoReplenishment = false,
-            QueueLimit = 0,
-        });
+        RateLimitPartition.Get(windowKey, _ => Limiter(rule));
+
+    public RateLimitStoreStatus Status => new("in-process", false, false, 0, null);
+
+    internal FixedWindowRateLimiter Limiter(RateLimitRule rule) => new(new FixedWindowRateLimiterOptions
+    {
+        PermitLimit = rule.PermitLimit,
+        // The window is in the key: a new window is a new limiter with a full quota, and an old
+        // one goes idle and is dropped. Never replenish (or queue) inside one.
+        Window = TimeSpan.FromSeconds(rule.WindowSeconds) * 2,
+        AutoReplenishment = false,
+        QueueLimit = 0,
+    });
 }
 
 /// <summary>Which limit a request counts against, and the window it falls in.</summary>
@@ -78,7 +86,11 @@ public static class RateLimits
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<RateLimitSettings>(config.GetSection("StationMap:RateLimits"));
-        services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
+        // StationMap:Redis (a StackExchange.Redis configuration string): limits shared by every instance, per instance while Redis is down.
+        var redis = config["StationMap:Redis"];
+        if (string.IsNullOrWhiteSpace(redis)) services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
+        else services.AddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(redis,
+            "stationmap-" + sp.GetRequiredService<Instances.InstanceIdentity>().Id, sp.GetRequiredService<ILogger<RedisRateLimitStore>>()));
         services.AddSingleton(sp => Create(sp.GetRequiredService<IRateLimitStore>(), sp.GetRequiredService<IOptions<RateLimitSettings>>().Value, TimeProvider.System));
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<PartitionedRateLimiter<HttpContext>>((o, limiter) =>

@@ -136,6 +136,10 @@ public sealed class ParameterCatalogue : IOperationFilter
                 ["minutes"] = new("Comma-separated subset of the precomputed bands 5, 10, 15 (default all three).", "5,10,15",
                     Pattern: "^(5|10|15)(,(5|10|15)){0,2}$"),
             },
+            ["ServiceAreaStatus"] = new Dictionary<string, ParameterDoc>
+            {
+                ["station_id"] = new("Only this station's logged computations in recent (newest first).", "42", Pattern: "^[1-9][0-9]{0,18}$"),
+            },
             ["ServiceAreas"] = new Dictionary<string, ParameterDoc>
             {
                 ["bbox"] = Common["bbox"] with { Required = true },
