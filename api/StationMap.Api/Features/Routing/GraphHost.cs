@@ -1,27 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using StationMap.Api.Features.RoadNetwork;
+using StationMap.Api.Infrastructure;
 using StationMap.Routing;
 
 namespace StationMap.Api.Features.Routing;
 
-/// <summary>The road graph the API routes on: its stored identity and the in-memory engine built from it.</summary>
-public sealed record LoadedGraph(GraphInfo Info, RoutingEngine Engine, DateTimeOffset LoadedAt);
+/// <summary>A region's road graph in memory: its stored identity, the engine built from it and the area it answers for.</summary>
+public sealed record LoadedGraph(GraphInfo Info, RoutingEngine Engine, DateTimeOffset LoadedAt, RegionArea Area);
+
+/// <summary>Where a point's query goes: a region's graph, or the problem to answer (503 no region loaded, 422 outside every region).</summary>
+public readonly record struct RegionLookup(LoadedGraph? Graph, ProblemHttpResult? Problem);
 
 /// <summary>
-/// Keeps the active road graph in memory. Loads it at start-up (in the background, so the API
-/// answers at once), then reloads when the importer announces a new version on
-/// <see cref="RoadGraphStore.Channel"/> (LISTEN/NOTIFY), with a periodic check as a fallback.
-/// Readers take <see cref="Current"/> once per request; a reload swaps the reference atomically.
+/// Keeps every active region's road graph in memory. Loads them at start-up (in the background, so
+/// the API answers at once), then, when an importer announces a region on <see cref="RoadGraphStore.Channel"/>
+/// (LISTEN/NOTIFY; the payload names the region) or at the periodic check, compares each region's
+/// active version with the one in memory and loads only the regions that changed; the others keep
+/// their arrays. Readers take <see cref="Regions"/> once per request; a reload swaps the set atomically.
 /// </summary>
-public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : BackgroundService
+public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log,
+    Microsoft.Extensions.Options.IOptions<StationMapOptions>? options = null) : BackgroundService
 {
     static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(30);
-    readonly Infrastructure.OutageLog _outage = new(log, "Road graph watch");
-    volatile LoadedGraph? _current;
+    readonly OutageLog _outage = new(log, "Road graph watch");
+    readonly SemaphoreSlim _oneReload = new(1, 1);
+    readonly Lock _publish = new();
+    volatile RegionSet _regions = RegionSet.Empty;
 
-    public LoadedGraph? Current => _current;
+    /// <summary>The regions in memory now.</summary>
+    public RegionSet Regions => _regions;
 
-    /// <summary>Raised after a new graph version is in place.</summary>
+    /// <summary>The region answering requests without a point (see <see cref="RegionSet.Default"/>); null when none is loaded.</summary>
+    public LoadedGraph? Default
+    {
+        get
+        {
+            var o = options?.Value ?? new StationMapOptions();
+            return _regions.Default(o.DefaultCenterLon, o.DefaultCenterLat);
+        }
+    }
+
+    /// <summary>The region of a WGS-84 point: its graph, 503 while no region is loaded, 422 naming the nearest region outside all of them.</summary>
+    public RegionLookup For(double lon, double lat)
+    {
+        var regions = _regions;
+        if (regions.Count == 0) return new(null, Problems.NoRoadNetwork());
+        if (regions.Find(lon, lat) is { } graph) return new(graph, null);
+        var (nearest, distance) = regions.Nearest(lon, lat)!.Value;
+        return new(null, Problems.OutsideRegions(nearest.Info.Region, distance));
+    }
+
+    /// <summary>Raised after a region's new graph version is in place.</summary>
     public event Action<LoadedGraph>? Loaded;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -32,8 +62,7 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : B
             {
                 await ReloadIfChangedAsync(stop);
                 await using var conn = await data.OpenConnectionAsync(stop);
-                var announced = 0;
-                conn.Notification += (_, _) => Interlocked.Exchange(ref announced, 1);
+                conn.Notification += (_, e) => log.LogInformation("Road graph of {Region} announced", e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {RoadGraphStore.Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
                 await ReloadIfChangedAsync(stop);   // a swap between the first load and LISTEN
                 _outage.Succeeded();
@@ -42,36 +71,55 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log) : B
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
                     wait.CancelAfter(PollEvery);
                     try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    Interlocked.Exchange(ref announced, 0);
                     await ReloadIfChangedAsync(stop);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
-                // The graph in memory keeps serving; an outage is logged once, anything else each time,
+                // The graphs in memory keep serving; an outage is logged once, anything else each time,
                 // and neither may end the loop (an exception escaping a BackgroundService stops the host).
-                if (Infrastructure.DatabaseOutage.IsOutage(e)) _outage.Failed(e);
+                if (DatabaseOutage.IsOutage(e)) _outage.Failed(e);
                 else log.LogError(e, "Road graph watch failed; retrying");
                 try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
             }
         }
     }
 
-    /// <summary>Loads the active graph when its version differs from the one in memory. Public for tests and the CLI.</summary>
+    /// <summary>
+    /// Loads each region whose active version differs from the one in memory (in parallel, one connection
+    /// each) and drops regions no longer active; unchanged regions keep their arrays. Each region is
+    /// published as soon as it is loaded. Public for tests, the CLI and the benchmark.
+    /// </summary>
     public async Task ReloadIfChangedAsync(CancellationToken ct = default)
     {
-        await using var conn = await data.OpenConnectionAsync(ct);
-        var info = await RoadGraphStore.ActiveInfoAsync(conn, ct);
-        if (info is null) { _current = null; return; }
-        if (_current?.Info.Version == info.Version) return;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var loaded = await RoadGraphStore.LoadActiveAsync(conn, ct);
-        if (loaded is null) { _current = null; return; }
-        var graph = new LoadedGraph(loaded.Value.Info, new RoutingEngine(loaded.Value.Data), DateTimeOffset.UtcNow);
-        _current = graph;
-        log.LogInformation("Road graph {Version} ({Region}) loaded: {Vertices} vertices, {Edges} edges in {Ms} ms",
-            graph.Info.Version, graph.Info.Region, graph.Info.VertexCount, graph.Info.EdgeCount, clock.ElapsedMilliseconds);
-        Loaded?.Invoke(graph);
+        await _oneReload.WaitAsync(ct);
+        try
+        {
+            List<GraphInfo> active;
+            await using (var conn = await data.OpenConnectionAsync(ct)) active = await RoadGraphStore.ActiveInfosAsync(conn, ct);
+            var names = active.Select(i => i.Region).ToHashSet(StringComparer.Ordinal);
+            Publish(set => set.All.Any(g => !names.Contains(g.Info.Region)) ? new RegionSet(set.All.Where(g => names.Contains(g.Info.Region))) : set);
+            var changed = active.Where(i => _regions[i.Region]?.Info.Version != i.Version).ToList();
+            await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = ct },
+                async (info, token) =>
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    GraphData graphData;
+                    await using (var conn = await data.OpenConnectionAsync(token)) graphData = await RoadGraphStore.LoadAsync(conn, info, token);
+                    var hull = info.Hull ?? RegionHull.Compute(graphData) ?? RoutingEngine.GeometryFactory.CreatePolygon();
+                    var graph = new LoadedGraph(info, new RoutingEngine(graphData), DateTimeOffset.UtcNow, new RegionArea(hull));
+                    Publish(set => new RegionSet(set.All.Where(g => g.Info.Region != info.Region).Append(graph)));
+                    log.LogInformation("Road graph {Version} ({Region}) loaded: {Vertices} vertices, {Edges} edges in {Ms} ms",
+                        info.Version, info.Region, info.VertexCount, info.EdgeCount, clock.ElapsedMilliseconds);
+                    Loaded?.Invoke(graph);
+                });
+        }
+        finally { _oneReload.Release(); }
+    }
+
+    void Publish(Func<RegionSet, RegionSet> change)
+    {
+        lock (_publish) _regions = change(_regions);
     }
 }
