@@ -154,6 +154,20 @@ public sealed class RegionsTests(RegionsFixture api) : IClassFixture<RegionsFixt
     }
 
     [Fact]
+    public async Task Coverage_gaps_are_computed_on_the_graph_of_the_region_asked_about()
+    {
+        foreach (var name in Names)
+        {
+            var version = await api.ScalarAsync<long>("SELECT version FROM road_graph WHERE state = 'active' AND region = $1", name);
+            var (lon, lat) = api.Points[name];
+            var bbox = string.Create(CultureInfo.InvariantCulture, $"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}");
+            var gaps = await api.Client().GetAsync($"/api/v1/coverage/gaps?bbox={bbox}&mode=walk&minutes=15").Json(200, "application/geo+json");
+            Assert.Equal(version, (long)gaps["graph_version"]!);
+            Assert.True(gaps["features"]!.AsArray().Count > 0, name);
+        }
+    }
+
+    [Fact]
     public async Task Road_tiles_draw_every_region()
     {
         foreach (var name in Names)
