@@ -62,7 +62,8 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log,
             {
                 await ReloadIfChangedAsync(stop);
                 await using var conn = await data.OpenConnectionAsync(stop);
-                conn.Notification += (_, e) => log.LogInformation("Road graph of {Region} announced", e.Payload);
+                var announced = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                conn.Notification += (_, e) => announced.Enqueue(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {RoadGraphStore.Channel}", conn)) await listen.ExecuteNonQueryAsync(stop);
                 await ReloadIfChangedAsync(stop);   // a swap between the first load and LISTEN
                 _outage.Succeeded();
@@ -71,7 +72,11 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log,
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
                     wait.CancelAfter(PollEvery);
                     try { await conn.WaitAsync(wait.Token); } catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
-                    await ReloadIfChangedAsync(stop);
+                    // An announcement names its region: only that one is looked up; the periodic check looks at all.
+                    var regions = new HashSet<string>(StringComparer.Ordinal);
+                    while (announced.TryDequeue(out var region)) regions.Add(region);
+                    if (regions.Count == 0) await ReloadIfChangedAsync(stop);
+                    else foreach (var region in regions) await ReloadIfChangedAsync(region, stop);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
@@ -91,15 +96,21 @@ public sealed class GraphHost(NpgsqlDataSource data, ILogger<GraphHost> log,
     /// each) and drops regions no longer active; unchanged regions keep their arrays. Each region is
     /// published as soon as it is loaded. Public for tests, the CLI and the benchmark.
     /// </summary>
-    public async Task ReloadIfChangedAsync(CancellationToken ct = default)
+    public Task ReloadIfChangedAsync(CancellationToken ct = default) => ReloadIfChangedAsync(null, ct);
+
+    /// <summary>As <see cref="ReloadIfChangedAsync(CancellationToken)"/> for one region (null: all), as a NOTIFY names it.</summary>
+    public async Task ReloadIfChangedAsync(string? region, CancellationToken ct = default)
     {
         await _oneReload.WaitAsync(ct);
         try
         {
             List<GraphInfo> active;
-            await using (var conn = await data.OpenConnectionAsync(ct)) active = await RoadGraphStore.ActiveInfosAsync(conn, ct);
+            await using (var conn = await data.OpenConnectionAsync(ct))
+                active = region is null ? await RoadGraphStore.ActiveInfosAsync(conn, ct)
+                    : await RoadGraphStore.ActiveInfoAsync(conn, region, ct) is { } one ? [one] : [];
             var names = active.Select(i => i.Region).ToHashSet(StringComparer.Ordinal);
-            Publish(set => set.All.Any(g => !names.Contains(g.Info.Region)) ? new RegionSet(set.All.Where(g => names.Contains(g.Info.Region))) : set);
+            bool Gone(LoadedGraph g) => (region is null || g.Info.Region == region) && !names.Contains(g.Info.Region);
+            Publish(set => set.All.Any(Gone) ? new RegionSet(set.All.Where(g => !Gone(g))) : set);
             var changed = active.Where(i => _regions[i.Region]?.Info.Version != i.Version).ToList();
             await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = ct },
                 async (info, token) =>
