@@ -31,6 +31,7 @@ api.MapStations();
 api.MapRoadTiles();
 api.MapStationTiles();
 api.MapIsochrones();
+api.MapRegions();
 api.MapServiceAreas();
 api.MapDistricts();
 api.MapPlanningLayers();

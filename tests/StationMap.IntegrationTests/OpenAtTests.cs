@@ -175,7 +175,7 @@ public sealed class OpenAtTests(OpenAtFixture api) : IClassFixture<OpenAtFixture
         try
         {
             await using var conn = await api.OpenAsync();
-            if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+            if (await RoadGraphStore.ActiveInfoAsync(conn, DemoRoadNetwork.Region) is null)
                 await RoadGraphStore.SaveAndActivateAsync(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo", null, null, "{}");
             await api.Services.GetRequiredService<GraphHost>().ReloadIfChangedAsync();
         }

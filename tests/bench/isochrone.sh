@@ -34,6 +34,10 @@ prepare() { # prepare DB KIND
   ConnectionStrings__Stations="$(cs "$db")" dotnet "$API_DLL" migrate >/dev/null
   psql_db "$db" -c "CREATE EXTENSION IF NOT EXISTS pgrouting"
   local region; region=$(psql_db "$db" -tAc "SELECT region FROM road_graph WHERE state = 'active'")
+  # Each bench database holds one region (an import now adds a region beside the others): clear it before a new one.
+  if { [ "$kind" = chengdu ] && [ "$region" != Chengdu ]; } || { [ "$kind" = large ] && [ "$region" != "generated ${CELLS}×${CELLS} grid" ]; }; then
+    psql_db "$db" -c "DELETE FROM road_graph"
+  fi
   if [ "$kind" = chengdu ] && [ "$region" != Chengdu ]; then
     ConnectionStrings__Stations="$(cs "$db")" dotnet "$API_DLL" import-osm "$CHENGDU" --region Chengdu | tail -1
   elif [ "$kind" = large ] && [ "$region" != "generated ${CELLS}×${CELLS} grid" ]; then

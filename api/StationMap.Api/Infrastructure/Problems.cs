@@ -57,6 +57,8 @@ public static class Problems
         "Unsupported media type.", "the body's Content-Type is not one the endpoint takes");
     public static readonly ProblemKind OutsideNetworkKind = new("outside-road-network", 422,
         "Outside the road network.", "the point is farther from a road usable by the mode than the snap limit");
+    public static readonly ProblemKind OutsideRegionsKind = new("outside-regions", 422,
+        "Outside every region.", "the point is in none of the loaded regions' road networks; nearest_region and distance_m name the closest");
     public static readonly ProblemKind IdempotencyKeyReused = new("idempotency-key-reused", 422,
         "This Idempotency-Key was used for a different request.", "a write repeats an Idempotency-Key of the last 24 h with another method, path or body");
     public static readonly ProblemKind PreconditionRequired = new("precondition-required", 428,
@@ -95,7 +97,7 @@ public static class Problems
         DeviceBlocked, OperatorScope, StationNotFoundKind, DistrictNotFoundKind, LayerNotFoundKind,
         HolidayYearNotFoundKind, DeviceNotFound, TicketNotFound, ModerationItemNotFound, WebhookNotFoundKind,
         RouteNotFound, MethodNotAllowed, LayerKindConflictKind, TicketTransition, ModerationDecided, IdempotencyInProgress,
-        PreconditionFailed, BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, TooFar, IdempotencyKeyReused,
+        PreconditionFailed, BodyTooLarge, UnsupportedMediaType, OutsideNetworkKind, OutsideRegionsKind, TooFar, IdempotencyKeyReused,
         PreconditionRequired, RateLimited, InternalError, NoRoadNetworkKind, DatabaseUnavailable,
     ];
 
@@ -139,6 +141,12 @@ public static class Problems
     /// <summary>A point farther than <paramref name="limitM"/> metres from a road usable by <paramref name="mode"/>; <paramref name="what"/> names it (e.g. add[2]).</summary>
     public static ProblemHttpResult OutsideNetwork(string mode, double limitM, string what = "The point") =>
         Of(OutsideNetworkKind, $"{what} is more than {limitM:0} m from any road usable by {mode}.");
+
+    /// <summary>A point in none of the loaded regions: names the nearest region and its distance (metres) in detail and as members.</summary>
+    public static ProblemHttpResult OutsideRegions(string nearest, double distanceM) => Of(OutsideRegionsKind,
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"The point is in none of the loaded regions; the nearest is {nearest}, {distanceM / 1000:0.0} km away (see GET /api/v1/regions)."),
+        new Dictionary<string, object?> { ["nearest_region"] = nearest, ["distance_m"] = Math.Round(distanceM) });
 
     public static ProblemHttpResult PreconditionRequiredFor() => Of(PreconditionRequired,
         "Send If-Match with the station's ETag (or \"version\" in the body) so a concurrent change is not overwritten.");

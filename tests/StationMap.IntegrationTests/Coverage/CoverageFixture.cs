@@ -31,14 +31,14 @@ public sealed class CoverageFixture : ApiFixture
             if (!_ready)
             {
                 await using var conn = await OpenAsync();
-                if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+                if (await RoadGraphStore.ActiveInfoAsync(conn, DemoRoadNetwork.Region) is null)
                     await RoadGraphStore.SaveAndActivateAsync(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo", null, null, "{}");
                 await ExecuteAsync(conn, Setup);
                 _ready = true;
             }
             var host = Services.GetRequiredService<GraphHost>();
             await host.ReloadIfChangedAsync();
-            return host.Current!;
+            return host.Regions[DemoRoadNetwork.Region]!;
         }
         finally { _once.Release(); }
     }

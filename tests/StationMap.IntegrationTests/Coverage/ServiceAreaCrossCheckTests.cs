@@ -33,14 +33,14 @@ public sealed class ServiceAreaCrossCheckTests(ApiFixture api, Xunit.Abstraction
     {
         const string file = "chengdu_central_2018.osm";
         await using var conn = await api.OpenAsync();
-        if ((await RoadGraphStore.ActiveInfoAsync(conn))?.Region != file)
+        if (await RoadGraphStore.ActiveInfoAsync(conn, file) is null)
         {
             var built = OsmGraphBuilder.Build(SharedData.Osm(file), RoadProfile.Default());
             await RoadGraphStore.SaveAndActivateAsync(conn, built, file, "osm", file, RoadGraphStore.OsmAttribution, "{}");
         }
         var host = api.Services.GetRequiredService<GraphHost>();
         await host.ReloadIfChangedAsync();
-        var graph = host.Current!;
+        var graph = host.Regions[file]!;
         await Execute(conn, $"""
             SELECT setseed(0.77);
             INSERT INTO station (name, location)

@@ -13,7 +13,7 @@ public sealed class IsochroneTests(ApiFixture api) : IClassFixture<ApiFixture>
     async Task EnsureGraphAsync()
     {
         await using var conn = await api.OpenAsync();
-        if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+        if (await RoadGraphStore.ActiveInfoAsync(conn, "Shanghai") is null)
         {
             var built = OsmGraphBuilder.Build(SharedData.Osm("shanghai_peoples_square_2026.osm"), RoadProfile.Default());
             await RoadGraphStore.SaveAndActivateAsync(conn, built, "Shanghai", "osm", null, RoadGraphStore.OsmAttribution, "{}");
@@ -62,11 +62,14 @@ public sealed class IsochroneTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task A_point_far_from_any_road_is_a_422_problem()
+    public async Task A_point_far_from_any_road_is_a_422_problem_naming_the_nearest_region()
     {
         await EnsureGraphAsync();
+        // 50 km west of People's Square: outside the only region, whose name and distance the problem gives.
         var problem = await api.Client().GetAsync("/api/v1/isochrones?lon=121.0&lat=31.0&mode=walk").Problem(422);
-        Assert.EndsWith("outside-road-network", (string?)problem["type"]);
+        Assert.EndsWith("outside-regions", (string?)problem["type"]);
+        Assert.Equal("Shanghai", (string?)problem["nearest_region"]);
+        Assert.InRange((double)problem["distance_m"]!, 35_000, 60_000);
     }
 
     [Theory]

@@ -41,7 +41,10 @@ public sealed class RoadGraphImportTests(ApiFixture api) : IClassFixture<ApiFixt
                 """));
             Assert.True(await api.ScalarAsync<long>($"SELECT count(*) FROM road_edge WHERE graph_version = {version} AND car_backward_s IS NULL AND car_forward_s IS NOT NULL") > 100);
         }
-        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM road_graph"));
+        // Each file is a region of its own (named after the file): both stay active, one version each.
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM road_graph WHERE region = 'chengdu_central_2018.osm'"));
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM road_graph WHERE region = 'shanghai_peoples_square_2026.osm' AND state = 'active'"));
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM road_graph WHERE state <> 'active'"));
     }
 
     [Fact]
@@ -60,9 +63,9 @@ public sealed class RoadGraphImportTests(ApiFixture api) : IClassFixture<ApiFixt
         built.Graph.EdgeSource[1] = 1_000_000;   // no such vertex: the foreign key fails during COPY
         await Assert.ThrowsAsync<PostgresException>(() =>
             RoadGraphStore.SaveAndActivateAsync(conn, built, "broken", "osm", null, null, "{}"));
-        Assert.Equal(version, await api.ScalarAsync<long>("SELECT version FROM road_graph WHERE state = 'active'"));
-        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM road_graph"));
-        Assert.Equal(0L, await api.ScalarAsync<long>($"SELECT count(*) FROM road_edge WHERE graph_version <> {version}"));
+        Assert.Equal(version, await api.ScalarAsync<long>("SELECT version FROM road_graph WHERE state = 'active' AND region = 'shanghai_peoples_square_2026.osm'"));
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM road_graph WHERE region = 'broken' OR state <> 'active'"));
+        Assert.Equal(0L, await api.ScalarAsync<long>("SELECT count(*) FROM road_edge e WHERE NOT EXISTS (SELECT 1 FROM road_graph g WHERE g.version = e.graph_version AND g.state = 'active')"));
     }
 
     [Fact]
@@ -71,7 +74,7 @@ public sealed class RoadGraphImportTests(ApiFixture api) : IClassFixture<ApiFixt
         await using var conn = await api.OpenAsync();
         var built = OsmGraphBuilder.Build(SharedData.Osm("shanghai_peoples_square_2026.osm"), RoadProfile.Default());
         var version = await RoadGraphStore.SaveAndActivateAsync(conn, built, "Shanghai", "osm", null, RoadGraphStore.OsmAttribution, "{}");
-        var (info, data) = (await RoadGraphStore.LoadActiveAsync(conn))!.Value;
+        var (info, data) = (await RoadGraphStore.LoadActiveAsync(conn, "Shanghai"))!.Value;
         Assert.Equal(version, info.Version);
         Assert.Equal(RoadGraphStore.OsmAttribution, info.Attribution);
         var g = built.Graph;

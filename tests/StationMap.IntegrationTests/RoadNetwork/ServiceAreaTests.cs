@@ -18,7 +18,7 @@ public sealed class ServiceAreaTests(DemoApiFixture api) : IClassFixture<DemoApi
         try
         {
             await using var conn = await api.OpenAsync();
-            if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+            if (await RoadGraphStore.ActiveInfoAsync(conn, DemoRoadNetwork.Region) is null)
                 await RoadGraphStore.SaveAndActivateAsync(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo", null, null, "{}");
             await api.Services.GetRequiredService<GraphHost>().ReloadIfChangedAsync();
             await api.Services.GetRequiredService<ServiceAreaJob>().RunPassAsync();
@@ -136,11 +136,11 @@ public sealed class NearestByTimeTests(DemoApiFixture api) : IClassFixture<DemoA
     async Task<LoadedGraph> GraphAsync()
     {
         await using var conn = await api.OpenAsync();
-        if (await RoadGraphStore.ActiveInfoAsync(conn) is null)
+        if (await RoadGraphStore.ActiveInfoAsync(conn, DemoRoadNetwork.Region) is null)
             await RoadGraphStore.SaveAndActivateAsync(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo", null, null, "{}");
         var host = api.Services.GetRequiredService<GraphHost>();
         await host.ReloadIfChangedAsync();
-        return host.Current!;
+        return host.Regions[DemoRoadNetwork.Region]!;
     }
 
     [Theory]
@@ -181,8 +181,11 @@ public sealed class NearestByTimeTests(DemoApiFixture api) : IClassFixture<DemoA
         await GraphAsync();
         await api.Client().GetAsync("/api/v1/stations/nearest?lon=120.16&lat=30.27&by=speed").Problem(400, "by");
         await api.Client().GetAsync("/api/v1/stations/nearest?lon=120.16&lat=30.27&by=time&mode=horse").Problem(400, "mode");
+        // 120 km from the demo city, its only region: outside every region, named with its distance.
         var problem = await api.Client().GetAsync("/api/v1/stations/nearest?lon=121.5&lat=31.0&by=time").Problem(422);
-        Assert.EndsWith("outside-road-network", (string?)problem["type"]);
+        Assert.EndsWith("outside-regions", (string?)problem["type"]);
+        Assert.Equal(DemoRoadNetwork.Region, (string?)problem["nearest_region"]);
+        Assert.InRange((double)problem["distance_m"]!, 80_000, 160_000);
     }
 
     [Fact]

@@ -87,11 +87,18 @@ public static partial class CoverageRequest
 
     public static ProblemHttpResult UnknownDistrict(long id) => Problems.DistrictNotFound(id);
 
-    /// <summary>Loads what a request needs; a problem result when there is no graph (503) or an unknown layer or district (404).</summary>
+    /// <summary>
+    /// Loads what a request needs; a problem result when there is no graph (503) or an unknown layer or district (404).
+    /// The region answering is the one covering <paramref name="near"/> (a tile's or bbox's centre), else the
+    /// requested district's interior point, else the default region (<see cref="GraphHost.Default"/>).
+    /// </summary>
     public static async Task<(CoverageContext? Context, ProblemHttpResult? Problem)> ResolveAsync(CoverageParameters p, GraphHost graphs,
-        CoverageEngine engine, Npgsql.NpgsqlDataSource data, bool withDemand, CancellationToken ct)
+        CoverageEngine engine, Npgsql.NpgsqlDataSource data, bool withDemand, CancellationToken ct, (double Lon, double Lat)? near = null)
     {
-        var graph = graphs.Current;
+        if (near is null && p.District is { } districtId && graphs.Regions.Count > 1
+            && await DistrictStore.GeometryAsync(data, districtId, ct) is { IsEmpty: false } shape)
+            near = (shape.InteriorPoint.X, shape.InteriorPoint.Y);
+        var graph = near is { } pt ? graphs.Regions.Find(pt.Lon, pt.Lat) ?? graphs.Default : graphs.Default;
         if (graph is null) return (null, Problems.NoRoadNetwork());
         DemandSet? demand = null;
         var districtIndex = -1;

@@ -19,7 +19,7 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
     readonly System.Collections.Concurrent.ConcurrentQueue<string> _layers = new();
     readonly Infrastructure.OutageLog _outage = new(log, "Coverage warm-up");
 
-    /// <summary>Warms one demand layer (just uploaded or replaced) on the loaded graph.</summary>
+    /// <summary>Warms one demand layer (just uploaded or replaced) on every loaded region.</summary>
     public void Wake(string layer)
     {
         if (!options.Value.WarmCoverageCaches) return;
@@ -31,25 +31,27 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
     {
         if (!options.Value.WarmCoverageCaches) return;
         graphs.Loaded += _ => _wake.Release();
-        if (graphs.Current is null) await _wake.WaitAsync(stop);
-        long warmed = -1;
+        if (graphs.Regions.Count == 0) await _wake.WaitAsync(stop);
+        var warmed = new Dictionary<string, long>(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)
         {
-            if (graphs.Current is { } graph)
+            var named = new List<string>();
+            while (_layers.TryDequeue(out var layer)) named.Add(layer);
+            var allDone = true;
+            // Each region in turn: a region with a new graph warms every layer; otherwise just the layers named by uploads.
+            foreach (var graph in graphs.Regions.All)
             {
-                var named = new List<string>();
-                while (_layers.TryDequeue(out var layer)) named.Add(layer);
-                // A new graph warms every layer; otherwise just the layers named by uploads.
-                var done = graph.Info.Version != warmed ? await WarmAsync(graph, null, stop)
+                var done = warmed.GetValueOrDefault(graph.Info.Region, -1) != graph.Info.Version ? await WarmAsync(graph, null, stop)
                     : named.Count == 0 || await WarmAsync(graph, named.Distinct().ToList(), stop);
-                if (!done)
-                {
-                    // The database was unreachable: put the layers back and try again shortly.
-                    foreach (var layer in named) _layers.Enqueue(layer);
-                    try { await _wake.WaitAsync(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
-                    continue;
-                }
-                warmed = graph.Info.Version;
+                if (!done) { allDone = false; break; }
+                warmed[graph.Info.Region] = graph.Info.Version;
+            }
+            if (!allDone)
+            {
+                // The database was unreachable: put the layers back and try again shortly.
+                foreach (var layer in named) _layers.Enqueue(layer);
+                try { await _wake.WaitAsync(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { return; }
+                continue;
             }
             try { await _wake.WaitAsync(stop); } catch (OperationCanceledException) { return; }
         }
@@ -70,8 +72,8 @@ public sealed class CoverageWarmup(GraphHost graphs, CoverageEngine engine, Npgs
                 foreach (var layer in layers)
                     if (await engine.DemandAsync(graph, mode, layer, ct) is { } demand) engine.Times(field, demand);
             }
-            log.LogInformation("Coverage caches warmed for graph {Version}: {Layers} demand layer(s) in {Ms} ms",
-                graph.Info.Version, layers.Count, clock.ElapsedMilliseconds);
+            log.LogInformation("Coverage caches warmed for graph {Version} ({Region}): {Layers} demand layer(s) in {Ms} ms",
+                graph.Info.Version, graph.Info.Region, layers.Count, clock.ElapsedMilliseconds);
             _outage.Succeeded();
             return true;
         }

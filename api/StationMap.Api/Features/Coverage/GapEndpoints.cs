@@ -123,7 +123,8 @@ public static class GapEndpoints
         if (q.Bbox is null && q.District is null) v.Add("bbox", "bbox (minLon,minLat,maxLon,maxLat) or district is required.");
         if (q.Bbox is not null && q.District is not null) v.Add("bbox", "Use either bbox or district, not both.");
         if (!v.IsValid) return v.Problem();
-        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
+        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct,
+            bbox is null ? null : (bbox.Centroid.X, bbox.Centroid.Y));
         if (problem is not null) return problem;
 
         var cell = q.Cell ?? 250;
@@ -176,6 +177,15 @@ public static class GapEndpoints
     /// <summary>Hexagon edge by zoom: about 1/32 of the tile width, in steps, 2000 m down to 100 m.</summary>
     public static int CellForZoom(int z) => z switch { <= 10 => 2000 / (z == 10 ? 2 : 1), 11 => 500, 12 => 250, 13 => 150, _ => 100 };
 
+    /// <summary>The WGS-84 centre of XYZ tile (z, x, y): the region of a tile is the one covering its centre.</summary>
+    static (double Lon, double Lat) TileCentre(int z, int x, int y)
+    {
+        var n = Math.Pow(2, z);
+        var lon = (x + 0.5) / n * 360 - 180;
+        var lat = Math.Atan(Math.Sinh(Math.PI * (1 - 2 * (y + 0.5) / n))) * 180 / Math.PI;
+        return (lon, lat);
+    }
+
     static async Task<Results<FileContentHttpResult, NoContent, ProblemHttpResult, ValidationProblem>> Tile(int z, int x, int y, [AsParameters] GapTileQuery q, GraphHost graphs, CoverageEngine engine,
         NpgsqlDataSource data, HttpContext http, CancellationToken ct)
     {
@@ -186,7 +196,7 @@ public static class GapEndpoints
         if (x < 0 || x >= size) v.Add("x", $"x must be between 0 and {size - 1} at zoom {z}.");
         if (y < 0 || y >= size) v.Add("y", $"y must be between 0 and {size - 1} at zoom {z}.");
         if (!v.IsValid) return v.Problem();
-        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct);
+        var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct, TileCentre(z, x, y));
         if (problem is not null) return problem;
 
         // Web Mercator units are ground metres / cos(latitude): one scale for the whole graph keeps the grid identical across tiles.

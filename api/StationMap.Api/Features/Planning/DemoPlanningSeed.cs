@@ -14,9 +14,10 @@ public static class DemoPlanningSeed
 {
     public static async Task SeedMissingAsync(NpgsqlConnection conn, TextWriter output, int seed = DemoPlanningData.DefaultSeed, CancellationToken ct = default)
     {
-        if (await RoadGraphStore.ActiveInfoAsync(conn, ct) is { Source: var source } && source != "demo")
+        var regions = await RoadGraphStore.ActiveInfosAsync(conn, ct);
+        if (regions.Count > 0 && regions.All(r => r.Source != "demo"))
         {
-            output.WriteLine($"the active road graph is not the demo network ({source}); demo planning data not loaded");
+            output.WriteLine($"the active road graphs are not the demo network ({string.Join(", ", regions.Select(r => $"{r.Region}: {r.Source}"))}); demo planning data not loaded");
             return;
         }
         var hasDistricts = await DistrictStore.AnyAsync(conn, ct);

@@ -112,7 +112,7 @@ public static class PlatformEndpoints
         return TypedResults.Ok(new ClientConfig(
             style, style is null ? [] : o.BasemapAttribution ?? [],
             [o.DefaultCenterLon, o.DefaultCenterLat], o.DefaultZoom,
-            StationVocabulary.Amenities, StationVocabulary.Tiers, demo, Routing(graphs.Current)));
+            StationVocabulary.Amenities, StationVocabulary.Tiers, demo, Routing(graphs.Default)));
     }
 
     static RoutingConfig? Routing(Features.Routing.LoadedGraph? graph)

@@ -27,7 +27,8 @@ public sealed record IsochroneOrigin(double Lon, double Lat);
 /// <param name="SnapDistanceM">Distance from the point to the road it was snapped to, metres.</param>
 /// <param name="GraphVersion">Version of the road graph the bands were computed on.</param>
 /// <param name="Attribution">Attribution the road data requires (OpenStreetMap), or null for demo data.</param>
-public sealed record IsochroneMembers(IsochroneOrigin Origin, double? SnapDistanceM, long GraphVersion, string? Attribution);
+/// <param name="Region">The region whose road network answered (GET /api/v1/regions).</param>
+public sealed record IsochroneMembers(IsochroneOrigin Origin, double? SnapDistanceM, long GraphVersion, string? Attribution, string Region);
 
 public sealed record IsochroneBandProperties(double Minutes, string Mode, string Direction, double AreaKm2, long GraphVersion);
 
@@ -50,7 +51,8 @@ public static class IsochroneEndpoint
             .WithSummary("Travel-time bands around any point over the road network (GeoJSON)")
             .WithDescription($"mode = walk | ebike (default) | car; minutes = up to {MaxBands} comma-separated cut-offs, each 1–{MaxMinutes} (default 15); " +
                              "direction = to (default: who can reach this point) | from (where one can get to); crs = wgs84 | gcj02 | bd09. " +
-                             $"422 when the point is more than {MaxSnapM} m from a road usable by the mode; 503 while no road graph is loaded. " +
+                             $"The point's region answers (GET /api/v1/regions); 422 outside every region (naming the nearest) or more than {MaxSnapM} m " +
+                             "from a road usable by the mode; 503 while no road graph is loaded. " +
                              "Polygon parts and holes smaller than one raster cell (walk 30 m, e-bike 60 m, car 100 m square) are left out.")
             .ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
         return api;
@@ -75,9 +77,10 @@ public static class IsochroneEndpoint
         var minutes = Bands.Or(q.Minutes, 15);
         var crs = CrsParameter.Or(q.Crs);
 
-        var graph = graphs.Current;
-        if (graph is null) return Problems.NoRoadNetwork();
         var (lon, lat) = CoordinateSystems.ToWgs84(crs, q.Lon!.Value, q.Lat!.Value);
+        var region = graphs.For(lon, lat);
+        if (region.Problem is { } outside) return outside;
+        var graph = region.Graph!;
         var key = $"iso:{graph.Info.Version}:{mode}:{direction}:{string.Join(',', minutes)}:{crs}:{Math.Round(lon, 5)}:{Math.Round(lat, 5)}";
         if (isochrones.Cache.TryGetValue(key, out GeoJson<IsochroneBandProperties, IsochroneMembers>? cached)) return cached!;
 
@@ -90,7 +93,7 @@ public static class IsochroneEndpoint
             GeoJson.Properties(new IsochroneBandProperties(band.Minutes, mode.Name(), directionName, Math.Round(band.AreaKm2, 3), graph.Info.Version))));
         var (oLon, oLat) = CoordinateSystems.FromWgs84(crs, lon, lat);
         var body = GeoJson.Collection<IsochroneBandProperties, IsochroneMembers>(crs, features, new IsochroneMembers(new IsochroneOrigin(oLon, oLat),
-            result.Origin is { } snap ? Math.Round(snap.DistanceM, 1) : null, graph.Info.Version, graph.Info.Attribution));
+            result.Origin is { } snap ? Math.Round(snap.DistanceM, 1) : null, graph.Info.Version, graph.Info.Attribution, graph.Info.Region));
         isochrones.Cache.Set(key, body, new MemoryCacheEntryOptions { Size = 1 });
         return body;
     }

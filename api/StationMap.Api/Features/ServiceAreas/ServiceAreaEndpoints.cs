@@ -27,7 +27,7 @@ public sealed record ServiceAreasQuery(
 /// <summary>The top-level members of a service-area FeatureCollection.</summary>
 /// <param name="State">ready, or pending while the background job computes the bands (features then empty).</param>
 /// <param name="Stale">true when some stored bands predate the station's last move or the graph.</param>
-/// <param name="GraphVersion">Version of the active road graph, or null when none is loaded.</param>
+/// <param name="GraphVersion">Version of the road graph of the region answering (the station's, or the bbox centre's), or null when none is loaded.</param>
 /// <param name="Attribution">Attribution the road data requires (OpenStreetMap), or null for demo data.</param>
 public sealed record ServiceAreaMembers(string State, bool Stale, long? GraphVersion, string? Attribution);
 
@@ -37,8 +37,8 @@ public sealed record ServiceAreaBand(long StationId, string Mode, int Minutes, d
     public DateTime? ComputedAt { get; init; }
 }
 
-/// <summary>The service-area job: how far it is on the loaded graph, who runs it, what it computed.</summary>
-/// <param name="GraphVersion">The loaded road graph's version, or null when none is loaded.</param>
+/// <summary>The service-area job: how far it is on the loaded regions' graphs, who runs it, what it computed.</summary>
+/// <param name="GraphVersion">The default region's graph version, or null when none is loaded (Regions: every loaded region's).</param>
 /// <param name="Stations">Stations that need a set (live, not permanently closed).</param>
 /// <param name="UpToDate">Of those, the ones whose set is current.</param>
 /// <param name="Stale">Stations minus UpToDate.</param>
@@ -56,7 +56,13 @@ public sealed record ServiceAreaBand(long StationId, string Mode, int Minutes, d
 public sealed record ServiceAreaStatus(long? GraphVersion, int Stations, int UpToDate, int Stale, int OutsideNetwork,
     bool Running, int LastPassComputed, double LastPassSeconds, DateTimeOffset? LastPassAt, string? LastError,
     string Instance, string? Leader, bool LeadsHere, IReadOnlyDictionary<string, long> ComputationsLastHour,
-    IReadOnlyList<ServiceAreaComputation> Recent);
+    IReadOnlyList<ServiceAreaComputation> Recent)
+{
+    public IReadOnlyList<RegionVersion> Regions { get; init; } = [];
+}
+
+/// <summary>A loaded region and its graph version.</summary>
+public sealed record RegionVersion(string Region, long GraphVersion);
 
 /// <summary>Precomputed service areas ("15-minute service circles") of stations, read from PostGIS.</summary>
 public static class ServiceAreaEndpoints
@@ -104,7 +110,7 @@ public static class ServiceAreaEndpoints
         var (mode, minutes) = Check(q.Mode, q.Minutes, v, single: false);
         var crs = CrsParameter.Or(q.Crs);
         if (!v.IsValid) return v.Problem();
-        var graph = graphs.Current;
+        var regions = graphs.Regions;
 
         var stored = await ServiceAreaStore.ForStationAsync(data, id, mode, minutes, ct);
         if (stored is null || stored.Deleted) return Problems.StationNotFound(id);
@@ -112,12 +118,15 @@ public static class ServiceAreaEndpoints
         var features = stored.Bands.Select(b => GeoJson.Feature(GeoJsonGeometry.Write(b.Geometry, crs, speck), GeoJson.Properties(
             new ServiceAreaBand(id, mode.Name(), b.Minutes, Math.Round(b.AreaKm2, 3), b.GraphVersion) { ComputedAt = b.ComputedAt }))).ToList();
         var (outcome, setVersion) = (stored.Outcome, stored.SetVersion);
-        if (graph is null && features.Count == 0) return Problems.NoRoadNetwork();
-        if (outcome == "outside_network" && setVersion == graph?.Info.Version)
+        if (regions.Count == 0 && features.Count == 0) return Problems.NoRoadNetwork();
+        // A set is current when it was computed on a loaded region's graph, or (version 0) outside every region.
+        var current = setVersion is { } sv && (sv == 0 || regions.HasVersion(sv));
+        if (outcome == "outside_network" && current)
             return Problems.OutsideNetwork(mode.Name(), IsochroneEndpoint.MaxSnapM, $"Station {id}");
         var pending = features.Count == 0;
         if (pending) http.Response.Headers.RetryAfter = "5";
-        return Collection(features, crs, pending ? "pending" : "ready", graph, setVersion is { } sv && sv != graph?.Info.Version);
+        var graph = current ? regions.All.FirstOrDefault(g => g.Info.Version == setVersion) : null;
+        return Collection(features, crs, pending ? "pending" : "ready", graph ?? graphs.Default, setVersion is not null && !current);
     }
 
     static async Task<Results<GeoJson<ServiceAreaBand, ServiceAreaMembers>, ProblemHttpResult, ValidationProblem>> InBbox(
@@ -129,14 +138,14 @@ public static class ServiceAreaEndpoints
         if (q.Bbox is null) v.Add("bbox", "bbox is required: minLon,minLat,maxLon,maxLat.");
         if (!v.IsValid) return v.Problem();
         var bbox = q.Bbox!.Value.ToWgs84(crs);
-        var graph = graphs.Current;
+        var graph = graphs.Regions.Find(bbox.Centroid.X, bbox.Centroid.Y) ?? graphs.Default;
         if (graph is null) return Problems.NoRoadNetwork();
 
         var speck = IsochroneEndpoint.SpeckAreaM2(mode);
         var features = (await ServiceAreaStore.OpenInBboxAsync(data, mode, minutes[0], bbox, 5000, ct))
             .Select(b => GeoJson.Feature(GeoJsonGeometry.Write(b.Geometry, crs, speck), GeoJson.Properties(
                 new ServiceAreaBand(b.StationId, mode.Name(), b.Minutes, Math.Round(b.AreaKm2, 3), b.GraphVersion)))).ToList();
-        var progress = await ServiceAreaStore.ProgressAsync(data, graph.Info.Version, ct);
+        var progress = await ServiceAreaStore.ProgressAsync(data, anyGraph: true, ct);
         var stale = progress.Stations - progress.UpToDate;
         return Collection(features, crs, stale == 0 ? "ready" : "pending", graph, false);
     }
@@ -158,14 +167,15 @@ public static class ServiceAreaEndpoints
                 return v.Problem();
             }
         }
-        var version = graphs.Current?.Info.Version ?? -1;
-        var counts = await ServiceAreaStore.ProgressAsync(data, version, ct);
+        var regions = graphs.Regions;
+        var counts = await ServiceAreaStore.ProgressAsync(data, regions.Count > 0, ct);
         var (total, current, outside) = ((int)counts.Stations, (int)counts.UpToDate, (int)counts.OutsideNetwork);
         var p = job.Progress;
         var (recent, byInstance) = await ServiceAreaStore.ComputationsAsync(data, station, 50, ct);
         var lead = leadership.Jobs.First(j => j.Job == LeaderJobs.ServiceAreas);
-        return TypedResults.Ok(new ServiceAreaStatus(graphs.Current?.Info.Version, total, current, total - current, outside,
+        return TypedResults.Ok(new ServiceAreaStatus(graphs.Default?.Info.Version, total, current, total - current, outside,
             p.Running, p.LastPassComputed, Math.Round(p.LastPassSeconds, 2), p.LastPassAt, p.LastError,
-            leadership.Instance, lead.Leader, lead.LeadsHere, byInstance, recent));
+            leadership.Instance, lead.Leader, lead.LeadsHere, byInstance, recent)
+        { Regions = [.. regions.All.Select(g => new RegionVersion(g.Info.Region, g.Info.Version))] });
     }
 }

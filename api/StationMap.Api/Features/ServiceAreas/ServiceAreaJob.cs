@@ -7,7 +7,7 @@ using StationMap.Routing;
 
 namespace StationMap.Api.Features.ServiceAreas;
 
-/// <summary>Progress of the service-area job, for the status endpoint.</summary>
+/// <summary>Progress of the service-area job, for the status endpoint; GraphVersion is the newest graph of the last pass.</summary>
 public sealed record ServiceAreaProgress(long? GraphVersion, bool Running, int LastPassComputed, double LastPassSeconds,
     DateTimeOffset? LastPassAt, string? LastError);
 
@@ -16,6 +16,8 @@ public sealed record ServiceAreaProgress(long? GraphVersion, bool Running, int L
 /// worker can come from) current in PostGIS. A pass recomputes the stations whose stored set is
 /// missing or stale (another graph version, a move, a status change), each station's set replaced
 /// in one transaction (which stations are stale: stationmap.service_area_is_stale, migration 0007).
+/// Each station is computed on the graph of the region it is in (stationmap.stale_region_stations,
+/// migration 0016); a station in no region is stored as outside the network.
 /// Passes run at start-up, when a new graph loads, when a station changes (NOTIFY
 /// stationmap_station, through the instance's shared listener) and every minute as a fallback.
 /// With several instances only the leader of <see cref="LeaderJobs.ServiceAreas"/> runs passes: each
@@ -79,10 +81,12 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, PgNo
 
     async Task<int> PassAsync(bool fenced, CancellationToken ct)
     {
-        var graph = graphs.Current;
-        if (graph is null) return 0;
+        var regions = graphs.Regions;
+        if (regions.Count == 0) return 0;
+        var byVersion = regions.All.ToDictionary(g => g.Info.Version);
+        var newest = byVersion.Keys.Max();
         var clock = Stopwatch.StartNew();
-        _progress = _progress with { GraphVersion = graph.Info.Version, Running = true };
+        _progress = _progress with { GraphVersion = newest, Running = true };
         await using var conn = await data.OpenConnectionAsync(ct);
         await ServiceAreaStore.DropGoneAsync(conn, ct);
         await ServiceAreaStore.PruneComputationsAsync(conn, ct);
@@ -90,18 +94,18 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, PgNo
         var computed = 0;
         while (!fenced || leadership.Leads(LeaderJobs.ServiceAreas))
         {
-            var stale = (await ServiceAreaStore.StaleAsync(conn, graph.Info.Version, Batch, ct))
-                .Select(x => new StaleStation(x.Id, x.Lon, x.Lat, x.Status)).ToList();
+            var stale = (await ServiceAreaStore.StaleAsync(conn, [.. byVersion.Keys], Batch, ct))
+                .Select(x => new StaleStation(x.Id, x.Lon, x.Lat, x.Status, x.GraphVersion)).ToList();
             if (stale.Count == 0) break;
             var sets = new StationSet[stale.Count];
             Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
-                i => sets[i] = Compute(graph.Engine, stale[i]));
+                i => sets[i] = byVersion.TryGetValue(stale[i].GraphVersion, out var g) ? Compute(g.Engine, stale[i]) : new StationSet(stale[i], null, []));
             // One transaction per batch: each station's set is still replaced as a whole (readers
             // see the old sets or the new ones), with one commit (one WAL flush) per batch instead of per station.
             await using (var tx = await conn.BeginTransactionAsync(ct))
             {
                 foreach (var set in sets)
-                    await ServiceAreaStore.ReplaceAsync(conn, tx, graph.Info.Version, set.Station.Id, set.Station.Lon, set.Station.Lat,
+                    await ServiceAreaStore.ReplaceAsync(conn, tx, set.Station.GraphVersion, set.Station.Id, set.Station.Lon, set.Station.Lat,
                         set.Station.Status, set.SnapM, set.Bands, ct);
                 await ServiceAreaStore.LogComputationsAsync(conn, tx, graph.Info.Version, sets.Select(x => x.Station.Id).ToArray(), leadership.Instance, ct);
                 // The fence: a leader that lost its lock since its last poll must not write beside the new one.
@@ -115,12 +119,12 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, PgNo
             }
             computed += sets.Length;
         }
-        _progress = new ServiceAreaProgress(graph.Info.Version, false, computed, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, null);
-        if (computed > 0) log.LogInformation("Service areas: {Count} stations computed on graph {Version} in {Seconds:F1} s", computed, graph.Info.Version, clock.Elapsed.TotalSeconds);
+        _progress = new ServiceAreaProgress(newest, false, computed, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow, null);
+        if (computed > 0) log.LogInformation("Service areas: {Count} stations computed on {Regions} region(s) in {Seconds:F1} s", computed, regions.Count, clock.Elapsed.TotalSeconds);
         return computed;
     }
 
-    sealed record StaleStation(long Id, double Lon, double Lat, string Status);
+    sealed record StaleStation(long Id, double Lon, double Lat, string Status, long GraphVersion);
 
     sealed record StationSet(StaleStation Station, double? SnapM, List<(TravelMode Mode, double Minutes, Geometry Geometry, double AreaKm2)> Bands);
 

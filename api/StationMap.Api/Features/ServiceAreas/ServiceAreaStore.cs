@@ -73,15 +73,19 @@ public static class ServiceAreaStore
         return (recent, byInstance);
     }
 
-    /// <summary>The next stations (by id) whose set is stale on <paramref name="version"/> (stationmap.stale_service_area_stations, 0007).</summary>
-    public static async Task<List<(long Id, double Lon, double Lat, string Status)>> StaleAsync(NpgsqlConnection conn, long version, int batch, CancellationToken ct)
+    /// <summary>
+    /// The next stations (by id) whose set is stale on their own region's graph, with that graph's version (0: in no
+    /// region); stations of a region whose active version is not in <paramref name="loaded"/> wait (stationmap.stale_region_stations, 0017).
+    /// </summary>
+    public static async Task<List<(long Id, double Lon, double Lat, string Status, long GraphVersion)>> StaleAsync(NpgsqlConnection conn,
+        long[] loaded, int batch, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT id, lon, lat, status FROM stationmap.stale_service_area_stations($1, $2)", conn);
-        cmd.Parameters.AddWithValue(version);
+        await using var cmd = new NpgsqlCommand("SELECT id, lon, lat, status, graph_version FROM stationmap.stale_region_stations($1, $2)", conn);
+        cmd.Parameters.AddWithValue(loaded);
         cmd.Parameters.AddWithValue(batch);
-        var result = new List<(long, double, double, string)>();
+        var result = new List<(long, double, double, string, long)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) result.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3)));
+        while (await r.ReadAsync(ct)) result.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3), r.GetInt64(4)));
         return result;
     }
 
@@ -171,11 +175,15 @@ public static class ServiceAreaStore
         return bands;
     }
 
-    /// <summary>Counts of the job's progress on <paramref name="version"/>, -1 when no graph is loaded (stationmap.service_area_progress, 0007).</summary>
-    public static async Task<ServiceAreaCounts> ProgressAsync(NpgsqlDataSource data, long version, CancellationToken ct)
+    /// <summary>
+    /// Counts of the job's progress, each station judged on its region's graph (stationmap.service_area_region_progress, 0016);
+    /// with no graph loaded (<paramref name="anyGraph"/> false) every station counts as stale (stationmap.service_area_progress(-1), 0007).
+    /// </summary>
+    public static async Task<ServiceAreaCounts> ProgressAsync(NpgsqlDataSource data, bool anyGraph, CancellationToken ct)
     {
-        await using var cmd = data.CreateCommand("SELECT stations, up_to_date, outside_network FROM stationmap.service_area_progress($1)");
-        cmd.Parameters.AddWithValue(version);
+        await using var cmd = data.CreateCommand(anyGraph
+            ? "SELECT stations, up_to_date, outside_network FROM stationmap.service_area_region_progress()"
+            : "SELECT stations, up_to_date, outside_network FROM stationmap.service_area_progress(-1)");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return new ServiceAreaCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));

@@ -29,8 +29,9 @@ public static class NearestByTime
         TravelMode mode, int limit, Func<Station, bool>? keep, Crs crs, OpenAt at, CancellationToken ct, double maxSeconds = MaxSeconds,
         ILiveState? live = null, DateTimeOffset liveNow = default, double fullAbove = 0.5, string[]? wanted = null)
     {
-        var graph = graphs.Current;
-        if (graph is null) return Problems.NoRoadNetwork();
+        var region = graphs.For(origin.X, origin.Y);
+        if (region.Problem is { } outside) return outside;
+        var graph = region.Graph!;
         if (graph.Engine.Snap(origin.X, origin.Y, mode, MaxSnapM) is not { } start) return Problems.OutsideNetwork(mode.Name(), MaxSnapM);
 
         var reach = TopSpeedKmh(mode) / 3.6 * maxSeconds + MaxSnapM;
@@ -65,6 +66,7 @@ public static class NearestByTime
             GraphVersion = graph.Info.Version,
             SnapDistanceM = Math.Round(start.DistanceM, 1),
             Attribution = graph.Info.Attribution,
+            Region = graph.Info.Region,
         });
     }
 
@@ -96,7 +98,7 @@ public static class ReachableEndpoint
             .WithSummary("Every open station reachable within N minutes over the road network, fastest first")
             .WithDescription("minutes 1–60 (default 15); mode = walk | ebike (default) | car; items carry travel_seconds and distance_m; " +
                              "at (ISO 8601 with offset, default now) is the instant their open_state and services are evaluated at. " +
-                             "422 more than 500 m from a usable road; 503 without a road graph.")
+                             "422 outside every region (naming the nearest) or more than 500 m from a usable road; 503 without a road graph.")
             .Produces<NearestResponse>(200).ProducesValidationProblem().ProducesProblem(422).ProducesProblem(503);
         return stations;
     }

@@ -36,6 +36,9 @@ public sealed record NearestResponse(PointView Origin, string Crs, IReadOnlyList
     [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public long? GraphVersion { get; init; }
     [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public double? SnapDistanceM { get; init; }
     [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public string? Attribution { get; init; }
+
+    /// <summary>The region whose road network ranked the stations (by=time only).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = SkipNull)] public string? Region { get; init; }
 }
 
 /// <summary>

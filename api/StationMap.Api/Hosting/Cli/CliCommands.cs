@@ -12,14 +12,14 @@ namespace StationMap.Api.Hosting.Cli;
 /// Command-line verbs of the API binary, used by the <c>stationmap</c> script:
 /// <c>bootstrap</c> (as a superuser), <c>migrate</c>, <c>seed-demo [--if-empty] [--count N] [--seed S] [--area hangzhou|zhejiang]</c>,
 /// <c>apikey create --role R [--name N]</c>, <c>apikey list</c>, <c>apikey revoke ID</c>, <c>import-osm</c>,
-/// <c>generate-network</c>, and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
+/// <c>generate-network</c>, <c>bench-regions</c> (see <see cref="RegionBench"/>), and the planner inputs <c>import-districts</c>, <c>import-demand</c>, <c>import-candidates</c>
 /// (see <see cref="PlanningCommands"/>), <c>import-holidays</c> (see <see cref="HolidayCommands"/>); <c>opening-hours-eval</c>
 /// and <c>solar-times</c> need no database (see <see cref="OpeningHoursCommands"/>).
 /// The database is <c>ConnectionStrings__Stations</c>.
 /// </summary>
 public static class CliCommands
 {
-    static readonly string[] Verbs = ["bootstrap", "migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates", "import-holidays"];
+    static readonly string[] Verbs = ["bootstrap", "migrate", "seed-demo", "apikey", "import-osm", "generate-network", "import-districts", "import-demand", "import-candidates", "import-holidays", "bench-regions"];
 
     public static bool IsCommand(string[] args) =>
         args.Length > 0 && (Verbs.Contains(args[0]) || OpeningHoursCommands.Verbs.Contains(args[0]));
@@ -49,6 +49,7 @@ public static class CliCommands
                 "import-demand" => await WithData(cs, data => PlanningCommands.ImportLayerAsync(data, "demand", args[1..], Console.Out, Console.Error)),
                 "import-candidates" => await WithData(cs, data => PlanningCommands.ImportLayerAsync(data, "candidate", args[1..], Console.Out, Console.Error)),
                 "import-holidays" => await WithData(cs, data => HolidayCommands.ImportAsync(data, args[1..], Console.Out)),
+                "bench-regions" => await WithData(cs, data => RegionBench.RunAsync(data, args[1..], Console.Out)),
                 _ => await ApiKeys(cs, args[1..]),
             };
         }
@@ -93,7 +94,8 @@ public static class CliCommands
         await using var conn = await data.OpenConnectionAsync();
         if (args.Contains("--if-empty"))
         {
-            if (await RoadGraphStore.ActiveInfoAsync(conn) is null) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
+            // The demo city is one region, named by DemoRoadNetwork.Region; an empty database gets it (imported regions are left alone).
+            if ((await RoadGraphStore.ActiveInfosAsync(conn)).Count == 0) await StoreNetwork(conn, DemoRoadNetwork.Generate(), DemoRoadNetwork.Region, "demo");
             await DemoPlanningSeed.SeedMissingAsync(conn, Console.Out, seed);
             if (await StationStore.AnyAsync(conn))
             {
@@ -112,7 +114,11 @@ public static class CliCommands
         return 0;
     }
 
-    /// <summary><c>import-osm FILE [--region NAME] [--profile FILE]</c>: builds the road graph and swaps it in.</summary>
+    /// <summary>
+    /// <c>import-osm FILE [--region NAME] [--profile FILE]</c>: builds the road graph and swaps it in as region NAME
+    /// (default: the file name up to its first dot, e.g. chengdu_central_2018), adding the region or replacing
+    /// only its previous graph; other regions keep serving.
+    /// </summary>
     static async Task<int> ImportOsm(string cs, string[] args)
     {
         var file = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && a != Option(args, "--region") && a != Option(args, "--profile"));
@@ -129,7 +135,7 @@ public static class CliCommands
         var version = await RoadGraphStore.SaveAndActivateAsync(conn, built, region, "osm", Path.GetFileName(file),
             RoadGraphStore.OsmAttribution, profile.ToJson(), Progress);
         Console.WriteLine($"imported road graph version {version} ({region}): {built.Graph.VertexCount} vertices, {built.Graph.EdgeCount} edges " +
-                          $"in {clock.Elapsed.TotalSeconds:F1}s; it is now active");
+                          $"in {clock.Elapsed.TotalSeconds:F1}s; it is now active (other regions unchanged)");
         return 0;
     }
 
@@ -201,7 +207,7 @@ public static class CliCommands
         return b.Build();
     }
 
-    static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
