@@ -44,6 +44,21 @@ public sealed class ListTests(DemoApiFixture api) : IClassFixture<DemoApiFixture
     }
 
     [Fact]
+    public async Task Operator_filter_keeps_exactly_the_stations_of_that_operator()
+    {
+        const string name = "杭州市总工会";
+        var expected = await api.ScalarAsync<long>("SELECT count(*) FROM station WHERE deleted_at IS NULL AND operator = $1", name);
+        Assert.True(expected > 0, "the demo set has stations of the city's union federation");
+        var body = await api.Client().GetAsync("/api/v1/stations?operator=" + Uri.EscapeDataString(" " + name + " ") + "&limit=1000").Json(200);
+        var items = body["items"]!.AsArray();
+        Assert.Equal(expected, items.Count);
+        Assert.All(items, i => Assert.Equal(name, (string?)i!["operator"]));
+        Assert.Empty((await api.Client().GetAsync("/api/v1/stations?operator=" + Uri.EscapeDataString("杭州市") + "&limit=1000").Json(200))["items"]!.AsArray());
+        await api.Client().GetAsync("/api/v1/stations?operator=%20").Problem(400, "operator");
+        await api.Client().GetAsync("/api/v1/stations?operator=" + new string('x', 201)).Problem(400, "operator");
+    }
+
+    [Fact]
     public async Task GeoJSON_format_is_a_feature_collection_of_points()
     {
         var response = await api.Client().GetAsync("/api/v1/stations?bbox=120.14,30.25,120.19,30.29&format=geojson&limit=5");

@@ -104,6 +104,20 @@ public sealed class LiveStreamTests(LiveDeliveryFixture api) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_describes_the_stream_as_server_sent_events_resumable_with_Last_Event_ID()
+    {
+        var doc = await api.Client().GetAsync("/swagger/v1/swagger.json").Json(200);
+        var get = doc["paths"]!["/api/v1/live/stream"]!["get"]!;
+        var header = get["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "Last-Event-ID")!;
+        Assert.Equal("header", (string?)header["in"]);
+        Assert.Equal("^[0-9]+$", (string?)header["schema"]!["pattern"]);
+        Assert.Contains(get["parameters"]!.AsArray(), p => (string?)p!["name"] == "last_event_id");
+        var media = get["responses"]!["200"]!["content"]!["text/event-stream"]!;
+        Assert.Equal("string", (string?)media["schema"]!["type"]);
+        Assert.Contains("event: live", (string?)media["example"]);
+    }
+
+    [Fact]
     public async Task A_subscriber_of_another_box_gets_no_event_of_a_station_outside_it()
     {
         var station = (await api.StationsAsync(10))[7];

@@ -44,6 +44,9 @@ export function createMap(container, { style, center, zoom, attribution }) {
     pitchWithRotate: false,
     touchPitch: false,
     maxPitch: 0,
+    // No symbol fade: every fade is frames to draw before the first idle, 150-400 ms each on a
+    // slow phone, for an effect nobody waits for.
+    fadeDuration: 0,
   });
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();

@@ -22,6 +22,7 @@ public sealed record ListQuery(
     [FromQuery(Name = "updated_since")] DateTimeOffset? UpdatedSince,
     [FromQuery(Name = "amenities")] string? Amenities,
     [FromQuery(Name = "tier")] string? Tier,
+    [FromQuery(Name = "operator")] string? Operator,
     [FromQuery(Name = "crs")] CrsParameter? Crs,
     [FromQuery(Name = "at")] InstantParameter? At,
     [FromQuery(Name = "service")] string? Service,
@@ -56,6 +57,9 @@ public static class ListEndpoint
         v.Range(query.Page, "page", 1, 1_000_000);
         v.Range(query.Limit, "limit", 1, MaxLimit);
         if (query.Q is { Length: > 100 }) v.Add("q", "q must be at most 100 characters.");
+        var operatorName = query.Operator?.Trim();
+        if (query.Operator is not null && operatorName!.Length == 0) v.Add("operator", "operator must name the operator (not blank).");
+        if (operatorName is { Length: > StationInput.MaxOperatorLength }) v.Add("operator", $"operator must be at most {StationInput.MaxOperatorLength} characters.");
         var format = query.Format?.Value ?? Format.Json;
         var amenities = StationFilters.ParseList(query.Amenities, "amenities", StationVocabulary.Amenities, v);
         var tiers = StationFilters.ParseList(query.Tier, "tier", StationVocabulary.Tiers, v);
@@ -71,6 +75,9 @@ public static class ListEndpoint
             ? q.Where(s => s.UpdatedAt > since).OrderBy(s => s.UpdatedAt).ThenBy(s => s.Id)
             : q.Where(s => s.DeletedAt == null).OrderBy(s => s.Id);
         if (bbox is not null) q = q.Where(s => s.Geom!.Intersects(bbox));
+        // The operator's name exactly as stored (trimmed, case-insensitive for Latin names): the
+        // stations a union or a partner company runs, for their own systems.
+        if (!string.IsNullOrEmpty(operatorName)) q = q.Where(s => s.Operator != null && s.Operator.ToLower() == operatorName.ToLower());
         if (near)
         {
             var (lon, lat) = CoordinateSystems.ToWgs84(crs, query.Lon!.Value, query.Lat!.Value);

@@ -13,6 +13,9 @@ namespace StationMap.Api.Features.Stations;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record StationInput
 {
+    /// <summary>Longest operator name stored (and so the longest <c>operator=</c> filter).</summary>
+    public const int MaxOperatorLength = 200;
+
     public string? Name { get; init; }
     public string? NameEn { get; init; }
     public string? Address { get; init; }
@@ -45,7 +48,7 @@ public sealed record StationInput
         MaxLength(v, prefix + "name_en", NameEn, 200);
         MaxLength(v, prefix + "address", Address, 500);
         MaxLength(v, prefix + "district", District, 100);
-        MaxLength(v, prefix + "operator", Operator, 200);
+        MaxLength(v, prefix + "operator", Operator, MaxOperatorLength);
         MaxLength(v, prefix + "phone", Phone, 50);
         MaxLength(v, prefix + "status_reason", StatusReason, 500);
         v.Coordinates(Lon, Lat, prefix + "lon", prefix + "lat");

@@ -70,6 +70,7 @@ public static class OpenApiSetup
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
             o.OperationFilter<IdempotencyKeyParameter>();
+            o.OperationFilter<EventStreamOperations>();
             o.DocumentFilter<DocumentConventions>();
             o.DocumentFilter<UnusedComponents>();
             var xml = Path.Combine(AppContext.BaseDirectory, "StationMap.Api.xml");

@@ -51,6 +51,8 @@ public sealed class ParameterCatalogue : IOperationFilter
                             "repair_tools, canteen, legal_aid, medical_service.", "drinking_water,toilet", Pattern: "^[a-z_]+(,[a-z_]+)*$"),
         ["tier"] = new("Comma-separated station tiers, any of: flagship, standard, smart_24h, convenience, partner.", "standard,smart_24h",
             Pattern: "^[a-z_0-9]+(,[a-z_0-9]+)*$"),
+        ["operator"] = new("Only the stations of this operator: its name exactly as stored (trimmed; Latin letters case-insensitive), e.g. a union " +
+                           "federation or a partner company.", "杭州市总工会"),
         ["openNow"] = new("true keeps only stations open at this moment in their own time zone (unknown hours are left out).", true),
         ["maxDistance"] = new("Largest crow-flight distance in metres.", 2000, Minimum: "1", Maximum: "100000"),
         ["by"] = new("Ranking: distance (ellipsoidal, metres) or time (travel time over the road network for mode).", "distance", ["distance", "time"], "distance"),
