@@ -107,6 +107,7 @@ test('two API instances on one database', { timeout: 150_000 }, async (t) => {
   const t0 = Date.now();
   await until('both instances ready', async () => (await get(PORT_A, '/readyz')).status === 200 && (await get(PORT_B, '/readyz')).status === 200, 90, 200);
   note('both instances ready after start', Date.now() - t0);
+  assert.equal(redis.exitCode, null, `redis-server exited (is port ${REDIS_PORT} taken?): see ${LOGS}/instances-redis.log`);
   const stations = Number(psql('SELECT count(*) FROM station WHERE deleted_at IS NULL'));
   // Warm both instances' endpoints (JIT, EF model) so the timings below measure propagation, not a cold start.
   const spare = Number(psql('SELECT max(id) FROM station WHERE deleted_at IS NULL'));
@@ -268,6 +269,8 @@ test('two API instances on one database', { timeout: 150_000 }, async (t) => {
     // The shared budget is spent, but each instance now counts alone: B's own budget lets these through.
     assert.ok(codes.b.every((c) => c === 401), `auth failures on B counted by B alone: ${codes.b}`);
     redis = startRedis();
+    await sleep(300);
+    assert.equal(redis.exitCode, null, `redis-server did not start again: see ${LOGS}/instances-redis.log`);
     const back = await until('Redis used again', async () =>
       (await status(PORT_A)).rate_limits.store === 'redis' && (await status(PORT_B)).rate_limits.store === 'redis', 20, 200);
     note('Redis restarted -> limits shared again', back.ms);

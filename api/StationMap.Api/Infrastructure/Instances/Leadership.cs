@@ -45,6 +45,8 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
     public const int LockClass = 0x534D4C44;
     /// <summary>The application_name prefix of the leadership connections; the instance id follows it.</summary>
     public const string ApplicationNamePrefix = "stationmap-leader:";
+    /// <summary>A poll that takes longer than this (s) counts as a lost connection: step down rather than lead blind.</summary>
+    const int PollTimeoutSeconds = 5;
 
     readonly TimeSpan PollInterval = TimeSpan.FromSeconds(Math.Clamp(config.GetValue("StationMap:Leadership:PollSeconds", 1.0), 0.2, 30));
     readonly bool _enabled = config.GetValue("StationMap:Leadership:Enabled", true);
@@ -137,7 +139,7 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
                     // close it so the server frees whatever it may still hold, and start over.
                     LoseAll();
                     _leaders = new Dictionary<string, string>();
-                    if (conn is not null) { try { await conn.DisposeAsync(); } catch { /* already broken */ } }
+                    if (conn is not null) await ReleaseAsync(conn);
                     conn = null;
                     _backendPid = 0;
                     if (DatabaseOutage.IsOutage(e)) _outage.Failed(e);
@@ -149,9 +151,25 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
         finally
         {
             LoseAll();
-            // Closing the connection frees the locks now, so another instance takes over at its next poll.
-            if (conn is not null) { try { await conn.DisposeAsync(); } catch { /* shutting down */ } }
+            // Freeing the locks now lets another instance take over at its next poll.
+            if (conn is not null) await ReleaseAsync(conn);
         }
+    }
+
+    /// <summary>
+    /// Gives up every lock of <paramref name="conn"/> and closes it. A pooled connection goes back to
+    /// the pool with its session (and its session locks) alive until its next use, so the locks are
+    /// released explicitly first; on a broken connection that fails, and the server has freed them.
+    /// </summary>
+    static async Task ReleaseAsync(NpgsqlConnection conn)
+    {
+        try
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", conn) { CommandTimeout = 2 };
+            await unlock.ExecuteNonQueryAsync();
+        }
+        catch { /* the connection is gone, and its locks with it */ }
+        try { await conn.DisposeAsync(); } catch { /* already broken */ }
     }
 
     async Task PollAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -159,7 +177,7 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
         foreach (var job in LeaderJobs.All)
         {
             if (Leads(job)) continue;
-            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock($1, $2)", conn);
+            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock($1, $2)", conn) { CommandTimeout = PollTimeoutSeconds };
             cmd.Parameters.AddWithValue(LockClass);
             cmd.Parameters.AddWithValue(Index(job));
             if ((bool)(await cmd.ExecuteScalarAsync(ct))!) Gain(job);
@@ -169,7 +187,8 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
         await using (var who = new NpgsqlCommand(
             "SELECT l.objid::int, a.application_name, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid " +
             "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::oid AND l.objsubid = 2 " +
-            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn))
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn)
+        { CommandTimeout = PollTimeoutSeconds })
         {
             who.Parameters.AddWithValue((long)LockClass);
             await using var r = await who.ExecuteReaderAsync(ct);
