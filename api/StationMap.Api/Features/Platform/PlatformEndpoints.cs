@@ -74,7 +74,7 @@ public static class PlatformEndpoints
         http.Response.Headers.CacheControl = "no-store";
         var jobs = leadership.Jobs;
         return TypedResults.Ok(new InstanceStatus(instance.Id, instance.StartedAt, jobs.Where(j => j.LeadsHere).Select(j => j.Job).ToList(),
-            jobs, notifications.Status, limits.Status, graphs.Current?.Info.Version));
+            jobs, notifications.Status, limits.Status, graphs.Default?.Info.Version));
     }
 
     static async Task<Results<Ok<ReadyView>, JsonHttpResult<ReadyView>>> Ready(Npgsql.NpgsqlDataSource data, DatabaseOutageMonitor outage,

@@ -22,7 +22,7 @@ public sealed record GraphInfo(long Version, string Region, string Source, strin
 /// <summary>
 /// Writes a built graph as a new version of its region and swaps it in atomically, leaving other
 /// regions' graphs active; loads an active version back into the routing engine's flat arrays.
-/// Tables: road_graph, road_vertex, road_edge (0003; one active graph per region, extent and hull: 0016).
+/// Tables: road_graph, road_vertex, road_edge (0003; one active graph per region, extent and hull: 0017).
 /// </summary>
 public static class RoadGraphStore
 {

@@ -7,7 +7,7 @@ namespace StationMap.Api.Features.Routing;
 /// <summary>
 /// The regions in memory at one moment, immutable: each region's graph and an index over their
 /// hulls that sends a point to its region. A point inside several hulls goes to the most recently
-/// imported region (the highest version), as stationmap.region_graph (migration 0016) decides for
+/// imported region (the highest version), as stationmap.region_graph (migration 0017) decides for
 /// stations. Hulls are convex polygons of a few hundred points, tested in each region's own metric
 /// projection; the STR-tree over their bounding boxes keeps a lookup at a handful of tests however
 /// many regions are loaded.

@@ -21,7 +21,7 @@ public sealed record RegionList(IReadOnlyList<RegionView> Items);
 
 /// <summary>
 /// GET /api/v1/regions: the regions whose road graphs are active, read from road_graph (one active
-/// graph per region, migration 0016). A routing query goes to the region whose network contains its
+/// graph per region, migration 0017). A routing query goes to the region whose network contains its
 /// point; a point outside all of them is answered 422 naming the nearest.
 /// </summary>
 public static class RegionsEndpoint

@@ -17,12 +17,12 @@ public sealed record ServiceAreaProgress(long? GraphVersion, bool Running, int L
 /// missing or stale (another graph version, a move, a status change), each station's set replaced
 /// in one transaction (which stations are stale: stationmap.service_area_is_stale, migration 0007).
 /// Each station is computed on the graph of the region it is in (stationmap.stale_region_stations,
-/// migration 0016); a station in no region is stored as outside the network.
+/// migration 0017); a station in no region is stored as outside the network.
 /// Passes run at start-up, when a new graph loads, when a station changes (NOTIFY
 /// stationmap_station, through the instance's shared listener) and every minute as a fallback.
 /// With several instances only the leader of <see cref="LeaderJobs.ServiceAreas"/> runs passes: each
 /// batch commits only while its lock is still held (<see cref="Leadership.StillLeadsAsync"/>), and
-/// every station computed is logged in service_area_computation (migration 0016) with the instance
+/// every station computed is logged in service_area_computation (migration 0017) with the instance
 /// that did it, so "one computation per change" can be checked from any instance.
 /// </summary>
 public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, PgNotifications notifications, Leadership leadership,
@@ -107,7 +107,7 @@ public sealed class ServiceAreaJob(NpgsqlDataSource data, GraphHost graphs, PgNo
                 foreach (var set in sets)
                     await ServiceAreaStore.ReplaceAsync(conn, tx, set.Station.GraphVersion, set.Station.Id, set.Station.Lon, set.Station.Lat,
                         set.Station.Status, set.SnapM, set.Bands, ct);
-                await ServiceAreaStore.LogComputationsAsync(conn, tx, graph.Info.Version, sets.Select(x => x.Station.Id).ToArray(), leadership.Instance, ct);
+                await ServiceAreaStore.LogComputationsAsync(conn, tx, sets.Select(x => x.Station.GraphVersion).ToArray(), sets.Select(x => x.Station.Id).ToArray(), leadership.Instance, ct);
                 // The fence: a leader that lost its lock since its last poll must not write beside the new one.
                 if (fenced && !await leadership.StillLeadsAsync(LeaderJobs.ServiceAreas, conn, tx, ct))
                 {

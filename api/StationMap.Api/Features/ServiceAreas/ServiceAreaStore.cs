@@ -11,7 +11,7 @@ public sealed record StationServiceArea(bool Deleted, string? Outcome, long? Set
 /// <summary>One stored band: minutes, area (km²), the graph it was computed on, when, and its MultiPolygon (EPSG:4326).</summary>
 public sealed record StoredBand(long StationId, int Minutes, double AreaKm2, long GraphVersion, DateTime? ComputedAt, Geometry Geometry);
 
-/// <summary>One logged computation of a station's set (service_area_computation, migration 0016).</summary>
+/// <summary>One logged computation of a station's set (service_area_computation, migration 0017).</summary>
 public sealed record ServiceAreaComputation(long StationId, long GraphVersion, string Instance, DateTimeOffset ComputedAt);
 
 /// <summary>How far the background job is on a graph: stations that need a set, those up to date, those beyond the network.</summary>
@@ -31,13 +31,13 @@ public static class ServiceAreaStore
         await cmd.ExecuteScalarAsync(ct);
     }
 
-    /// <summary>Logs one computation per station in <paramref name="tx"/> (the batch that replaced their sets).</summary>
-    public static async Task LogComputationsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long version, long[] stationIds, string instance, CancellationToken ct)
+    /// <summary>Logs one computation per station, each on its region's graph version, in <paramref name="tx"/> (the batch that replaced their sets).</summary>
+    public static async Task LogComputationsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] versions, long[] stationIds, string instance, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "INSERT INTO service_area_computation (station_id, graph_version, instance) SELECT unnest($1::bigint[]), $2, $3", conn, tx);
+            "INSERT INTO service_area_computation (station_id, graph_version, instance) SELECT s, v, $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(s, v)", conn, tx);
         cmd.Parameters.AddWithValue(stationIds);
-        cmd.Parameters.AddWithValue(version);
+        cmd.Parameters.AddWithValue(versions);
         cmd.Parameters.AddWithValue(instance);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -176,7 +176,7 @@ public static class ServiceAreaStore
     }
 
     /// <summary>
-    /// Counts of the job's progress, each station judged on its region's graph (stationmap.service_area_region_progress, 0016);
+    /// Counts of the job's progress, each station judged on its region's graph (stationmap.service_area_region_progress, 0017);
     /// with no graph loaded (<paramref name="anyGraph"/> false) every station counts as stale (stationmap.service_area_progress(-1), 0007).
     /// </summary>
     public static async Task<ServiceAreaCounts> ProgressAsync(NpgsqlDataSource data, bool anyGraph, CancellationToken ct)

@@ -45,7 +45,7 @@ public static class RegionBench
         }
 
         // Load: the host as the API runs it, every region in parallel (one connection each).
-        var host = new GraphHost(data, NullLogger<GraphHost>.Instance);
+        var host = new GraphHost(data, new Infrastructure.Instances.PgNotifications(data, NullLogger<Infrastructure.Instances.PgNotifications>.Instance), NullLogger<GraphHost>.Instance);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var load = Stopwatch.StartNew();
