@@ -211,7 +211,7 @@ start_api() { # start_api N
     export StationMap__DatabaseRetryAfterSeconds=2
     export Spa__RootPath="$ROOT/web-client/dist"
     export StationMap__BasemapStyleUrl="${STATIONMAP_BASEMAP_STYLE_URL:-}"
-    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
+    export ASPNETCORE_ENVIRONMENT=Production   # X-Forwarded-For from nginx on 127.0.0.1: StationMap:ForwardedHeaders (default loopback)
     export Logging__LogLevel__Microsoft=Warning
     c_spawn "api$n" dotnet "$API_DLL" --urls "http://127.0.0.1:$port"
   )
