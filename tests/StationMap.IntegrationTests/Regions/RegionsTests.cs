@@ -164,7 +164,18 @@ public sealed class RegionsTests(RegionsFixture api) : IClassFixture<RegionsFixt
             var gaps = await api.Client().GetAsync($"/api/v1/coverage/gaps?bbox={bbox}&mode=walk&minutes=15").Json(200, "application/geo+json");
             Assert.Equal(version, (long)gaps["graph_version"]!);
             Assert.True(gaps["features"]!.AsArray().Count > 0, name);
+            // A box whose centre is just outside the region but which overlaps it is still answered on that region.
+            var east = await api.ScalarAsync<double>("SELECT max_lon FROM road_graph WHERE state = 'active' AND region = $1", name);
+            var south = await api.ScalarAsync<double>("SELECT min_lat FROM road_graph WHERE state = 'active' AND region = $1", name);
+            var north = await api.ScalarAsync<double>("SELECT max_lat FROM road_graph WHERE state = 'active' AND region = $1", name);
+            var edge = string.Create(CultureInfo.InvariantCulture, $"{east - 0.01},{south},{east + 0.05},{north}");
+            var overlapping = await api.Client().GetAsync($"/api/v1/coverage/gaps?bbox={edge}&mode=walk&minutes=15&cell=1000").Json(200, "application/geo+json");
+            Assert.Equal(version, (long)overlapping["graph_version"]!);
         }
+        // A box touching no region: 422 naming the nearest, not gaps computed on another city's graph.
+        var problem = await api.Client().GetAsync("/api/v1/coverage/gaps?bbox=106.5,29.5,106.6,29.6&mode=walk").Problem(422);
+        Assert.Equal("/problems/outside-regions", (string?)problem["type"]);
+        Assert.Equal(RegionsFixture.Chengdu, (string?)problem["nearest_region"]);
     }
 
     [Fact]

@@ -89,16 +89,27 @@ public static partial class CoverageRequest
 
     /// <summary>
     /// Loads what a request needs; a problem result when there is no graph (503) or an unknown layer or district (404).
-    /// The region answering is the one covering <paramref name="near"/> (a tile's or bbox's centre), else the
-    /// requested district's interior point, else the default region (<see cref="GraphHost.Default"/>).
+    /// The region answering is the one <paramref name="box"/> is in (422 naming the nearest region when it touches
+    /// none), else the one covering <paramref name="near"/> (a tile's centre), else the requested district's
+    /// interior point, else the default region (<see cref="GraphHost.Default"/>).
     /// </summary>
     public static async Task<(CoverageContext? Context, ProblemHttpResult? Problem)> ResolveAsync(CoverageParameters p, GraphHost graphs,
-        CoverageEngine engine, Npgsql.NpgsqlDataSource data, bool withDemand, CancellationToken ct, (double Lon, double Lat)? near = null)
+        CoverageEngine engine, Npgsql.NpgsqlDataSource data, bool withDemand, CancellationToken ct, (double Lon, double Lat)? near = null,
+        NetTopologySuite.Geometries.Envelope? box = null)
     {
+        // A box asked for by the caller (gaps of a bbox) must touch a region: gaps computed on another
+        // region's graph far away would be all "gap" and mean nothing. 422 naming the nearest region.
+        LoadedGraph? boxRegion = null;
+        if (box is not null)
+        {
+            var lookup = graphs.For(box);
+            if (lookup.Problem is not null) return (null, lookup.Problem);
+            boxRegion = lookup.Graph;
+        }
         if (near is null && p.District is { } districtId && graphs.Regions.Count > 1
             && await DistrictStore.GeometryAsync(data, districtId, ct) is { IsEmpty: false } shape)
             near = (shape.InteriorPoint.X, shape.InteriorPoint.Y);
-        var graph = near is { } pt ? graphs.Regions.Find(pt.Lon, pt.Lat) ?? graphs.Default : graphs.Default;
+        var graph = boxRegion ?? (near is { } pt ? graphs.Regions.Find(pt.Lon, pt.Lat) ?? graphs.Default : graphs.Default);
         if (graph is null) return (null, Problems.NoRoadNetwork());
         DemandSet? demand = null;
         var districtIndex = -1;

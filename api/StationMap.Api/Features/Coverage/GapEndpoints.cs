@@ -78,8 +78,9 @@ public static class GapEndpoints
             .WithSummary("Gap surface: hexagons with the travel minutes from their centre to the nearest open station (GeoJSON)")
             .WithDescription($"bbox=minLon,minLat,maxLon,maxLat or district=ID (one is required); cell = hexagon edge in metres {MinCellM}–{MaxCellM} " +
                              $"(default 250; at most {MaxCells} cells); mode, minutes, at as for /coverage. Properties: minutes (null = off the network " +
-                             "or no station within 60 min) and covered. 404 unknown district; 503 no road graph.")
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(503);
+                             "or no station within 60 min) and covered. The bbox is answered on the region it is in (its centre's, else the one it " +
+                             "overlaps most); 422 (/problems/outside-regions) when it touches no region. 404 unknown district; 503 no road graph.")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(422).ProducesProblem(503);
         api.MapGet("/coverage/gaps/tiles/{z:int}/{x:int}/{y:int}.mvt", Tile)
             .WithTags("Coverage").WithName("CoverageGapTiles")
             .WithSummary($"Gap surface as vector tiles (source-layer gaps), zoom {MinZoom}–{MaxZoom}")
@@ -124,7 +125,7 @@ public static class GapEndpoints
         if (q.Bbox is not null && q.District is not null) v.Add("bbox", "Use either bbox or district, not both.");
         if (!v.IsValid) return v.Problem();
         var (c, problem) = await CoverageRequest.ResolveAsync(p!, graphs, engine, data, withDemand: false, ct,
-            bbox is null ? null : (bbox.Centroid.X, bbox.Centroid.Y));
+            box: bbox?.EnvelopeInternal);
         if (problem is not null) return problem;
 
         var cell = q.Cell ?? 250;

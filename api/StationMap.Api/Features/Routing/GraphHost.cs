@@ -54,6 +54,16 @@ public sealed class GraphHost(NpgsqlDataSource data, Infrastructure.Instances.Pg
         return new(null, Problems.OutsideRegions(nearest.Info.Region, distance));
     }
 
+    /// <summary>The region of a WGS-84 box (<see cref="RegionSet.Find(NetTopologySuite.Geometries.Envelope)"/>): 503 while none is loaded, 422 naming the nearest region when it touches none.</summary>
+    public RegionLookup For(NetTopologySuite.Geometries.Envelope box)
+    {
+        var regions = _regions;
+        if (regions.Count == 0) return new(null, Problems.NoRoadNetwork());
+        if (regions.Find(box) is { } graph) return new(graph, null);
+        var (nearest, distance) = regions.Nearest(box.Centre.X, box.Centre.Y)!.Value;
+        return new(null, Problems.OutsideRegions(nearest.Info.Region, distance));
+    }
+
     /// <summary>Raised after a region's new graph version is in place.</summary>
     public event Action<LoadedGraph>? Loaded;
 

@@ -48,6 +48,24 @@ public sealed class RegionSet
         return best;
     }
 
+    /// <summary>
+    /// The region a WGS-84 box is in: the one covering its centre, else the one whose hull overlaps the box
+    /// most (a box over a city's edge); null when the box touches no region.
+    /// </summary>
+    public LoadedGraph? Find(Envelope box)
+    {
+        if (Find(box.Centre.X, box.Centre.Y) is { } atCentre) return atCentre;
+        LoadedGraph? best = null;
+        var bestArea = 0.0;
+        var boxPolygon = RoutingEngine.GeometryFactory.ToGeometry(box);
+        foreach (var g in _index.Query(box))
+        {
+            var overlap = g.Area.Hull.Intersection(boxPolygon).Area;
+            if (overlap > bestArea) (best, bestArea) = (g, overlap);
+        }
+        return best;
+    }
+
     /// <summary>The region nearest to a point outside all of them and the distance to its hull (metres); null when none is loaded.</summary>
     public (LoadedGraph Region, double DistanceM)? Nearest(double lon, double lat)
     {
