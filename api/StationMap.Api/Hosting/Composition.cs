@@ -25,6 +25,7 @@ public static class Composition
             config.GetConnectionString("Read") is { Length: > 0 } ? DataSource(config, options, "Read") : null, sp.GetRequiredService<TimeProvider>()));
         services.AddHttpContextAccessor();
         services.AddSingleton<DatabaseOutageMonitor>();   // 503 + Retry-After and pool clearing when the database is gone
+        services.AddSingleton(_ => new Infrastructure.Instances.SessionConnections(DataSource(config, options, "Stations", pooling: false)));
         services.AddInstances();   // instance id, the shared LISTEN connection, job leadership (several API processes on one database)
         services.AddDbContext<StationsDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<ReadRouting>().For(sp.GetRequiredService<IHttpContextAccessor>().HttpContext),
@@ -70,10 +71,11 @@ public static class Composition
         return services;
     }
 
-    static NpgsqlDataSource DataSource(IConfiguration config, StationMapOptions options, string name)
+    static NpgsqlDataSource DataSource(IConfiguration config, StationMapOptions options, string name, bool pooling = true)
     {
         var cs = new NpgsqlConnectionStringBuilder(config.GetConnectionString(name)
             ?? throw new InvalidOperationException($"ConnectionStrings:{name} is not set (./stationmap run sets it)."));
+        if (!pooling) cs.Pooling = false;
         // A client timeout alone leaves the server working: cap every statement on the server too.
         if (string.IsNullOrEmpty(cs.Options)) cs.Options = $"-c statement_timeout={options.StatementTimeoutSeconds * 1000}";
         // Statements the API sends again and again (a check-in, a nearest batch, a tile) are prepared on each

@@ -86,7 +86,7 @@ public static class DatabaseOutage
 /// burst are counted, not logged.
 /// </summary>
 public sealed class DatabaseOutageMonitor(NpgsqlDataSource data, IOptions<StationMapOptions> options, TimeProvider clock,
-    ILogger<DatabaseOutageMonitor> log)
+    ILogger<DatabaseOutageMonitor> log, ReadRouting? reads = null)
 {
     static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);
     static readonly TimeSpan ClearAtMostEvery = TimeSpan.FromSeconds(1);
@@ -110,7 +110,11 @@ public sealed class DatabaseOutageMonitor(NpgsqlDataSource data, IOptions<Statio
             if (logIt) { _lastLogged = now; suppressed = _suppressed; _suppressed = 0; }
             else { _suppressed++; suppressed = 0; }
         }
-        if (clear) data.Clear();
+        if (clear)
+        {
+            data.Clear();
+            reads?.ClearReplica();   // a replica restarted too leaves dead idle connections in its own pool
+        }
         if (logIt)
             log.LogWarning("Database unavailable ({Where}): {Error}{More}", where, Innermost(e).Message,
                 suppressed > 0 ? $" ({suppressed} more failures since the last warning)" : "");

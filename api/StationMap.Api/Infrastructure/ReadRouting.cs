@@ -23,6 +23,9 @@ public sealed class ReadRouting(NpgsqlDataSource primary, NpgsqlDataSource? repl
 
     public bool HasReplica => replica is not null;
 
+    /// <summary>Drops the replica pool's idle connections (after an outage: they may all be dead).</summary>
+    public void ClearReplica() => replica?.Clear();
+
     /// <summary>The data source for a read of the current request: the replica only for a lag-tolerant endpoint of a client that has not just written.</summary>
     public NpgsqlDataSource For(HttpContext? http) =>
         replica is not null && http is not null && http.GetEndpoint()?.Metadata.GetMetadata<ReadsMayLag>() is not null && !Pinned(http.Request)

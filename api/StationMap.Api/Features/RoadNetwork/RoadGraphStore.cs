@@ -209,6 +209,9 @@ public static class RoadGraphStore
         var v = info.Version;
         int nv = info.VertexCount, ne = info.EdgeCount;
         double[] vLon = new double[nv], vLat = new double[nv];
+        // One snapshot for both COPYs: another instance's import may prune a retired version between them.
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var verticesRead = 0;
         await using (var reader = await conn.BeginBinaryExportAsync(
             $"COPY (SELECT id, ST_X(geom), ST_Y(geom) FROM road_vertex WHERE graph_version = {v}) TO STDOUT (FORMAT BINARY)", ct))
         {
@@ -217,6 +220,7 @@ public static class RoadGraphStore
                 var id = reader.Read<int>();
                 vLon[id] = reader.Read<double>();
                 vLat[id] = reader.Read<double>();
+                verticesRead++;
             }
         }
         int[] src = new int[ne], dst = new int[ne];
@@ -242,6 +246,10 @@ public static class RoadGraphStore
                 geoms[id] = reader.Read<byte[]>();
             }
         }
+        await tx.CommitAsync(ct);
+        // Gone before the snapshot (pruned after the version was looked up): the caller looks again.
+        if (verticesRead != nv || geoms.Any(g => g is null))
+            throw new InvalidOperationException($"Road graph {v} changed while it was being read; it is looked up again.");
         var offsets = new int[ne + 1];
         for (var e = 0; e < ne; e++) offsets[e + 1] = offsets[e] + BinaryPrimitives.ReadInt32LittleEndian(geoms[e].AsSpan(5));
         double[] gLon = new double[offsets[ne]], gLat = new double[offsets[ne]];

@@ -91,8 +91,15 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
             Window = TimeSpan.FromSeconds(Math.Max(1, rule.WindowSeconds) * 2),
         });
         long _sharedLeft = -1;   // permits left in Redis after this key's last shared acquisition; -1: none yet
+        long _lastUse = Environment.TickCount64;   // ms: the last acquisition, shared or in process
 
-        public override TimeSpan? IdleDuration => local.IdleDuration;
+        /// <summary>
+        /// Idle since the last acquisition of either half. The in-process half alone is idle the whole
+        /// time Redis answers, and the partitioned limiter disposes a partition idle for 10 s: a window
+        /// longer than that would be disposed while still in use.
+        /// </summary>
+        public override TimeSpan? IdleDuration => local.IdleDuration is null ? null
+            : TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - Interlocked.Read(ref _lastUse)));
         public override bool IsAutoReplenishing => false;
         public override TimeSpan ReplenishmentPeriod => local.ReplenishmentPeriod;
         public override bool TryReplenish() => local.TryReplenish();
@@ -106,6 +113,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
         protected override RateLimitLease AttemptAcquireCore(int permitCount)
         {
             // Redis is asked asynchronously only: a refused attempt makes the rate-limiting middleware call AcquireAsync.
+            Interlocked.Exchange(ref _lastUse, Environment.TickCount64);
             if (store.Available) return NotAttempted.Instance;
             Interlocked.Increment(ref store._fallbacks);
             Interlocked.Exchange(ref _sharedLeft, -1);
@@ -114,6 +122,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
 
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken ct)
         {
+            Interlocked.Exchange(ref _lastUse, Environment.TickCount64);
             if (store.Available)
             {
                 try
@@ -124,7 +133,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
                     store.Up();
                     return lease;
                 }
-                catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException
+                catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException
                                           || (e is OperationCanceledException && !ct.IsCancellationRequested))
                 {
                     store.Down(e.Message);

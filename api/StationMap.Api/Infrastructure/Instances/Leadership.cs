@@ -39,7 +39,8 @@ public sealed record JobLeadership(string Job, bool LeadsHere, string? Leader, D
 /// pid; all three are one query each here, and the library would open a connection per lock.
 /// </para>
 /// </summary>
-public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance, IConfiguration config, ILogger<Leadership> log) : BackgroundService
+public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance, IConfiguration config, ILogger<Leadership> log,
+    SessionConnections? sessions = null) : BackgroundService
 {
     /// <summary>The first key of every job lock: "SMLD" as an int, so other advisory locks of the database never collide.</summary>
     public const int LockClass = 0x534D4C44;
@@ -69,7 +70,8 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
     {
         if (Leads(job)) return Task.CompletedTask;
         var tcs = _gained.GetOrAdd(job, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (Leads(job)) tcs.TrySetResult();
+        // Gained meanwhile: complete this wait and take it out, so a later wait (after losing the job) gets a fresh one.
+        if (Leads(job) && _gained.TryRemove(KeyValuePair.Create(job, tcs))) tcs.TrySetResult();
         return tcs.Task.WaitAsync(ct);
     }
 
@@ -120,7 +122,7 @@ public sealed class Leadership(NpgsqlDataSource data, InstanceIdentity instance,
                 {
                     if (conn is null)
                     {
-                        conn = await data.OpenConnectionAsync(stop);
+                        conn = await (sessions?.Data ?? data).OpenConnectionAsync(stop);   // not pooled: closing it frees its locks
                         await using (var name = new NpgsqlCommand("SELECT set_config('application_name', $1, false), pg_backend_pid()", conn))
                         {
                             name.Parameters.AddWithValue(ApplicationNamePrefix + instance.Id);

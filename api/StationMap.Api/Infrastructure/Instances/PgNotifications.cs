@@ -23,7 +23,8 @@ public sealed record NotificationStatus(bool Connected, IReadOnlyList<string> Ch
 /// socket) or, at the latest, as a failed heartbeat query after <see cref="Heartbeat"/> of silence;
 /// reconnects are retried every second, then up to every 5 s.
 /// </summary>
-public sealed partial class PgNotifications(NpgsqlDataSource data, ILogger<PgNotifications> log, InstanceIdentity? instance = null) : BackgroundService
+public sealed partial class PgNotifications(NpgsqlDataSource data, ILogger<PgNotifications> log, InstanceIdentity? instance = null,
+    SessionConnections? sessions = null) : BackgroundService
 {
     /// <summary>The application_name prefix of the listener connections (the instance id follows), for operators' pg_stat_activity.</summary>
     public const string ApplicationNamePrefix = "stationmap-listener:";
@@ -90,7 +91,7 @@ public sealed partial class PgNotifications(NpgsqlDataSource data, ILogger<PgNot
         {
             try
             {
-                await using var conn = await data.OpenConnectionAsync(stop);
+                await using var conn = await (sessions?.Data ?? data).OpenConnectionAsync(stop);   // not pooled: closing it ends its LISTEN
                 conn.Notification += (_, e) => Dispatch(e.Channel, e.Payload);
                 if (instance is not null)
                 {
