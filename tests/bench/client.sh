@@ -82,18 +82,20 @@ done
 
 echo
 echo "first view on slow 4G (150 ms, 1.6 Mbit/s down, 750 kbit/s up), 4× CPU, 390×844; $RUNS runs each, $(nproc) cores (shared: times move with the load)"
-printf '%-16s %-7s %5s %13s %10s %13s %10s %9s %9s\n' stations visit runs "FUP p50 ms" "FUP p95" "map p50 ms" "list p50" "KB p50" "KB p95"
+echo "baseline: MapLibre GL JS alone drawing the same road and station tiles (tests/bench/floor), measured beside each run; ratio = client / baseline, median of the runs"
+printf '%-16s %-7s %5s %13s %10s %13s %10s %9s %9s %14s %11s %7s\n' stations visit runs "FUP p50 ms" "FUP p95" "map p50 ms" "list p50" "KB p50" "KB p95" "baseline p50" "baseline KB" ratio
 for n in $SIZES; do
   [ -n "${RESULT[$n]:-}" ] || continue
   node -e '
     const r = JSON.parse(process.argv[1]);
     for (const v of ["first", "repeat"]) {
       const s = r[v];
-      console.log([String(process.argv[2]).padEnd(16), v.padEnd(7), String(s.runs).padStart(5), String(s.fupMedian).padStart(13), String(s.fupP95).padStart(10), String(s.mapMedian).padStart(13), String(s.listMedian).padStart(10), s.kbMedian.toFixed(1).padStart(9), s.kbP95.toFixed(1).padStart(9)].join(" "));
+      console.log([String(process.argv[2]).padEnd(16), v.padEnd(7), String(s.runs).padStart(5), String(s.fupMedian).padStart(13), String(s.fupP95).padStart(10), String(s.mapMedian).padStart(13), String(s.listMedian).padStart(10), s.kbMedian.toFixed(1).padStart(9), s.kbP95.toFixed(1).padStart(9), String(s.floorMedian).padStart(14), s.floorKbMedian.toFixed(1).padStart(11), s.ratioMedian.toFixed(2).padStart(7)].join(" "));
     }' "${RESULT[$n]}" "$n"
 done
 first=${SIZES%% *}
 [ -n "${RESULT[$first]:-}" ] || { echo "no result at $first stations" >&2; exit 1; }
 node -e '
   const r = JSON.parse(process.argv[1]);
+  console.log(`baseline (MapLibre alone, same tiles): ${r.first.floorMedian} ms first visit, ${r.repeat.floorMedian} ms repeat; client/baseline ${r.first.ratioMedian.toFixed(2)} first, ${r.repeat.ratioMedian.toFixed(2)} repeat`);
   console.log(`client: first useful paint ${r.first.fupMedian} ms first visit, ${r.repeat.fupMedian} ms repeat, ${r.first.kbMedian.toFixed(0)} KB first view`);' "${RESULT[$first]}"

@@ -60,8 +60,12 @@ function markFirstUsefulPaint(minListed) {
   else document.addEventListener('readystatechange', start, { once: true });
 }
 
-/** A phone context: Chinese locale, Shanghai time, a fixed GPS position in central Hangzhou. */
-export async function phoneContext(browser, options = {}) {
+/**
+ * A phone context: Chinese locale, Shanghai time, a fixed GPS position in central Hangzhou.
+ * minListed: the stations the list must show for the paint to count (0 for a page with no list,
+ * such as the bench's MapLibre-alone baseline).
+ */
+export async function phoneContext(browser, { minListed = MIN_LISTED, ...options } = {}) {
   const context = await browser.newContext({
     viewport: PHONE,
     deviceScaleFactor: 1,
@@ -73,7 +77,7 @@ export async function phoneContext(browser, options = {}) {
     permissions: ['geolocation'],
     ...options,
   });
-  await context.addInitScript(markFirstUsefulPaint, MIN_LISTED);
+  await context.addInitScript(markFirstUsefulPaint, minListed);
   await context.addInitScript(() => performance.setResourceTimingBufferSize?.(2000));
   return context;
 }

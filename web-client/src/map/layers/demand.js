@@ -2,11 +2,12 @@
 // covered property when the API sends one) and the worst-served points from the coverage answer,
 // highlighted: red when not covered within the threshold, orange when covered but slow.
 
+import { EMPTY, showData } from './geojson.js';
+
 export const DEMAND_SOURCE = 'sm-demand-points';
 export const DEMAND_LAYER = 'sm-demand-points';
 export const WORST_SOURCE = 'sm-worst-points';
 export const WORST_LAYER = 'sm-worst-points';
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /** The coverage answer's worst list → point features with covered = minutes within threshold. */
 export function worstFeatures(worst, minutes) {
@@ -59,14 +60,14 @@ export function createDemandLayers(map, { beforeId } = {}) {
   return {
     ensure,
     setPoints(collection) {
+      const prev = points;
       points = collection ?? EMPTY;
-      ensure();
-      map.getSource(DEMAND_SOURCE).setData(points);
+      showData(map, DEMAND_SOURCE, prev, points, ensure);
     },
     setWorst(collection) {
+      const prev = worst;
       worst = collection ?? EMPTY;
-      ensure();
-      map.getSource(WORST_SOURCE).setData(worst);
+      showData(map, WORST_SOURCE, prev, worst, ensure);
     },
     setVisible(show) {
       visible = Boolean(show);

@@ -1,13 +1,14 @@
 // District outlines from GET /districts?format=geojson, with their names, and the focused one
 // (picked in the district table) drawn thicker over a light fill.
 
+import { EMPTY, showData } from './geojson.js';
+
 export const DISTRICTS_SOURCE = 'sm-districts';
 export const DISTRICTS_FILL = 'sm-districts-fill';
 export const DISTRICTS_LINE = 'sm-districts-line';
 export const DISTRICTS_FOCUS = 'sm-districts-focus';
 export const DISTRICTS_LABELS = 'sm-districts-label';
 const LAYERS = [DISTRICTS_FILL, DISTRICTS_LINE, DISTRICTS_FOCUS, DISTRICTS_LABELS];
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 function nameField(lang) {
   return lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
@@ -72,9 +73,9 @@ export function createDistrictsLayer(map, { textFont = ['sans-serif'], lang = 'z
   return {
     ensure,
     setData(collection) {
+      const prev = data;
       data = collection ?? EMPTY;
-      ensure();
-      map.getSource(DISTRICTS_SOURCE).setData(data);
+      showData(map, DISTRICTS_SOURCE, prev, data, ensure);
     },
     setFocused(id) {
       focused = id == null ? null : Number(id);

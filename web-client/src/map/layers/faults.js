@@ -2,10 +2,11 @@
 // stations have a confirmed, acknowledged or fixed-but-unverified fault. Drawn above the station
 // markers, shown only in the planner view with its checkbox on.
 
+import { EMPTY, showData } from './geojson.js';
+
 export const FAULTS_SOURCE = 'sm-faults';
 export const FAULTS_LAYER = 'sm-faults';
 export const FAULTS_LABEL_LAYER = 'sm-faults-label';
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /** Only point features with coordinates (a ticket's station position). */
 export function faultFeatures(collection) {
@@ -43,9 +44,9 @@ export function createFaultsLayer(map, { textFont = ['sans-serif'] } = {}) {
   return {
     ensure,
     setData(collection) {
+      const prev = data;
       data = faultFeatures(collection);
-      ensure();
-      map.getSource(FAULTS_SOURCE).setData(data);
+      showData(map, FAULTS_SOURCE, prev, data, ensure);
     },
     setVisible(on) {
       visible = on;

@@ -1,10 +1,10 @@
 // "My position": the courier's located or hand-set point, drawn as a blue dot with a halo.
 
+import { EMPTY, showData } from './geojson.js';
+
 export const MY_POSITION_SOURCE = 'sm-my-position';
 export const MY_POSITION_HALO = 'sm-my-position-halo';
 export const MY_POSITION_DOT = 'sm-my-position';
-
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export function positionFeature(position) {
   if (!position) return EMPTY;
@@ -16,6 +16,7 @@ export function positionFeature(position) {
 
 export function createMyPositionLayer(map) {
   let data = EMPTY;
+  let shown = null;
 
   function ensure() {
     if (map.getSource(MY_POSITION_SOURCE)) return;
@@ -43,9 +44,13 @@ export function createMyPositionLayer(map) {
   return {
     ensure,
     setPosition(position) {
+      // The same point handed over again (a new fix where I stand) draws nothing new.
+      const same = position === shown || (position && shown && position.lon === shown.lon && position.lat === shown.lat && position.source === shown.source);
+      if (same && map.getSource(MY_POSITION_SOURCE)) return;
+      shown = position;
+      const prev = data;
       data = positionFeature(position);
-      ensure();
-      map.getSource(MY_POSITION_SOURCE).setData(data);
+      showData(map, MY_POSITION_SOURCE, prev, data, ensure);
     },
   };
 }

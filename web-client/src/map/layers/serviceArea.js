@@ -1,6 +1,8 @@
 // A station's service circle: the 5/10/15-minute bands where a worker can reach it from, drawn
 // under the station markers, inner bands darker. One GeoJSON source, one fill and one line layer.
 
+import { EMPTY, showData } from './geojson.js';
+
 export const SERVICE_AREA_SOURCE = 'sm-service-area';
 export const SERVICE_AREA_FILL = 'sm-service-area-fill';
 export const SERVICE_AREA_LINE = 'sm-service-area-line';
@@ -13,8 +15,6 @@ export function bandPaint(mode) {
     line: inner,
   };
 }
-
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /** Adds its source and layers on first use (below beforeId, when that layer exists), then only sets data. */
 export function createServiceAreaLayer(map, { beforeId } = {}) {
@@ -46,13 +46,13 @@ export function createServiceAreaLayer(map, { beforeId } = {}) {
     ensure,
     /** Draws a service-area FeatureCollection (or clears with null) in the colours of mode. */
     setData(collection, nextMode = 'ebike') {
+      const prev = data;
       data = collection ?? EMPTY;
       mode = nextMode;
-      ensure();
+      showData(map, SERVICE_AREA_SOURCE, prev, data, ensure);
       const paint = bandPaint(mode);
       map.setPaintProperty(SERVICE_AREA_FILL, 'fill-color', paint.fill);
       map.setPaintProperty(SERVICE_AREA_LINE, 'line-color', paint.line);
-      map.getSource(SERVICE_AREA_SOURCE).setData(data);
     },
   };
 }

@@ -6,6 +6,7 @@
 // service filters, the planner) or when the pack's stations stand in offline; setMode picks one.
 // Colours follow open_state so a courier can read the map at a glance: open green, closed grey,
 // unknown amber. Live crowding is a coloured ring; on the overlay also a label ("满", "通常…").
+import { EMPTY, showData } from './geojson.js';
 import { markerLive } from '../../live/format.js';
 
 export const STATIONS_SOURCE = 'sm-stations';
@@ -35,8 +36,6 @@ const CROWD_WORDS = {
 };
 
 export const OPEN_COLORS = { open: '#1f9d55', closed: '#8a9099', unknown: '#e3a008' };
-
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /**
  * API stations (GeoJSON features or JSON items) → slim point features. MapLibre stringifies
@@ -103,7 +102,6 @@ export function tileFilters(openNow) {
 function labelField(lang) {
   return lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
 }
-
 
 const MARKER_RADIUS = ['interpolate', ['linear'], ['zoom'], 10, 6, 15, 9, 18, 12];
 const SELECTED_PAINT = {
@@ -246,9 +244,9 @@ export function createStationsLayer(map, { textFont = ['sans-serif'], lang = 'zh
     ensure,
     /** Replaces the overlay's stations with featureCollection (see toFeatureCollection). */
     setData(featureCollection) {
+      const prev = data;
       data = featureCollection;
-      ensure();
-      map.getSource(OVERLAY_SOURCE).setData(data);
+      showData(map, OVERLAY_SOURCE, prev, data, ensure);
     },
     /** 'tiles' (the vector tiles, open now) or 'overlay' (the GeoJSON list set by setData). */
     setMode(next) {

@@ -1,10 +1,11 @@
 // Suggested sites from POST /planning/suggest as numbered markers (rank 1 = added first), on top
 // of everything else; faded when the suggestion is stale (the parameters changed since).
 
+import { EMPTY, showData } from './geojson.js';
+
 export const SUGGESTIONS_SOURCE = 'sm-suggestions';
 export const SUGGESTIONS_LAYER = 'sm-suggestions';
 export const SUGGESTIONS_RANK = 'sm-suggestions-rank';
-const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export function siteFeatures(sites) {
   return {
@@ -41,9 +42,9 @@ export function createSuggestionsLayer(map, { textFont = ['sans-serif'] } = {}) 
   return {
     ensure,
     setSites(sites, { stale = false } = {}) {
+      const prev = data;
       data = siteFeatures(sites);
-      ensure();
-      map.getSource(SUGGESTIONS_SOURCE).setData(data);
+      showData(map, SUGGESTIONS_SOURCE, prev, data, ensure);
       map.setPaintProperty(SUGGESTIONS_LAYER, 'circle-opacity', stale ? 0.45 : 1);
     },
     setVisible(show) {
