@@ -3,6 +3,8 @@
 // The API is served from the same origin as the client, so every URL is relative (/api/v1/...).
 // Coordinates are WGS-84 degrees, lon before lat, as everywhere in the API.
 
+import { dateTimeFormat } from '../state/intl.js';
+
 export const API_BASE = '/api/v1';
 
 /** Largest page the API accepts for /stations/nearest and /stations (see the API's docs). */
@@ -294,7 +296,7 @@ function withoutEmpty(object) {
 
 /** UTC offset of timeZone at date as "+08:00". */
 export function utcOffset(date, timeZone) {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name = dateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const match = /GMT([+-]\d{2}):?(\d{2})?/.exec(name);
   return match ? `${match[1]}:${match[2] ?? '00'}` : '+00:00';
 }
@@ -312,7 +314,7 @@ export function openAtInstant(choice, now = new Date(), timeZone = 'Asia/Shangha
   }
   const hour = Number(choice);
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be 0..23: ${choice}`);
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const day = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   return `${day}T${String(hour).padStart(2, '0')}:00:00${utcOffset(now, timeZone)}`;
 }
 

@@ -3,6 +3,7 @@
 // estimate, not a travel time) and the open state evaluated with opening_hours.js, the library the
 // server's own evaluator is tested against (tests/opening-hours, the same 3.15.0).
 import OpeningHours from 'opening_hours';
+import { dateTimeFormat } from '../state/intl.js';
 
 const EARTH_RADIUS_M = 6371008.8;
 const DEFAULT_ZONE = 'Asia/Shanghai';
@@ -18,7 +19,7 @@ export function crowFlightMetres(a, b) {
 
 /** Wall-clock parts of instant in zone: {year, month, day, hour, minute, second}. */
 function wallParts(instant, zone) {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   }).formatToParts(instant);
   const get = (type) => Number(parts.find((p) => p.type === type).value);

@@ -3,6 +3,7 @@
 // browser's: a courier whose phone is set to another zone still means 23:00 in the city.
 // Instants are ISO 8601 with the zone's offset (2026-12-02T23:00:00+08:00), as the API takes them.
 import { utcOffset } from '../api/requests.js';
+import { dateTimeFormat } from './intl.js';
 
 export const DEFAULT_ZONE = 'Asia/Shanghai';
 /** The choices the filter bar offers, in order ('now' clears the instant). */
@@ -11,7 +12,7 @@ const PRESET_HOURS = { tonight: { days: 0, hour: 23 }, morning: { days: 1, hour:
 
 /** 'YYYY-MM-DD' of instant in timeZone. */
 export function zoneDay(instant, timeZone = DEFAULT_ZONE) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 /** 'YYYY-MM-DD' plus n calendar days (no zone involved: a date, not an instant). */
@@ -50,7 +51,7 @@ export function presetAt(choice, now = new Date(), timeZone = DEFAULT_ZONE) {
 export function isoToWallTime(iso, timeZone = DEFAULT_ZONE) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  const time = dateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
   return `${zoneDay(date, timeZone)}T${time}`;
 }
 

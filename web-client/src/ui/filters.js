@@ -42,7 +42,6 @@ export function mountFilters(el, { store, actions }) {
     const t = (key, params) => translate(lang, key, params);
     el.setAttribute('aria-label', t('filter.label'));
     const amenities = config?.amenities ?? [];
-    const scroll = el.querySelector('.chips')?.scrollLeft ?? 0;
     const services = filters.services ?? [];
     const row = h('div', { class: 'chips' },
       hasFilters(filters)
@@ -80,8 +79,14 @@ export function mountFilters(el, { store, actions }) {
     const open = panel === 'openAt' ? openAtPanel({ filters, lang, actions, ui, onUi, close })
       : panel === 'services' ? servicesPanel({ filters, lang, actions, close }) : null;
     render(el, row, open);
-    row.scrollLeft = scroll; // keep the row where the thumb left it
+    if (scroll > 0) row.scrollLeft = scroll; // keep the row where the thumb left it
   }
+  // Where the thumb left the chip row, from its scroll events: reading scrollLeft before each
+  // redraw would make the browser lay the whole page out first, every time.
+  let scroll = 0;
+  el.addEventListener('scroll', (e) => {
+    if (e.target.classList?.contains('chips')) scroll = e.target.scrollLeft;
+  }, { capture: true, passive: true });
   // A mouse wheel scrolls the chip row sideways (touch and trackpads already can).
   el.addEventListener('wheel', (e) => {
     const row = el.querySelector('.chips');

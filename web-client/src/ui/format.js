@@ -1,5 +1,6 @@
 // Pure display formatting: distances, open/closed badges, "last verified" dates.
 import { LOCALES, translate } from '../i18n/index.js';
+import { dateTimeFormat } from '../state/intl.js';
 
 const EARTH_RADIUS_M = 6371008.8; // mean Earth radius (IUGG), metres
 
@@ -37,7 +38,7 @@ const WEEKDAY_CODES = { Mon: 'Mo', Tue: 'Tu', Wed: 'We', Thu: 'Th', Fri: 'Fr', S
 /** The calendar day ('2026-11-22'), weekday code ('Su') and 'HH:mm' of an instant in timeZone. */
 export function localParts(date, timeZone) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+    dateTimeFormat('en-US', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -107,5 +108,5 @@ export function formatVerified(iso, lang, now = new Date(), timeZone = 'Asia/Sha
 export function formatShortDate(isoDay, lang) {
   const date = new Date(`${isoDay}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return isoDay ?? '';
-  return new Intl.DateTimeFormat(LOCALES[lang] ?? 'zh-CN', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
+  return dateTimeFormat(LOCALES[lang] ?? 'zh-CN', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
 }

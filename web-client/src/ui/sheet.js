@@ -25,6 +25,13 @@ export function mountSheet(el, { store, actions, topOverlay, onLayout }) {
 
   let heights = { min: 112, peek: 360, full: 700 };
   let lastView = null;
+  // The view's scroll position, from its scroll events: reading scrollTop before each redraw
+  // would make the browser lay the whole page out first, on every change of the store (a dozen
+  // while the first view loads, ~70 ms each on a slow phone).
+  let scroll = 0;
+  body.addEventListener('scroll', (e) => {
+    if (e.target.classList?.contains('view-body')) scroll = e.target.scrollTop;
+  }, { capture: true, passive: true });
 
   function layout() {
     const isWide = wide.matches;
@@ -47,9 +54,9 @@ export function mountSheet(el, { store, actions, topOverlay, onLayout }) {
     const view = state.selectedId != null ? `detail:${state.selectedId}` : 'list';
     // Only .view-body scrolls, so the view's header stays put (no position: sticky, which
     // headless Chromium's compositor draws the map canvas wrongly around).
-    const scroll = body.querySelector('.view-body')?.scrollTop ?? 0;
+    if (view !== lastView) scroll = 0;
     render(body, view === 'list' ? renderList(state, actions) : renderDetail(state, actions));
-    if (view === lastView) body.querySelector('.view-body').scrollTop = scroll;
+    if (scroll > 0) body.querySelector('.view-body').scrollTop = scroll;
     lastView = view;
   }
 
@@ -100,9 +107,11 @@ export function mountSheet(el, { store, actions, topOverlay, onLayout }) {
     // A clock tick alone never redraws under a field being typed in (the battery count).
     const typing = body.contains(document.activeElement) && document.activeElement?.tagName === 'INPUT';
     if (typing && s.liveClock !== prev.liveClock && s.detail === prev.detail && s.liveAction === prev.liveAction) return;
+    // Not on the live stream's own state (connecting, open): nothing in the sheet shows it, and
+    // each redraw of the list is a layout of the whole page.
     if (s.lang !== prev.lang || s.selectedId !== prev.selectedId || s.detail !== prev.detail || s.nearest !== prev.nearest
       || s.position !== prev.position || s.locateStatus !== prev.locateStatus || s.filters !== prev.filters || s.config !== prev.config
-      || s.liveAction !== prev.liveAction || s.liveClock !== prev.liveClock || s.liveStream !== prev.liveStream) {
+      || s.liveAction !== prev.liveAction || s.liveClock !== prev.liveClock) {
       draw();
     }
   });
