@@ -103,6 +103,13 @@ function labelField(lang) {
   return lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
 }
 
+/**
+ * Station names from this zoom. A whole number on purpose: MapLibre lays a symbol layer out in
+ * every tile whose zoom is at least floor(minzoom), so at 14.5 the z14 tiles of a first view at
+ * zoom 14.3 had every name's Chinese characters rasterised on the main thread (TinySDF, ~0.4 s
+ * at 4× CPU on a repeat visit) for labels that view never shows.
+ */
+export const LABELS_MINZOOM = 15;
 const MARKER_RADIUS = ['interpolate', ['linear'], ['zoom'], 10, 6, 15, 9, 18, 12];
 const SELECTED_PAINT = {
   'circle-color': 'rgba(0,0,0,0)',
@@ -170,7 +177,7 @@ export function createStationsLayer(map, { textFont = ['sans-serif'], lang = 'zh
       },
     });
     map.addLayer({ id: SELECTED_LAYER, type: 'circle', ...tiles, filter: selectedTileFilter(), layout: { visibility: visibility('tiles') }, paint: SELECTED_PAINT });
-    map.addLayer({ id: LABELS_LAYER, type: 'symbol', ...tiles, minzoom: 14.5, filter: filters.stations, layout: { ...labelLayout(), visibility: visibility('tiles') }, paint: labelPaint });
+    map.addLayer({ id: LABELS_LAYER, type: 'symbol', ...tiles, minzoom: LABELS_MINZOOM, filter: filters.stations, layout: { ...labelLayout(), visibility: visibility('tiles') }, paint: labelPaint });
   }
 
   function ensureOverlay() {
@@ -200,7 +207,7 @@ export function createStationsLayer(map, { textFont = ['sans-serif'], lang = 'zh
       },
     });
     map.addLayer({ id: OVERLAY_SELECTED_LAYER, type: 'circle', ...source, filter: selectedOverlayFilter(), layout: { visibility: visibility('overlay') }, paint: SELECTED_PAINT });
-    map.addLayer({ id: OVERLAY_LABELS_LAYER, type: 'symbol', ...source, minzoom: 14.5, filter: points, layout: { ...labelLayout(), visibility: visibility('overlay') }, paint: labelPaint });
+    map.addLayer({ id: OVERLAY_LABELS_LAYER, type: 'symbol', ...source, minzoom: LABELS_MINZOOM, filter: points, layout: { ...labelLayout(), visibility: visibility('overlay') }, paint: labelPaint });
     map.addLayer({
       id: LIVE_LABELS_LAYER,
       type: 'symbol',

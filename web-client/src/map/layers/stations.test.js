@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CLUSTERS_LAYER, LABELS_LAYER, OVERLAY_LAYER, OVERLAY_SELECTED_LAYER, OVERLAY_SOURCE, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE,
+  CLUSTERS_LAYER, LABELS_LAYER, LABELS_MINZOOM, OVERLAY_LABELS_LAYER, OVERLAY_LAYER, OVERLAY_SELECTED_LAYER, OVERLAY_SOURCE, SELECTED_LAYER, STATIONS_LAYER, STATIONS_SOURCE,
   createStationsLayer, toFeatureCollection,
 } from './stations.js';
 import { fakeMap as specMap, validLayers } from './fakeMap.js';
@@ -106,6 +106,16 @@ describe('createStationsLayer', () => {
     const layer = createStationsLayer(map);
     layer.setLive('7', { seq: 3, crowding: { value: 'full' }, faults: [] });
     expect(map.states).toEqual([[{ source: STATIONS_SOURCE, sourceLayer: 'stations', id: 7 }, { crowd: 'full', crowd_kind: 'live', seats: -1, charged: -1, faults: 0 }]]);
+  });
+
+  it('starts the name labels at a whole zoom, so tiles of the zoom below never lay them out', () => {
+    const map = fakeMap();
+    createStationsLayer(map).ensure();
+    const labels = map.layers.filter((l) => l.type === 'symbol' && JSON.stringify(l.layout['text-field']).includes('name'));
+    expect(labels.map((l) => l.id)).toEqual([LABELS_LAYER, OVERLAY_LABELS_LAYER]);
+    // MapLibre lays out a symbol layer in every tile of zoom floor(minzoom) and above.
+    for (const layer of labels) expect(layer.minzoom).toBe(LABELS_MINZOOM);
+    expect(Number.isInteger(LABELS_MINZOOM)).toBe(true);
   });
 
   it('switches label language and the selection ring', () => {
