@@ -1,20 +1,20 @@
 // Composition: build the store and the actions, mount the UI, then start the map once the config
 // (basemap, centre, attribution, amenity list) has arrived. What the map does lives in map/:
 // mapView.js starts it, sync.js keeps it in step with the state.
-// MapLibre's stylesheet first, so ours wins where both style the map container.
+// first.js before anything else: its body, which starts the first view's requests, then runs
+// before every other module's. MapLibre's stylesheet next, so ours wins where both style the map
+// container.
+import { earlyFix, startState } from './first.js';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
-import { createApp, loadTravelMode } from './app.js';
-import { GEO_OPTIONS, POSITION_ZOOM, gpsPosition } from './app/position.js';
+import { createApp } from './app.js';
+import { POSITION_ZOOM } from './app/position.js';
 import { createLiveStream } from './live/stream.js';
-import { LOCALES, loadLang, translate, useLang } from './i18n/index.js';
+import { LOCALES, translate, useLang } from './i18n/index.js';
 import { startMap } from './map/mapView.js';
 import { boundsToBox, padBox } from './map/viewport.js';
 import { createLazyPlanner } from './plannerLazy.js';
-import { initialState } from './state/appState.js';
-import { viewFromSearch } from './state/plannerState.js';
 import { createStore, watch } from './state/store.js';
-import { stationFromSearch } from './state/url.js';
 import { mountFilters } from './ui/filters.js';
 import { createLayout } from './ui/layout.js';
 import { mountMapButtons, mountNotices } from './ui/notices.js';
@@ -27,10 +27,8 @@ import { registerServiceWorker } from './offline/register.js';
 import { packTemplates, STATION_TILES } from './offline/tiles.js';
 
 // An English page waits for its dictionary (one small chunk); a Chinese one waits for nothing.
-await useLang(loadLang()).catch(() => {});
-const store = createStore(initialState({
-  lang: loadLang(), deepLinkId: stationFromSearch(location.search), travelMode: loadTravelMode(), view: viewFromSearch(location.search),
-}));
+await useLang(startState.lang).catch(() => {});
+const store = createStore(startState);
 // One device token for live writes and the outbox; the outbox and the pack in IndexedDB (offline/).
 const device = createDevice();
 const offline = createLazyOffline(store, {
@@ -129,14 +127,13 @@ function followMap(map) {
   watch(store, (s) => [s.view, s.showFaults], loadFaults);
 }
 
-// The GPS fix is asked for with the page, in parallel with the config and the map's bundle (the
-// courier view only: the planner never asks). The browser keeps it (GEO_OPTIONS.maximumAge), so
-// locate() below gets it at once; when it is there before the map starts, the map starts where I
-// am, at the zoom a fix flies to, instead of loading the city's default view first and flying.
-let earlyFix = null;
-const fixAsked = store.get().view === 'courier' && navigator.geolocation
-  ? new Promise((resolve) => navigator.geolocation.getCurrentPosition((pos) => resolve(earlyFix = gpsPosition(pos)), () => resolve(null), GEO_OPTIONS))
-  : Promise.resolve(null);
+// The GPS fix is asked for with the page (first.js), in parallel with the config and the rest of
+// the bundle (the courier view only: the planner never asks). The browser keeps it
+// (GEO_OPTIONS.maximumAge), so locate() below gets it at once, and the nearest list for it is
+// already on its way; when it is there before the map starts, the map starts where I am, at the
+// zoom a fix flies to, instead of loading the city's default view first and flying.
+let fixed = null;
+const fixAsked = earlyFix.then((position) => (fixed = position));
 /** How long the map waits for that fix once the config is there: starting elsewhere costs a flight and tiles twice. */
 const FIX_WAIT_MS = 300;
 /**
@@ -163,8 +160,8 @@ function settled(done, ms) {
 
 /** The config's view, or my early fix's when there is one and no station is to be shown. */
 function initialView(config) {
-  if (!earlyFix || store.get().selectedId != null || store.get().view !== 'courier') return config;
-  return { ...config, default_center: [earlyFix.lon, earlyFix.lat], default_zoom: POSITION_ZOOM };
+  if (!fixed || store.get().selectedId != null || store.get().view !== 'courier') return config;
+  return { ...config, default_center: [fixed.lon, fixed.lat], default_zoom: POSITION_ZOOM };
 }
 
 async function start() {

@@ -57,6 +57,43 @@ async function problemFrom(response, url) {
 
 const ACCEPT_JSON = 'application/json, application/geo+json, application/problem+json';
 
+// GETs started before the code that needs their answer has run (app/early.js: the first view's
+// config and nearest list, while the rest of the bundle is still being evaluated). The first plain
+// JSON GET of the same URL takes the answer instead of asking again; an answer nobody took within
+// PREFETCH_TTL_MS is dropped, so a later GET asks afresh.
+export const PREFETCH_TTL_MS = 30000;
+const prefetched = new Map();
+
+/** Starts GET url now; resolves to the Response (a failure is left to the GET that takes it). */
+export function prefetch(url, { fetchImpl = globalThis.fetch, now = Date.now() } = {}) {
+  const known = prefetched.get(url);
+  if (known) return known.answer;
+  const answer = Promise.resolve().then(() => fetchImpl(url, { headers: { Accept: ACCEPT_JSON } }));
+  answer.catch(() => {});
+  prefetched.set(url, { answer, at: now });
+  return answer;
+}
+
+/** The prefetched answer for url (once), or null. */
+function takePrefetched(url, now = Date.now()) {
+  const entry = prefetched.get(url);
+  if (!entry) return null;
+  prefetched.delete(url);
+  return now - entry.at <= PREFETCH_TTL_MS ? entry.answer : null;
+}
+
+/** answer, or an AbortError as soon as signal aborts (the shared fetch itself goes on). */
+function untilAborted(answer, signal) {
+  if (!signal) return answer;
+  const aborted = () => new DOMException('The request was replaced', 'AbortError');
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Sends one request; a network failure or a non-2xx answer becomes an ApiError. */
 async function send(url, { method = 'GET', body, signal, fetchImpl = globalThis.fetch, accept = ACCEPT_JSON, headers: extra = {} }) {
   const headers = { Accept: accept, ...extra };
@@ -65,9 +102,12 @@ async function send(url, { method = 'GET', body, signal, fetchImpl = globalThis.
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  const plainGet = method === 'GET' && !Object.keys(extra).length;
+  const early = plainGet && accept === ACCEPT_JSON ? takePrefetched(url) : null;
   let response;
   try {
-    response = method === 'GET' && !Object.keys(extra).length ? await fetchImpl(url, { signal, headers }) : await fetchImpl(url, init);
+    if (early) response = await untilAborted(early, signal);
+    else response = plainGet ? await fetchImpl(url, { signal, headers }) : await fetchImpl(url, init);
   } catch (err) {
     if (isAbortError(err)) throw err;
     throw new ApiError({ kind: 'network', detail: '', title: String(err?.message ?? err), url });

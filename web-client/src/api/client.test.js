@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ApiError, fetchBlob, fetchJson, isAbortError, latestOnly, latestSignal, postJson } from './client.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, PREFETCH_TTL_MS, fetchBlob, fetchJson, isAbortError, latestOnly, latestSignal, postJson, prefetch } from './client.js';
 
 function respond(status, body, contentType = 'application/json') {
   return async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), {
@@ -126,5 +126,52 @@ describe('postJson and fetchBlob', () => {
     const err = await fetchBlob('/x.csv', { fetchImpl: respond(503, { title: 'Service Unavailable', detail: 'no road graph loaded' }, 'application/problem+json') }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.detail).toBe('no road graph loaded');
+  });
+});
+
+describe('prefetch', () => {
+  it('the first GET of the URL takes the answer instead of asking again; the next one asks', async () => {
+    const early = vi.fn(respond(200, { n: 1 }));
+    const later = vi.fn(respond(200, { n: 2 }));
+    prefetch('/api/v1/p1', { fetchImpl: early });
+    expect(await fetchJson('/api/v1/p1', { fetchImpl: later })).toEqual({ n: 1 });
+    expect(await fetchJson('/api/v1/p1', { fetchImpl: later })).toEqual({ n: 2 });
+    expect(early).toHaveBeenCalledTimes(1);
+    expect(early.mock.calls[0][1].headers.Accept).toContain('application/json');
+    expect(later).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks once for the same URL prefetched twice, and another URL is not answered from it', async () => {
+    const early = vi.fn(respond(200, { n: 1 }));
+    const later = vi.fn(respond(200, { n: 3 }));
+    prefetch('/api/v1/p2', { fetchImpl: early });
+    prefetch('/api/v1/p2', { fetchImpl: early });
+    expect(await fetchJson('/api/v1/p2?x=1', { fetchImpl: later })).toEqual({ n: 3 });
+    expect(await fetchJson('/api/v1/p2', { fetchImpl: later })).toEqual({ n: 1 });
+    expect(early).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops an answer nobody took in time', async () => {
+    const later = vi.fn(respond(200, { n: 2 }));
+    prefetch('/api/v1/p3', { fetchImpl: respond(200, { n: 1 }), now: Date.now() - PREFETCH_TTL_MS - 1 });
+    expect(await fetchJson('/api/v1/p3', { fetchImpl: later })).toEqual({ n: 2 });
+  });
+
+  it('a prefetched failure reaches the GET that takes it as an ApiError', async () => {
+    prefetch('/api/v1/p4', { fetchImpl: async () => { throw new TypeError('Failed to fetch'); } });
+    prefetch('/api/v1/p5', { fetchImpl: respond(503, { title: 'Database unavailable' }, 'application/problem+json') });
+    await expect(fetchJson('/api/v1/p4')).rejects.toMatchObject({ kind: 'network', status: 0 });
+    await expect(fetchJson('/api/v1/p5')).rejects.toMatchObject({ kind: 'http', status: 503, title: 'Database unavailable' });
+  });
+
+  it('a GET that is replaced while it waits for the prefetched answer is aborted', async () => {
+    let release;
+    prefetch('/api/v1/p6', { fetchImpl: () => new Promise((resolve) => { release = resolve; }) });
+    const fetcher = latestOnly(respond(200, { n: 2 }));
+    const first = fetcher('/api/v1/p6');
+    const second = fetcher('/api/v1/p7');
+    await expect(first).rejects.toSatisfy(isAbortError);
+    expect(await second).toEqual({ n: 2 });
+    release(new Response('{}', { headers: { 'content-type': 'application/json' } }));
   });
 });
