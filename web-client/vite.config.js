@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { dictionaryCompress } from './plugins/dictionary.js';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ICONS, pwaIcons } from './plugins/icons.js';
+import { maplibreCss } from './plugins/maplibreCss.js';
 import { precompress } from './plugins/precompress.js';
 
 /** The web manifest: Chinese first (the page's language), English in the name too. */
@@ -36,6 +37,8 @@ export default defineConfig({
   // first idle fetches nothing the courier did not already load. The page registers it itself
   // (offline/register.js), so no registration script is injected.
   plugins: [
+    // MapLibre's stylesheet without the controls the app never adds (its logo alone is 39 KB).
+    maplibreCss(),
     pwaIcons(),
     VitePWA({
       strategies: 'injectManifest',
