@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { dropUnusedControls, maplibreCss } from './maplibreCss.js';
+import { dropUnusedControls, maplibreCss, splitSelectors } from './maplibreCss.js';
 
 const real = readFileSync(fileURLToPath(new URL('../node_modules/maplibre-gl/dist/maplibre-gl.css', import.meta.url)), 'utf8');
 
@@ -17,6 +17,11 @@ describe('dropUnusedControls', () => {
       + '.maplibregl-ctrl-zoom-in .maplibregl-ctrl-icon{width:29px}'
       + '@media (hover:hover){.maplibregl-ctrl button:not(:disabled):hover{background:#eee}}'
       + '.maplibregl-ctrl-logo-like{color:blue}');
+  });
+
+  it('splits a selector list only at its top-level commas', () => {
+    expect(splitSelectors('.a:not(.b, .c), .d[x="1,2"],.e')).toEqual(['.a:not(.b, .c)', ' .d[x="1,2"]', '.e']);
+    expect(dropUnusedControls('.maplibregl-ctrl:not(.x, .y),.maplibregl-ctrl-logo{a:b}')).toBe('.maplibregl-ctrl:not(.x, .y){a:b}');
   });
 
   it('on the real stylesheet keeps every class the app draws with and loses the logo', () => {
