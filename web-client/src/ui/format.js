@@ -56,6 +56,50 @@ export function localParts(date, timeZone) {
   };
 }
 
+const WEEKDAY_OF_UTC_DAY = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'];
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):(\d{2})$/;
+
+/**
+ * An instant the API wrote in the station's local offset ('2026-12-02T11:30:00+08:00'): its
+ * calendar day, weekday and 'HH:mm' there, read from the text, and that offset in minutes.
+ * Null for any other form ('Z', no offset).
+ */
+export function offsetParts(iso) {
+  const m = ISO_WITH_OFFSET.exec(typeof iso === 'string' ? iso : '');
+  if (!m) return null;
+  const [, y, mo, d, hh, mm, sign, oh, om] = m;
+  return {
+    day: `${y}-${mo}-${d}`,
+    weekday: WEEKDAY_OF_UTC_DAY[new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDay()],
+    time: `${hh}:${mm}`,
+    offsetMinutes: (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)),
+  };
+}
+
+/** The parts of date at a fixed offset from UTC. */
+function partsAtOffset(date, offsetMinutes) {
+  const shifted = new Date(date.getTime() + offsetMinutes * 60000).toISOString();
+  return { day: shifted.slice(0, 10), weekday: WEEKDAY_OF_UTC_DAY[new Date(shifted).getUTCDay()], time: shifted.slice(11, 16) };
+}
+
+/**
+ * The station's wall clock at its next change and now. The API writes the evaluated instant
+ * (at) and the next change in the station's offset: when both carry the same offset and now lies
+ * between them, no offset change falls in that span (zones change offset months apart, and the
+ * span is under a week), so both are read without Intl — whose first time-zone formatter costs
+ * a slow phone ~50–100 ms of the first view. Anything else asks Intl.
+ */
+function badgeParts(openState, next, now, timeZone) {
+  const nextParts = offsetParts(openState.next_change);
+  const atParts = offsetParts(openState.at);
+  const at = atParts ? new Date(openState.at) : null;
+  const within = at && at.getTime() <= now.getTime() && now.getTime() <= next.getTime() && next.getTime() - at.getTime() <= 7 * 86400000;
+  if (nextParts && atParts && within && nextParts.offsetMinutes === atParts.offsetMinutes) {
+    return { at: nextParts, today: partsAtOffset(now, nextParts.offsetMinutes) };
+  }
+  return { at: localParts(next, timeZone), today: localParts(now, timeZone) };
+}
+
 function daysBetween(dayA, dayB) {
   return Math.round((Date.parse(`${dayB}T00:00:00Z`) - Date.parse(`${dayA}T00:00:00Z`)) / 86400000);
 }
@@ -75,8 +119,7 @@ export function openBadge(station, lang, now = new Date()) {
   const next = openState.next_change ? new Date(openState.next_change) : null;
   if (next && !Number.isNaN(next.getTime()) && state !== 'unknown') {
     const timeZone = station.time_zone || 'Asia/Shanghai';
-    const at = localParts(next, timeZone);
-    const today = localParts(now, timeZone);
+    const { at, today } = badgeParts(openState, next, now, timeZone);
     const days = daysBetween(today.day, at.day);
     const verb = state === 'open' ? 'closes' : 'opens';
     if (days <= 0) {

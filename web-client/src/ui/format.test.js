@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance, formatShortDate, formatVerified, haversineMeters, localParts, openBadge } from './format.js';
+import { formatDistance, formatShortDate, formatVerified, haversineMeters, localParts, offsetParts, openBadge } from './format.js';
 
 describe('formatDistance', () => {
   it('shows metres rounded to 10 under a kilometre', () => {
@@ -79,6 +79,52 @@ describe('openBadge', () => {
   it('gives the reason for a temporarily closed station', () => {
     const b = openBadge({ ...base, status: 'temporarily_closed', open_state: { state: 'closed', next_change: null } }, 'zh', now);
     expect(b).toEqual({ state: 'closed', label: '暂停开放', detail: '' });
+  });
+});
+
+describe('openBadge without Intl', () => {
+  /** An instant written as the API writes it: in the zone's own offset at that instant. */
+  function inZone(date, timeZone) {
+    const p = localParts(date, timeZone);
+    const offset = Math.round((Date.parse(`${p.day}T${p.time}:00Z`) - Math.floor(date.getTime() / 60000) * 60000) / 60000);
+    const sign = offset < 0 ? '-' : '+';
+    const abs = Math.abs(offset);
+    return `${p.day}T${p.time}:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  }
+
+  it('reads the parts of an instant written in its offset from the text', () => {
+    expect(offsetParts('2026-12-02T11:30:00+08:00')).toEqual({ day: '2026-12-02', weekday: 'We', time: '11:30', offsetMinutes: 480 });
+    expect(offsetParts('2026-03-08T01:59:00.1234567-05:00')).toEqual({ day: '2026-03-08', weekday: 'Su', time: '01:59', offsetMinutes: -300 });
+    expect(offsetParts('2026-12-02T03:30:00Z')).toBeNull();
+    expect(offsetParts(null)).toBeNull();
+  });
+
+  it('gives what Intl gives, in zones with and without daylight saving, across their changes', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    // Every 97 minutes through the weeks around 2026's changes of offset, next changes up to 3 days on.
+    const starts = ['2026-03-06T00:00:00Z', '2026-03-27T00:00:00Z', '2026-04-03T00:00:00Z', '2026-10-23T00:00:00Z', '2026-10-30T00:00:00Z', '2026-11-19T00:00:00Z'];
+    let checked = 0;
+    for (const timeZone of zones) {
+      for (const start of starts) {
+        for (let i = 0; i < 160; i += 1) {
+          const at = new Date(Date.parse(start) + i * 97 * 60000);
+          const now = new Date(at.getTime() + ((i * 7919) % 3600) * 1000);
+          const next = new Date(at.getTime() + (((i * 104729) % 72) + 1) * 3600000 + 30 * 60000);
+          const station = { time_zone: timeZone, status: 'open', open_state: { state: i % 2 ? 'open' : 'closed', next_change: inZone(next, timeZone), at: inZone(at, timeZone) } };
+          const withIntl = { ...station, open_state: { ...station.open_state, at: null } };
+          expect(openBadge(station, 'en', now)).toEqual(openBadge(withIntl, 'en', now));
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBe(zones.length * starts.length * 160);
+  });
+
+  it('asks Intl when the next change is written in another offset than the evaluated instant', () => {
+    // New York falls back at 2026-11-01 02:00 EDT → 01:00 EST. Now is 00:45 EDT on the 1st; read
+    // at the next change's offset (EST) it would be 23:45 on the 31st, and the close "tomorrow".
+    const station = { time_zone: 'America/New_York', status: 'open', open_state: { state: 'open', next_change: '2026-11-01T23:30:00-05:00', at: '2026-11-01T00:30:00-04:00' } };
+    expect(openBadge(station, 'en', new Date('2026-11-01T04:45:00Z')).detail).toBe('closes 23:30');
   });
 });
 
