@@ -164,6 +164,48 @@ public sealed class IdempotencyTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task An_answer_the_database_refused_to_store_is_stored_in_the_background_and_then_replayed()
+    {
+        // The write goes through; storing its answer fails (as in a database blip just after it),
+        // until the table test_answer_ok exists.
+        var key = Guid.NewGuid().ToString();
+        await ExecAsync($$"""
+            CREATE FUNCTION test_fail_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.key = '{{key}}' AND NEW.status IS NOT NULL AND to_regclass('test_answer_ok') IS NULL THEN RAISE EXCEPTION 'injected failure'; END IF;
+                  RETURN NEW; END $$;
+            CREATE TRIGGER test_fail_answer BEFORE UPDATE ON idempotency_record FOR EACH ROW EXECUTE FUNCTION test_fail_answer();
+            """);
+        Task<int> StoredStatusAsync() => api.ScalarAsync<int>("SELECT coalesce(status, 0) FROM idempotency_record WHERE key = $1", key);
+        try
+        {
+            var editor = api.Client(await api.CreateKeyAsync("editor"));
+            var created = await (await Post(editor, Station("答案暂存驿站"), key)).Json(201);
+            Assert.Equal(0, await StoredStatusAsync());
+
+            // Not stored yet: a repeat is told to come back, and nothing is written twice.
+            var busy = await Post(editor, Station("答案暂存驿站"), key);
+            Assert.Equal("/problems/idempotency-in-progress", (string?)(await busy.Problem(409))["type"]);
+
+            // The database takes it again: the background store lands, and the repeat gets the first answer.
+            await ExecAsync("CREATE TABLE test_answer_ok ()");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (await StoredStatusAsync() == 0)
+            {
+                Assert.True(watch.Elapsed.TotalSeconds < 20, "the answer was never stored");
+                await Task.Delay(100);
+            }
+            var replay = await Post(editor, Station("答案暂存驿站"), key);
+            Assert.Equal((long)created["id"]!, (long)(await replay.Json(201))["id"]!);
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(1L, await CountAsync("答案暂存驿站"));
+        }
+        finally
+        {
+            await ExecAsync("DROP TRIGGER IF EXISTS test_fail_answer ON idempotency_record; DROP FUNCTION IF EXISTS test_fail_answer(); DROP TABLE IF EXISTS test_answer_ok");
+        }
+    }
+
+    [Fact]
     public async Task A_bad_key_is_a_400_naming_Idempotency_Key_and_writes_nothing()
     {
         var editor = api.Client(await api.CreateKeyAsync("editor"));

@@ -13,7 +13,8 @@ namespace StationMap.Api.Infrastructure.Http;
 /// (and ETag) stored when the status is below 500 (and not 429 or 408), and a repeat within 24 h gets that answer again with
 /// <c>Idempotent-Replayed: true</c>, running nothing. The same key with another method, path, query
 /// or body is a 422; a repeat while the first still runs a 409 with Retry-After. A 5xx, 429, 408 or
-/// an exception drops the claim, so the retry runs for real. The scope is the caller: the API key's id,
+/// an exception drops the claim, so the retry runs for real. An answer the database refuses to store
+/// at first is stored in the background (<see cref="StoreRetryDelays"/>). The scope is the caller: the API key's id,
 /// else the SHA-256 of the device token, else the client address, so two callers never share keys.
 /// Runs after authentication and authorization: a refused request claims nothing.
 /// </summary>
@@ -135,16 +136,19 @@ public static class IdempotencyKeys
             await DeleteAsync(data, scope, key, now, CancellationToken.None);
         else
         {
+            var answer = new Answer(response.StatusCode, response.ContentType, response.Headers.Location.ToString(), response.Headers.ETag.ToString(), buffered.ToArray());
             try
             {
-                await CompleteAsync(data, scope, key, response.StatusCode, response.ContentType, response.Headers.Location.ToString(),
-                    response.Headers.ETag.ToString(), buffered.ToArray(), clock.GetUtcNow(), CancellationToken.None);
+                await CompleteAsync(data, scope, key, answer, clock.GetUtcNow(), CancellationToken.None);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
-                // The write itself is done; its answer goes out. A repeat then meets the unfinished claim (409) until it expires.
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdempotencyKeys))
-                    .LogWarning(e, "The answer to an idempotent request could not be stored ({Scope})", scope);
+                // The write itself is done; its answer goes out now, and is stored when the database
+                // takes it again: until then a repeat meets the unfinished claim (409, Retry-After).
+                var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdempotencyKeys));
+                log.LogWarning(e, "The answer to an idempotent request could not be stored ({Scope}); trying again in the background", scope);
+                var stopping = http.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+                _ = Task.Run(() => StoreLaterAsync(data, clock, log, scope, key, answer, stopping), CancellationToken.None);
             }
         }
         if (!buffered.PassedThrough) await buffered.CopyToInnerAsync(ct);
@@ -199,9 +203,45 @@ public static class IdempotencyKeys
             r.IsDBNull(6) ? null : r.GetString(6));
     }
 
-    static async Task CompleteAsync(NpgsqlDataSource data, string scope, string key, int status, string? contentType, string location, string etag,
-        byte[] body, DateTimeOffset now, CancellationToken ct)
+    /// <summary>What a claimed request answered, as it is stored for replays.</summary>
+    sealed record Answer(int Status, string? ContentType, string Location, string ETag, byte[] Body);
+
+    /// <summary>Delays between the background attempts to store an answer the database refused at first: about two minutes in all.</summary>
+    internal static readonly TimeSpan[] StoreRetryDelays = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2),
+        TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
+
+    /// <summary>
+    /// Stores an answer whose first store failed (a database blip after the write itself was done),
+    /// so that the caller's retry gets it replayed instead of a 409 until the claim expires. Gives up
+    /// after <see cref="StoreRetryDelays"/> or when the application stops; the claim then stays
+    /// unfinished and a repeat keeps getting 409 (never a second run of a write that may have happened).
+    /// </summary>
+    static async Task StoreLaterAsync(NpgsqlDataSource data, TimeProvider clock, ILogger log, string scope, string key, Answer answer, CancellationToken stopping)
     {
+        foreach (var delay in StoreRetryDelays)
+        {
+            try
+            {
+                await Task.Delay(delay, stopping);
+                await CompleteAsync(data, scope, key, answer, clock.GetUtcNow(), stopping);
+                log.LogInformation("The answer to an idempotent request was stored after a retry ({Scope})", scope);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // the database still refuses: wait longer
+            }
+        }
+        log.LogWarning("The answer to an idempotent request could not be stored; repeats get 409 until the claim expires ({Scope})", scope);
+    }
+
+    static async Task CompleteAsync(NpgsqlDataSource data, string scope, string key, Answer answer, DateTimeOffset now, CancellationToken ct)
+    {
+        var (status, contentType, location, etag, body) = answer;
         await using var cmd = data.CreateCommand("""
             UPDATE idempotency_record SET status = $3, content_type = $4, location = $5, body = $6, completed_at = $7, etag = $8
             WHERE scope = $1 AND key = $2
