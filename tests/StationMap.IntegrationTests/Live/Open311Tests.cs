@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using StationMap.IntegrationTests.Infrastructure;
 
 namespace StationMap.IntegrationTests.Live;
@@ -103,5 +105,86 @@ public sealed class Open311Tests(ApiFixture api) : IClassFixture<ApiFixture>
         var gone = await api.Client().GetAsync("/open311/v2/requests/999999.json").Problem(404);
         Assert.Equal(404, (int)gone["open311_errors"]![0]!["code"]!);
         await api.Client().GetAsync("/open311/v2/nope.json").Problem(404);
+    }
+
+    /// <summary>An XML answer: its status, content type and document.</summary>
+    static async Task<XDocument> Xml(HttpResponseMessage response, int status, string mediaType = "application/xml")
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        return XDocument.Parse(body);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_has_an_XML_twin_with_the_JSON_fields_and_problems_also_as_problem_xml_when_asked()
+    {
+        var station = await world.StationAsync("XML热线驿站", "京东物流", 120.2100, 30.3100);
+        var (key, _) = await world.KeyAsync("editor", name: "hotline-xml");
+        var client = api.Client();
+
+        var services = await Xml(await client.GetAsync("/open311/v2/services.xml"), 200);
+        Assert.Equal("services", services.Root!.Name.LocalName);
+        var codes = (await client.GetAsync("/open311/v2/services.json").Json(200)).AsArray().Select(s => (string)s!["service_code"]!).ToList();
+        Assert.Equal(codes, services.Root.Elements("service").Select(e => (string)e.Element("service_code")!).ToList());
+        Assert.Equal("true", (string?)services.Root.Elements("service").First().Element("metadata"));
+        var definition = await Xml(await client.GetAsync("/open311/v2/services/microwave.broken.xml"), 200);
+        Assert.Equal(["station_id", "external_ref"], definition.Root!.Element("attributes")!.Elements("attribute").Select(a => (string)a.Element("code")!));
+        var discovery = await Xml(await client.GetAsync("/open311/v2/discovery.xml"), 200);
+        Assert.Contains("application/xml", discovery.Root!.Descendants("format").Select(f => f.Value));
+
+        // A form posted to requests.xml is answered in XML, and Location is the XML request.
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["api_key"] = key,
+            ["service_code"] = "toilet.broken",
+            ["attribute[station_id]"] = station.ToString(),
+            ["description"] = "厕所门锁坏了 <&>",
+        });
+        var created = await client.PostAsync("/open311/v2/requests.xml", form);
+        var createdXml = await Xml(created, 201);
+        var id = (string)createdXml.Root!.Element("request")!.Element("service_request_id")!;
+        Assert.Equal("service_requests", createdXml.Root.Name.LocalName);
+        Assert.Equal($"/open311/v2/requests/{id}.xml", created.Headers.Location?.OriginalString);
+
+        // The XML request has every member of the JSON one, with the same text (nulls as empty elements).
+        var json = (JsonObject)(await client.GetAsync($"/open311/v2/requests/{id}.json").Json(200))[0]!;
+        var xml = (await Xml(await client.GetAsync($"/open311/v2/requests/{id}.xml"), 200)).Root!.Element("request")!;
+        foreach (var (name, value) in json)
+        {
+            var element = xml.Element(name);
+            Assert.True(element is not null, $"no <{name}> in the XML request");
+            if (value is null) Assert.True(element.IsEmpty, $"<{name}> should be empty");
+            else if (value.GetValueKind() == System.Text.Json.JsonValueKind.Number) Assert.Equal((double)value, double.Parse(element.Value, System.Globalization.CultureInfo.InvariantCulture), 9);
+            else if (name.EndsWith("_datetime", StringComparison.Ordinal)) Assert.Equal((DateTimeOffset)value, DateTimeOffset.Parse(element.Value, System.Globalization.CultureInfo.InvariantCulture));
+            else Assert.Equal((string?)value, element.Value);
+        }
+        Assert.Equal("厕所门锁坏了 <&>", (string?)xml.Element("description"));
+        var list = await Xml(await client.GetAsync("/open311/v2/requests.xml?status=open&service_code=toilet.broken"), 200);
+        Assert.Contains(list.Root!.Elements("request"), r => (string?)r.Element("service_request_id") == id);
+
+        // Problems are the API's problem+json, as on every endpoint…
+        await client.GetAsync("/open311/v2/requests.xml?status=pending").Problem(400, "status");
+        // …or, for a caller whose Accept names XML, the same problem as RFC 9457 XML with the GeoReport errors beside it.
+        var xmlClient = api.Client();
+        xmlClient.DefaultRequestHeaders.Accept.Clear();
+        xmlClient.DefaultRequestHeaders.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/xml"));
+        XNamespace ns = "urn:ietf:rfc:7807";
+        var bad = (await Xml(await xmlClient.GetAsync("/open311/v2/requests.xml?status=pending"), 400, "application/problem+xml")).Root!;
+        Assert.Equal(ns + "problem", bad.Name);
+        Assert.Equal("/problems/invalid-parameters", (string?)bad.Element(ns + "type"));
+        Assert.Equal("status", (string?)bad.Element(ns + "errors")!.Element(ns + "error")!.Attribute("parameter"));
+        Assert.Equal("400", (string?)bad.Element(ns + "open311_errors")!.Element(ns + "error")!.Element(ns + "code"));
+        Assert.False(string.IsNullOrEmpty((string?)bad.Element(ns + "traceId")));
+        xmlClient.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var missing = (await Xml(await xmlClient.PostAsync("/open311/v2/requests.xml",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["service_code"] = "toilet.broken", ["attribute[station_id]"] = "999999" })), 400, "application/problem+xml")).Root!;
+        Assert.Equal("attribute[station_id]", (string?)missing.Element(ns + "errors")!.Element(ns + "error")!.Attribute("parameter"));
+        var unknown = (await Xml(await xmlClient.GetAsync("/open311/v2/services/microwave.melted.xml"), 404, "application/problem+xml")).Root!;
+        Assert.Equal("404", (string?)unknown.Element(ns + "open311_errors")!.Element(ns + "error")!.Element(ns + "code"));
+        await Xml(await xmlClient.GetAsync("/open311/v2/requests/999999.xml"), 404, "application/problem+xml");
+        await client.GetAsync("/open311/v2/requests/999999.xml").Problem(404);
+        // Refused before the endpoint runs: the API's usual 401.
+        await client.PostAsync("/open311/v2/requests.xml", new FormUrlEncodedContent(new Dictionary<string, string> { ["service_code"] = "toilet.broken" })).Problem(401);
     }
 }

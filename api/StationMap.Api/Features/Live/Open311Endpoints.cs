@@ -26,9 +26,10 @@ public sealed record Open311Query(
 public sealed record Open311Jurisdiction([FromQuery(Name = "jurisdiction_id")] string? JurisdictionId);
 
 /// <summary>
-/// Open311 GeoReport v2 over fault tickets (JSON only), for city 12345-hotline systems: a service per
-/// amenity and problem, a service request per ticket. Errors are this API's problem+json (errors keyed
-/// by parameter) with the GeoReport error list beside it in <c>open311_errors</c>.
+/// Open311 GeoReport v2 over fault tickets, in JSON and in XML (each <c>.json</c> endpoint has its
+/// <c>.xml</c> twin, <see cref="Open311Xml"/>), for city 12345-hotline systems: a service per amenity and
+/// problem, a service request per ticket. Errors are this API's problem (problem+json, or problem+xml on
+/// the XML side; errors keyed by parameter) with the GeoReport error list beside it in <c>open311_errors</c>.
 /// </summary>
 public static class Open311Endpoints
 {
@@ -42,28 +43,36 @@ public static class Open311Endpoints
         group.MapGet("/discovery.json", Discovery)
             .WithName("Open311Discovery")
             .WithSummary("Open311 service discovery: where the GeoReport v2 endpoint is and which formats it speaks")
-            .WithDescription("One production endpoint, JSON only (no XML); jurisdiction_id is accepted and ignored everywhere.");
+            .WithDescription("One production endpoint, in JSON and XML (every .json path has its .xml twin); jurisdiction_id is accepted and ignored everywhere.");
+        group.MapGet("/discovery.xml", Discovery).AsXml().WithName("Open311DiscoveryXml").WithSummary("Open311 service discovery, GeoReport XML");
         group.MapGet("/services.json", Services)
             .WithName("Open311Services")
             .WithSummary("GeoReport v2 service list: one service per amenity problem (microwave.broken, drinking_water.empty, station.gone, …)")
             .WithDescription("Every amenity of the station vocabulary can be broken; drinking_water can also be empty; the station itself closed_now, wrong_location or gone. " +
                              "All are realtime (a request is a ticket at once) and have attributes (station_id, external_ref).");
+        group.MapGet("/services.xml", Services).AsXml().WithName("Open311ServicesXml").WithSummary("GeoReport v2 service list, XML (<services><service>…)");
         group.MapGet("/services/{code}.json", Service)
             .WithName("Open311ServiceDefinition")
             .WithSummary("GeoReport v2 service definition: the attributes a request may carry (station_id, external_ref)")
             .WithDescription("404 (problem+json with open311_errors) for a code services.json does not list.")
             .ProducesProblem(404);
+        group.MapGet("/services/{code}.xml", Service).AsXml().WithName("Open311ServiceDefinitionXml")
+            .WithSummary("GeoReport v2 service definition, XML (<service_definition>; errors as problem+xml)").ProducesProblem(404);
         group.MapGet("/requests.json", Requests)
             .WithName("Open311Requests")
             .WithSummary("GeoReport v2 service requests (fault tickets), newest first, at most 1000")
             .WithDescription("status is open until the ticket is fixed, verified or rejected (closed); status_notes is the ticket's state; agency_responsible " +
                              "the station's operator. Public callers see tickets once confirmed; an editor key also reported and rejected ones.")
             .ProducesProblem(400);
+        group.MapGet("/requests.xml", Requests).AsXml().WithName("Open311RequestsXml")
+            .WithSummary("GeoReport v2 service requests, XML (<service_requests><request>…; errors as problem+xml)").ProducesProblem(400);
         group.MapGet("/requests/{service_request_id}.json", Request)
             .WithName("Open311Request")
             .WithSummary("One GeoReport v2 service request (a list of one, as the specification has it)")
             .WithDescription("404 when there is no such ticket or the caller may not see it (reported and rejected tickets need an editor key).")
             .ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/requests/{service_request_id}.xml", Request).AsXml().WithName("Open311RequestXml")
+            .WithSummary("One GeoReport v2 service request, XML (a <service_requests> of one)").ProducesProblem(400).ProducesProblem(404);
         group.MapPost("/requests.json", Create)
             .RequireAuthorization(Open311Auth.Policy)
             .Accepts<Open311RequestForm>("application/x-www-form-urlencoded", "application/json")
@@ -72,6 +81,12 @@ public static class Open311Endpoints
             .WithDescription("service_code from services.json; the station is attribute[station_id], or else the nearest station within 300 m of lat/long. " +
                              "The ticket is confirmed at once (confirmed_by open311) or, when the station already has an unfinished ticket for the same problem, " +
                              "the request joins it. Answers 201 with [{service_request_id, service_notice, account_id}].")
+            .Produces<IReadOnlyList<Open311Created>>(201).ProducesProblem(400).ProducesProblem(415);
+        group.MapPost("/requests.xml", Create).AsXml()
+            .RequireAuthorization(Open311Auth.Policy)
+            .Accepts<Open311RequestForm>("application/x-www-form-urlencoded", "application/json")
+            .WithName("Open311CreateRequestXml")
+            .WithSummary("Report a fault as a GeoReport v2 service request, answered in XML (201 <service_requests><request>, Location the .xml request)")
             .Produces<IReadOnlyList<Open311Created>>(201).ProducesProblem(400).ProducesProblem(415);
         // Anything else under the prefix is a 404 problem, never the client's index.html.
         group.MapGet("/{**rest}", (string? rest) => Error(Problems.RouteNotFound, 404, "path", $"{Prefix}/{rest} is not part of the Open311 facade; see {Prefix}/discovery.json."))
@@ -82,7 +97,7 @@ public static class Open311Endpoints
     static Ok<Open311DiscoveryDocument> Discovery([AsParameters] Open311Jurisdiction _, HttpRequest request) =>
         TypedResults.Ok(new Open311DiscoveryDocument("2026-12-01T00:00:00Z", "the station operator's hotline", "an editor API key (./stationmap apikey create --role editor)",
             [new Open311Endpoint("http://wiki.open311.org/GeoReport_v2", $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}", "2026-12-01T00:00:00Z",
-                "production", ["application/json"])]));
+                "production", ["application/json", Open311Xml.MediaType])]));
 
     static Ok<IReadOnlyList<Open311Service>> Services([AsParameters] Open311Jurisdiction _) => TypedResults.Ok(Open311Catalogue.Services);
 

@@ -11,10 +11,11 @@ namespace StationMap.Api.Infrastructure.Http;
 /// </summary>
 public static class HttpPlatform
 {
-    /// <summary>Compressed on the fly: text and tiles (JSON, problem+json, GeoJSON, CSV, MVT, SVG, JS, CSS, HTML).</summary>
+    /// <summary>Compressed on the fly: text and tiles (JSON, problem+json, GeoJSON, XML, CSV, MVT, SVG, JS, CSS, HTML).</summary>
     public static readonly string[] CompressedTypes =
     [
         "application/json", "application/problem+json", "application/geo+json", "application/merge-patch+json",
+        "application/xml", "application/problem+xml",
         "text/csv", "application/vnd.mapbox-vector-tile", "image/svg+xml", "text/javascript", "application/javascript",
         "text/css", "text/html", "text/plain",
     ];

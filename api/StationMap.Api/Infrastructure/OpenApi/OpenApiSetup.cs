@@ -69,6 +69,7 @@ public static class OpenApiSetup
             o.OperationFilter<Formats.ResponseFormatsFilter>();
             o.OperationFilter<ParameterCatalogue>();
             o.OperationFilter<ResponseConventions>();
+            o.OperationFilter<XmlTwins>();
             o.OperationFilter<IdempotencyKeyParameter>();
             o.OperationFilter<EventStreamOperations>();
             o.DocumentFilter<DocumentConventions>();
