@@ -183,7 +183,19 @@ public sealed class Open311Tests(ApiFixture api) : IClassFixture<ApiFixture>
         var unknown = (await Xml(await xmlClient.GetAsync("/open311/v2/services/microwave.melted.xml"), 404, "application/problem+xml")).Root!;
         Assert.Equal("404", (string?)unknown.Element(ns + "open311_errors")!.Element(ns + "error")!.Element(ns + "code"));
         await Xml(await xmlClient.GetAsync("/open311/v2/requests/999999.xml"), 404, "application/problem+xml");
-        await client.GetAsync("/open311/v2/requests/999999.xml").Problem(404);
+        var asJson = await client.GetAsync("/open311/v2/requests/999999.xml");
+        Assert.Contains("Accept", asJson.Headers.Vary);   // the problem's format follows Accept
+        await asJson.Problem(404);
+        // XML only when it is preferred: a lower q than JSON's keeps problem+json.
+        var lower = new HttpRequestMessage(HttpMethod.Get, "/open311/v2/requests/999999.xml");
+        lower.Headers.TryAddWithoutValidation("Accept", "application/problem+json, Application/XML;q=0.1");
+        await (await api.Client().SendAsync(lower)).Problem(404);
+        var higher = new HttpRequestMessage(HttpMethod.Get, "/open311/v2/requests/999999.xml");
+        higher.Headers.Accept.Clear();
+        higher.Headers.TryAddWithoutValidation("Accept", "application/json;q=0.5, Application/XML");
+        var higherClient = api.Client();
+        higherClient.DefaultRequestHeaders.Accept.Clear();
+        await Xml(await higherClient.SendAsync(higher), 404, "application/problem+xml");
         // Refused before the endpoint runs: the API's usual 401.
         await client.PostAsync("/open311/v2/requests.xml", new FormUrlEncodedContent(new Dictionary<string, string> { ["service_code"] = "toilet.broken" })).Problem(401);
     }

@@ -1,13 +1,12 @@
 using System.Collections;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using StationMap.Api.Infrastructure;
 using StationMap.Api.Infrastructure.OpenApi;
 
 namespace StationMap.Api.Features.Live;
@@ -29,7 +28,12 @@ public static class Open311Xml
 
     /// <summary>The endpoint answers in XML whatever its handler returns (values, Created, problems).</summary>
     public static RouteHandlerBuilder AsXml(this RouteHandlerBuilder builder) => builder
-        .AddEndpointFilter(async (context, next) => ToXml(await next(context), context.HttpContext.Request))
+        .AddEndpointFilter(async (context, next) =>
+        {
+            // The problem's format follows Accept: shared caches must keep them apart.
+            context.HttpContext.Response.Headers.Append("Vary", "Accept");
+            return ToXml(await next(context), context.HttpContext.Request);
+        })
         .WithMetadata(new XmlTwinMetadata());
 
     static object? ToXml(object? result, HttpRequest request)
@@ -49,13 +53,19 @@ public static class Open311Xml
     /// Problems are the API's problem+json unless the caller's Accept names XML (application/problem+xml,
     /// application/xml or text/xml): the one error format every endpoint shares stays the default.
     /// </summary>
-    static bool AcceptsXmlProblems(HttpRequest request) =>
-        request.GetTypedHeaders().Accept.Any(a => a.Quality is not 0 && a.MediaType.Value is ProblemMediaType or MediaType or "text/xml");
+    static bool AcceptsXmlProblems(HttpRequest request)
+    {
+        double Best(params string[] types) => request.GetTypedHeaders().Accept
+            .Where(a => types.Any(t => string.Equals(a.MediaType.Value, t, StringComparison.OrdinalIgnoreCase)))
+            .Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var xml = Best(ProblemMediaType, MediaType, "text/xml");
+        return xml > 0 && xml > Best(ResponseConventions.ProblemJson, "application/json");
+    }
 
     /// <summary>A Created answer's Location, pointing at the XML twin.</summary>
     static string? XmlLocation(object result) =>
-        result.GetType().GetProperty("Location")?.GetValue(result) is string location && location.EndsWith(".json", StringComparison.Ordinal)
-            ? location[..^".json".Length] + ".xml"
+        result.GetType().GetProperty("Location")?.GetValue(result) is string location
+            ? location.EndsWith(".json", StringComparison.Ordinal) ? location[..^".json".Length] + ".xml" : location
             : null;
 
     /// <summary>The root element of each answer, and the element of each item of a list.</summary>
@@ -77,38 +87,33 @@ public static class Open311Xml
         ["attributes"] = "attribute",
     };
 
-    /// <summary>A GeoReport document for one answer: an object or a list of objects.</summary>
+    /// <summary>
+    /// A GeoReport document for one answer: an object or a list of objects. The answer is written as
+    /// the JSON side writes it (the API's serializer options) and that JSON is turned into elements,
+    /// so names, ignored members and value formats are the JSON's by construction.
+    /// </summary>
     public static XDocument Document(object value)
     {
-        if (value is IEnumerable list and not string)
-        {
-            var itemType = value.GetType().GetInterfaces().Concat([value.GetType()])
-                .FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
-            var (root, item) = itemType is not null && Roots.TryGetValue(itemType, out var names) ? names : ("items", "item");
-            return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement(root, list.Cast<object?>().Select(o => Element(item, o))));
-        }
-        var rootName = Roots.TryGetValue(value.GetType(), out var n) ? n.Root : Name(value.GetType().Name);
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), Element(rootName, value));
+        var json = JsonSerializer.SerializeToElement(value, value.GetType(), ApiJson.Options);
+        var itemType = value is IEnumerable and not string
+            ? value.GetType().GetInterfaces().Concat([value.GetType()])
+                .FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0]
+            : value.GetType();
+        var (root, item) = itemType is not null && Roots.TryGetValue(itemType, out var names) ? names : (Name(value.GetType().Name), "item");
+        var rootElement = json.ValueKind == JsonValueKind.Array
+            ? new XElement(root, json.EnumerateArray().Select(e => Element(item, e)))
+            : Element(root, json);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), rootElement);
     }
 
-    static XElement Element(string name, object? value)
+    static XElement Element(string name, JsonElement value) => value.ValueKind switch
     {
-        switch (value)
-        {
-            case null: return new XElement(name);
-            case string s: return new XElement(name, Text(s));
-            case bool b: return new XElement(name, b ? "true" : "false");
-            case DateTimeOffset at: return new XElement(name, XmlConvert.ToString(at));
-            case double d: return new XElement(name, d.ToString("R", CultureInfo.InvariantCulture));
-            case IFormattable f when value.GetType().IsPrimitive || value is decimal: return new XElement(name, f.ToString(null, CultureInfo.InvariantCulture));
-            case IEnumerable list:
-                var item = Items.GetValueOrDefault(name, "item");
-                return new XElement(name, list.Cast<object?>().Select(o => Element(item, o)));
-        }
-        return new XElement(name, value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
-            .Select(p => Element(Name(p.Name), p.GetValue(value))));
-    }
+        JsonValueKind.Object => new XElement(name, value.EnumerateObject().Select(p => Element(p.Name, p.Value))),
+        JsonValueKind.Array => new XElement(name, value.EnumerateArray().Select(e => Element(Items.GetValueOrDefault(name, "item"), e))),
+        JsonValueKind.String => new XElement(name, Text(value.GetString()!)),
+        JsonValueKind.Null or JsonValueKind.Undefined => new XElement(name),
+        _ => new XElement(name, value.GetRawText()),   // numbers as JSON writes them; true / false
+    };
 
     static string Name(string member) => JsonNamingPolicy.SnakeCaseLower.ConvertName(member);
 
@@ -153,7 +158,10 @@ public static class Open311Xml
                     root.Add(new XElement(ns + key, errors.Select(e => new XElement(ns + "error",
                         new XElement(ns + "code", e.Code.ToString(CultureInfo.InvariantCulture)), new XElement(ns + "description", Text(e.Description))))));
                     break;
-                case string or bool or int or long or double:
+                case bool flag:
+                    root.Add(new XElement(ns + key, flag ? "true" : "false"));
+                    break;
+                case string or int or long or double:
                     root.Add(new XElement(ns + key, Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")));
                     break;
             }

@@ -139,7 +139,7 @@ public static class IdempotencyKeys
             var answer = new Answer(response.StatusCode, response.ContentType, response.Headers.Location.ToString(), response.Headers.ETag.ToString(), buffered.ToArray());
             try
             {
-                await CompleteAsync(data, scope, key, answer, clock.GetUtcNow(), CancellationToken.None);
+                await CompleteAsync(data, scope, key, now, answer, clock.GetUtcNow(), CancellationToken.None);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -148,7 +148,7 @@ public static class IdempotencyKeys
                 var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdempotencyKeys));
                 log.LogWarning(e, "The answer to an idempotent request could not be stored ({Scope}); trying again in the background", scope);
                 var stopping = http.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-                _ = Task.Run(() => StoreLaterAsync(data, clock, log, scope, key, answer, stopping), CancellationToken.None);
+                _ = Task.Run(() => StoreLaterAsync(data, clock, log, scope, key, now, answer, stopping), CancellationToken.None);
             }
         }
         if (!buffered.PassedThrough) await buffered.CopyToInnerAsync(ct);
@@ -216,15 +216,18 @@ public static class IdempotencyKeys
     /// after <see cref="StoreRetryDelays"/> or when the application stops; the claim then stays
     /// unfinished and a repeat keeps getting 409 (never a second run of a write that may have happened).
     /// </summary>
-    static async Task StoreLaterAsync(NpgsqlDataSource data, TimeProvider clock, ILogger log, string scope, string key, Answer answer, CancellationToken stopping)
+    static async Task StoreLaterAsync(NpgsqlDataSource data, TimeProvider clock, ILogger log, string scope, string key, DateTimeOffset claimedAt, Answer answer,
+        CancellationToken stopping)
     {
         foreach (var delay in StoreRetryDelays)
         {
             try
             {
                 await Task.Delay(delay, stopping);
-                await CompleteAsync(data, scope, key, answer, clock.GetUtcNow(), stopping);
-                log.LogInformation("The answer to an idempotent request was stored after a retry ({Scope})", scope);
+                if (await CompleteAsync(data, scope, key, claimedAt, answer, clock.GetUtcNow(), stopping))
+                    log.LogInformation("The answer to an idempotent request was stored after a retry ({Scope})", scope);
+                else
+                    log.LogWarning("The claim of an idempotent request was gone when its answer could be stored ({Scope})", scope);
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -239,12 +242,14 @@ public static class IdempotencyKeys
         log.LogWarning("The answer to an idempotent request could not be stored; repeats get 409 until the claim expires ({Scope})", scope);
     }
 
-    static async Task CompleteAsync(NpgsqlDataSource data, string scope, string key, Answer answer, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Stores the answer in our claim (recognised by its created_at, still unfinished); false when that claim is gone.</summary>
+    static async Task<bool> CompleteAsync(NpgsqlDataSource data, string scope, string key, DateTimeOffset claimedAt, Answer answer, DateTimeOffset now,
+        CancellationToken ct)
     {
         var (status, contentType, location, etag, body) = answer;
         await using var cmd = data.CreateCommand("""
             UPDATE idempotency_record SET status = $3, content_type = $4, location = $5, body = $6, completed_at = $7, etag = $8
-            WHERE scope = $1 AND key = $2
+            WHERE scope = $1 AND key = $2 AND created_at = $9 AND status IS NULL
             """);
         cmd.Parameters.AddWithValue(scope);
         cmd.Parameters.AddWithValue(key);
@@ -254,7 +259,8 @@ public static class IdempotencyKeys
         cmd.Parameters.AddWithValue(body);
         cmd.Parameters.AddWithValue(now);
         cmd.Parameters.Add(new NpgsqlParameter { Value = etag.Length > 0 ? etag : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.AddWithValue(claimedAt);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>Drops a claim (ours, recognised by its created_at) so a retry can run.</summary>
