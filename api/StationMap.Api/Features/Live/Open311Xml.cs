@@ -74,7 +74,6 @@ public static class Open311Xml
         [typeof(Open311Service)] = ("services", "service"),
         [typeof(Open311Request)] = ("service_requests", "request"),
         [typeof(Open311Created)] = ("service_requests", "request"),
-        [typeof(Open311Error)] = ("errors", "error"),
         [typeof(Open311DiscoveryDocument)] = ("discovery", ""),
         [typeof(Open311ServiceDefinition)] = ("service_definition", ""),
     };
